@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# build.sh CACHE CRATE_VERSION
+#
+# Builds a static libcrypto.a of the AWS-LC tree inside the crate aws-lc-sys
+# at CRATE_VERSION, with AWS-LC's own CMake and ninja, into
+# CACHE/aws-lc-sys-CRATE_VERSION/{lib,include}; full output in
+# .../build.log.  A finished build (.built) is never redone.
+#
+# Options mirror what the crate itself passes for a non-FIPS build (no
+# tests, no tool, no libssl, no Go/Perl: the tree carries pre-generated
+# assembly; sources left unmodified), except that symbols are not
+# prefixed: the plugin hides every library symbol instead.
+set -euo pipefail
+cache=$1 ver=$2
+here=$(cd "$(dirname "$0")" && pwd)
+fetch=$here/../openssl/fetch-crate.sh
+dir=$cache/aws-lc-sys-$ver
+log=$dir/build.log
+[ -f "$dir/.built" ] && exit 0
+
+step() { echo "aws-lc-sys $ver: $*"; }
+fail() { echo "aws-lc-sys $ver: $1 failed (full log: $log)" >&2; exit 1; }
+
+mkdir -p "$dir"
+: > "$log"
+step "fetching the crate with cargo"
+"$fetch" aws-lc-sys "$ver" "$dir/src" >> "$log" 2>&1 || fail "fetching the crate"
+
+step "configuring with cmake (log: $log)"
+rm -rf "$dir/build" "$dir/lib" "$dir/include"
+cmake -S "$dir/src/aws-lc" -B "$dir/build" -G Ninja \
+  -DCMAKE_BUILD_TYPE=Release -DCMAKE_POSITION_INDEPENDENT_CODE=ON \
+  -DBUILD_TESTING=OFF -DBUILD_TOOL=OFF -DBUILD_LIBSSL=OFF \
+  -DDISABLE_GO=ON -DDISABLE_PERL=ON -DENABLE_SOURCE_MODIFICATION=OFF \
+  -DCMAKE_C_COMPILER=gcc -DCMAKE_CXX_COMPILER=g++ >> "$log" 2>&1 \
+  || fail "cmake"
+
+step "building crypto (ninja -j2)"
+ninja -C "$dir/build" -j2 crypto >> "$log" 2>&1 || fail "ninja"
+
+step "installing into $dir"
+mkdir -p "$dir/lib"
+cp "$dir/build/crypto/libcrypto.a" "$dir/lib/"
+cp -a "$dir/src/aws-lc/include" "$dir/include"
+touch "$dir/.built"
+step "done"

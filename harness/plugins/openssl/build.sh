@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# build.sh CACHE CRATE_VERSION
+#
+# Builds a static libcrypto of the OpenSSL release carried by the crate
+# openssl-src at CRATE_VERSION, with OpenSSL's own Configure, into
+#   CACHE/openssl-src-CRATE_VERSION/{lib/libcrypto.a,include/openssl/}
+# and logs everything to .../build.log.  A finished build is marked with
+# .built and never redone, so a second `make build` costs nothing.
+#
+# Configure options: no-module (the crate's tree lacks util/providers.num,
+# which only loadable providers need; the crate's own build uses it too),
+# no-shared/no-tests/no-apps/no-docs (only libcrypto.a is wanted), and
+# -fPIC because the library is linked into a plugin shared object while
+# Configure turns PIC off together with shared and module.  Everything else
+# is OpenSSL's default for linux-x86_64, assembly included: the point is to
+# measure the code OpenSSL ships.
+set -euo pipefail
+cache=$1 ver=$2
+here=$(cd "$(dirname "$0")" && pwd)
+dir=$cache/openssl-src-$ver
+log=$dir/build.log
+[ -f "$dir/.built" ] && exit 0
+
+step() { echo "openssl-src $ver: $*"; }
+fail() { echo "openssl-src $ver: $1 failed (full log: $log)" >&2; exit 1; }
+
+mkdir -p "$dir"
+: > "$log"
+step "fetching the crate with cargo"
+"$here/fetch-crate.sh" openssl-src "$ver" "$dir/src" >> "$log" 2>&1 || fail "fetching the crate"
+
+step "configuring (log: $log)"
+rm -rf "$dir/build" "$dir/lib" "$dir/include"
+mkdir -p "$dir/build"
+cd "$dir/build"
+perl "$dir/src/openssl/Configure" linux-x86_64 --prefix="$dir" --openssldir="$dir/ssl" \
+  --libdir=lib no-module no-shared no-tests no-apps no-docs -fPIC >> "$log" 2>&1 \
+  || fail "Configure"
+
+step "building libcrypto.a (make -j2)"
+{ make -j2 build_generated && make -j2 libcrypto.a; } >> "$log" 2>&1 || fail "make"
+
+step "installing into $dir"
+mkdir -p "$dir/lib" "$dir/include/openssl"
+cp libcrypto.a "$dir/lib/"
+cp "$dir/src/openssl/include/openssl/"*.h "$dir/include/openssl/"
+cp include/openssl/*.h "$dir/include/openssl/"
+touch "$dir/.built"
+step "done"

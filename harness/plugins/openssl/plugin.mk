@@ -1,0 +1,87 @@
+# OpenSSL peers: the distro OpenSSL 3.0 (Debian libssl-dev) and the newest
+# release from the crate openssl-src (versions.mk), each linked statically,
+# one shared object per code path (see evp_plugin.c for why and how a path
+# is forced).  Plugin files: openssl-<M.m>.so is the library as shipped,
+# openssl-<M.m>-<path>.so a forced path.
+#
+# The distro 3.0 plugins must build (libssl-dev is a dependency); the
+# source build is optional: the target peer-openssl-<M.m> in
+# OPTIONAL_PLUGINS leaves it out with a message when it fails.
+#
+# Also here (shared by the boringssl and awslc fragments): fetch-crate.sh
+# and the path checker (pathcheck.c + pathcheck.py, `make test`).
+
+include harness/plugins/openssl/versions.mk
+
+OSSL_SRCDIR := harness/plugins/openssl
+# Every library symbol stays inside the plugin; only aeslab_plugin_entry is
+# exported, so several copies of OpenSSL (and BoringSSL, AWS-LC) coexist.
+PEER_LINK_FLAGS = -Wl,--version-script=$(ROOT)/harness/plugin.map -Wl,--exclude-libs,ALL \
+                  -Wl,--no-undefined $(LDFLAGS_SAN)
+
+# --- distro OpenSSL 3.0 ------------------------------------------------------
+OSSL_DISTRO_A := $(firstword $(wildcard /usr/lib/$(ARCH)-linux-gnu/libcrypto.a))
+OSSL_DISTRO_DEB := $(shell dpkg-query -W -f='$${Version}' libssl-dev 2>/dev/null)
+ifeq ($(ARCH),x86_64)
+OSSL30_PATHS := aesni-avx aesni noaesni
+endif
+ifneq ($(OSSL_DISTRO_A),)
+PLUGINS += $(PLUGIN_DIR)/openssl-3.0.so $(foreach p,$(OSSL30_PATHS),$(PLUGIN_DIR)/openssl-3.0-$(p).so)
+endif
+
+OSSL30_BUILD = $(CC) $(CFLAGS_ALL) -fvisibility=hidden -shared -o $@ $< \
+	  -DEVP_LIB_NAME='"openssl-3.0"' -DEVP_VERSION_EXTRA='" (Debian libssl-dev $(OSSL_DISTRO_DEB))"' \
+	  $(OSSL_DISTRO_A) -lpthread -ldl $(PEER_LINK_FLAGS)
+
+$(PLUGIN_DIR)/openssl-3.0.so: $(OSSL_SRCDIR)/evp_plugin.c harness/include/aeslab_abi.h | $(BUILD)/.dir
+	$(OSSL30_BUILD) -DEVP_PATH_evp
+
+$(PLUGIN_DIR)/openssl-3.0-%.so: $(OSSL_SRCDIR)/evp_plugin.c harness/include/aeslab_abi.h | $(BUILD)/.dir
+	$(OSSL30_BUILD) -DEVP_PATH_$(subst -,_,$*)
+
+# --- newest OpenSSL, from the crate openssl-src --------------------------------
+# 400.0.2+4.0.3 -> release 4.0.3 -> implementation prefix openssl-4.0
+OSSL_NEW_RELEASE := $(lastword $(subst +, ,$(OPENSSL_SRC_CRATE_VERSION)))
+OSSL_NEW_MM := $(word 1,$(subst ., ,$(OSSL_NEW_RELEASE))).$(word 2,$(subst ., ,$(OSSL_NEW_RELEASE)))
+OSSL_NEW_DIR := $(CACHE)/openssl-src-$(OPENSSL_SRC_CRATE_VERSION)
+OSSL_NEW_A := $(OSSL_NEW_DIR)/lib/libcrypto.a
+OSSL_NEW_PATHS := vaes512 aesni-avx aesni noaesni
+OSSL_NEW_SOS := $(PLUGIN_DIR)/openssl-$(OSSL_NEW_MM).so \
+                $(foreach p,$(OSSL_NEW_PATHS),$(PLUGIN_DIR)/openssl-$(OSSL_NEW_MM)-$(p).so)
+
+ifeq ($(ARCH),x86_64)
+OPTIONAL_PLUGINS += peer-openssl-$(OSSL_NEW_MM)
+endif
+.PHONY: peer-openssl-$(OSSL_NEW_MM)
+peer-openssl-$(OSSL_NEW_MM): $(OSSL_NEW_SOS)
+
+# No prerequisites: the cache is keyed by version, so an existing archive is
+# never rebuilt; build.sh itself also skips a finished build.
+$(OSSL_NEW_A):
+	@$(OSSL_SRCDIR)/build.sh $(CACHE) $(OPENSSL_SRC_CRATE_VERSION)
+
+OSSL_NEW_BUILD = $(CC) $(CFLAGS_ALL) -I$(OSSL_NEW_DIR)/include -fvisibility=hidden -shared -o $@ $< \
+	  -DEVP_LIB_NAME='"openssl-$(OSSL_NEW_MM)"' \
+	  -DEVP_VERSION_EXTRA='" (crate openssl-src $(OPENSSL_SRC_CRATE_VERSION))"' \
+	  $(OSSL_NEW_A) -lpthread -ldl $(PEER_LINK_FLAGS)
+
+$(PLUGIN_DIR)/openssl-$(OSSL_NEW_MM).so: $(OSSL_SRCDIR)/evp_plugin.c harness/include/aeslab_abi.h $(OSSL_NEW_A) | $(BUILD)/.dir
+	$(OSSL_NEW_BUILD) -DEVP_PATH_evp
+
+$(PLUGIN_DIR)/openssl-$(OSSL_NEW_MM)-%.so: $(OSSL_SRCDIR)/evp_plugin.c harness/include/aeslab_abi.h $(OSSL_NEW_A) | $(BUILD)/.dir
+	$(OSSL_NEW_BUILD) -DEVP_PATH_$(subst -,_,$*)
+
+# --- path checker (used by every OpenSSL-family fragment) ---------------------
+$(BUILD)/pathcheck: $(OSSL_SRCDIR)/pathcheck.c harness/include/aeslab_abi.h | $(BUILD)/.dir
+	$(CC) $(CFLAGS_ALL) -o $@ $< -ldl
+
+# test-paths-<lib>: run every plugin of <lib> under gdb and check that each
+# path runs the library functions it claims (paths.expect) and not the
+# others.  Plugins that were not built here are reported and skipped.
+ifeq ($(ARCH),x86_64)
+TEST_TARGETS += test-paths-openssl
+endif
+.PHONY: test-paths-openssl
+test-paths-openssl: $(BUILD)/pathcheck
+	@$(PY) $(OSSL_SRCDIR)/pathcheck.py --driver $(BUILD)/pathcheck \
+	  --expect $(OSSL_SRCDIR)/paths.expect $(wildcard $(PLUGIN_DIR)/openssl-*.so)

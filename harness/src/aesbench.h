@@ -1,0 +1,135 @@
+/*
+ * aesbench.h - internal interfaces of the harness, one section per unit.
+ */
+#ifndef AESBENCH_H
+#define AESBENCH_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "aeslab_abi.h"
+
+#define AESBENCH_VERSION "0.1.0"
+
+/* ---- util.c: errors, hex, PRNG ----------------------------------------- */
+/* Print "aesbench: <msg>" on stderr and exit with status 2 (bad input). */
+_Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Parse hex into a fresh buffer; returns length, or -1 on malformed hex. */
+long hex_decode(const char *hex, uint8_t **out);
+void hex_print(FILE *f, const uint8_t *p, size_t n);
+void *xmalloc(size_t n);
+/* Deterministic PRNG (xoshiro256**) for reproducible random cases. */
+typedef struct { uint64_t s[4]; } prng;
+void prng_seed(prng *r, uint64_t seed);
+uint64_t prng_next(prng *r);
+void prng_fill(prng *r, uint8_t *p, size_t n);
+/* Split "a,b,c" into a NULL-terminated array of fresh strings. */
+char **split_list(const char *s, int *count);
+/* Allocate n bytes at `offset` past a 64-byte boundary (for misalignment). */
+uint8_t *alloc_at(size_t n, size_t offset, void **base);
+
+/* ---- algs.c: the algorithms the lab knows ------------------------------ */
+typedef struct {
+    const char *name; /* aes-256-gcm ... */
+    int xts;          /* 0: GCM, 1: XTS */
+    size_t key_len;   /* bytes passed to key_new */
+    int aes_bits;
+} alg_info;
+const alg_info *alg_find(const char *name);
+extern const alg_info alg_table[];
+extern const size_t alg_count;
+
+/* ---- registry.c: plugins and implementations --------------------------- */
+typedef struct {
+    const aeslab_impl *impl;
+    const char *plugin_file;
+} impl_ref;
+
+/* Load every plugin under dir (default: <exe dir>/plugins or $AESLAB_PLUGINS).
+ * Problems loading a plugin are remembered and printed by `list`. */
+void registry_load(const char *dir);
+size_t registry_count(void);
+const impl_ref *registry_get(size_t i);
+/* The implementation `name` for `alg`, or NULL. */
+const aeslab_impl *registry_find(const char *name, const char *alg);
+/* Does any implementation carry this name (for any algorithm)? */
+int registry_name_known(const char *name);
+/* Print plugin load problems (one line each) to f; returns their count. */
+int registry_report_problems(FILE *f);
+int impl_supported(const aeslab_impl *im);
+
+/* ---- cavp.c: NIST CAVP vector files ------------------------------------ */
+typedef struct {
+    const char *file; /* basename, for messages */
+    int count;        /* the file's Count / COUNT */
+    int encrypt;      /* GCM: from an Encrypt file; XTS: [ENCRYPT] section */
+    int fail;         /* GCM decrypt: the tag must be rejected */
+    uint8_t *key, *iv, *aad, *pt, *ct, *tag;
+    size_t key_len, iv_len, aad_len, pt_len, ct_len, tag_len;
+} cavp_case;
+/* Call fn for each applicable case of alg (96-bit IV and 128-bit tag for GCM;
+ * whole-byte data units for XTS).  Stops at the first non-zero return and
+ * returns it; returns -1 if the vector files cannot be found. */
+int cavp_foreach(const alg_info *alg, int (*fn)(const cavp_case *c, void *arg), void *arg);
+/* Where the CAVP files live ($AESLAB_VECTORS, else the project venv). */
+const char *cavp_dir(void);
+
+/* ---- verify.c: correctness before timing ------------------------------- */
+#define VERIFY_MSG 256
+/* Runs KATs, the differential check against own/portable, tamper checks and
+ * streaming splits, in a child process (a crash or hang is a failure).
+ * Returns 1 if it passed; otherwise writes the first failing case to msg. */
+int verify_impl(const aeslab_impl *im, char msg[VERIFY_MSG]);
+/* Same, in this process (used by the child, and by tests under sanitizers). */
+int verify_impl_inproc(const aeslab_impl *im, char msg[VERIFY_MSG]);
+/* Status string for list/run: "pass", "unsupported", "fail: ..." (cached). */
+const char *verify_status(const aeslab_impl *im);
+
+/* ---- timing.c: throughput of one point --------------------------------- */
+typedef enum { OP_SEAL, OP_OPEN, OP_ENC, OP_DEC, OP_SEAL_HP } bench_op;
+const char *op_name(bench_op op);
+int op_parse(const char *s, bench_op *op);
+int op_fits(bench_op op, const alg_info *alg, const aeslab_impl *im);
+
+typedef struct {
+    double min_time;  /* seconds per sample */
+    int samples;      /* samples after warm-up */
+    int threads;      /* worker threads, each with its own key and buffers */
+    int pin;          /* pin threads: one per physical core first */
+    int smt;          /* allow SMT siblings before all cores are used */
+    size_t offset;    /* buffer misalignment in bytes */
+} bench_cfg;
+
+typedef struct {
+    double mb_per_s;        /* median over samples, aggregate over threads */
+    double ns_per_msg;      /* median, per thread (latency of one message) */
+    double tsc_per_byte;    /* TSC cycles per byte (per thread), median */
+    double cv;              /* coefficient of variation of per-sample MB/s */
+    double ci95_lo, ci95_hi;/* 95% CI of the median MB/s (order statistics) */
+    double tsc_ghz;
+    int samples;
+    uint64_t msgs_per_sample; /* median messages per thread per sample */
+    /* per thread (threads > 1): median MB/s of each thread */
+    double thread_mb_min, thread_mb_med, thread_mb_max;
+    char error[128];        /* non-empty: the point failed while timed */
+} bench_result;
+
+int bench_point(const aeslab_impl *im, const alg_info *alg, bench_op op, size_t size,
+                size_t aad_len, const bench_cfg *cfg, bench_result *res);
+double tsc_ghz(void);
+uint64_t cycles_now(void);
+const char *cycle_source(void);
+
+/* ---- commands --------------------------------------------------------- */
+int cmd_list(int argc, char **argv);
+int cmd_vector(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+
+/* ---- json.c: tiny JSON writer ------------------------------------------ */
+void json_str(FILE *f, const char *s);
+
+#endif

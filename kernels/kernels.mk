@@ -1,0 +1,47 @@
+# Own kernels -> one plugin, $(PLUGIN_DIR)/own.so.
+#
+# Layout: kernels/<kernel>/ (portable) or kernels/<arch>/<kernel>/, one folder
+# per kernel, named as the kernel (own/<kernel>).  Every .c/.S file in a
+# kernel folder is compiled; ISA-specific code uses per-function target
+# attributes, so one build runs on every CPU of the architecture and the
+# plugin picks at run time.  kernels/kernel_list.c names the kernels.
+
+OWN_ARCH_DIR_x86_64 := kernels/x86
+OWN_ARCH_DIR_aarch64 := kernels/arm64
+OWN_KERNEL_DIRS := kernels/portable $(sort $(dir $(wildcard $(OWN_ARCH_DIR_$(ARCH))/*/*.[cS])))
+OWN_KERNEL_DIRS := $(patsubst %/,%,$(OWN_KERNEL_DIRS))
+OWN_SRCS := kernels/common/common.c kernels/own_plugin.c kernels/kernel_list.c \
+            $(foreach d,$(OWN_KERNEL_DIRS),$(wildcard $(d)/*.c $(d)/*.S))
+OWN_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(basename $(OWN_SRCS)))
+OWN_HDRS := $(wildcard kernels/include/*.h kernels/*/*.h kernels/*/*/*.h harness/include/*.h)
+
+$(BUILD)/.dir:
+	@mkdir -p $(BUILD)/obj $(PLUGIN_DIR) $(BUILD)/gen && touch $@
+
+$(BUILD)/obj/%.o: %.c $(OWN_HDRS) | $(BUILD)/.dir
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+$(BUILD)/obj/%.o: %.S $(OWN_HDRS) | $(BUILD)/.dir
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+# Machine-code size of each kernel (bytes of .text in its folder's objects),
+# reported by `aesbench list`.
+KERNEL_OBJS_OF = $(filter $(BUILD)/obj/$(1)/%,$(OWN_OBJS))
+$(BUILD)/gen/own_codesize.c: $(filter-out $(BUILD)/obj/kernels/own_plugin.o,$(OWN_OBJS)) scripts/codesize.sh
+	@scripts/codesize.sh "$(CROSS)size" $(foreach d,$(OWN_KERNEL_DIRS),$(notdir $(d))=$(d)) -- $(BUILD)/obj > $@
+
+$(BUILD)/obj/gen/own_codesize.o: $(BUILD)/gen/own_codesize.c | $(BUILD)/.dir
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+$(PLUGIN_DIR)/own.so: $(OWN_OBJS) $(BUILD)/obj/gen/own_codesize.o
+	$(CC) -shared -o $@ $^ -Wl,--version-script=$(ROOT)/harness/plugin.map $(LDFLAGS_SAN)
+
+PLUGINS += $(PLUGIN_DIR)/own.so
+
+# own kernels' version: the project's version and commit
+AESLAB_VERSION := $(shell sed -n 's/^version *= *"\(.*\)"/\1/p' pyproject.toml 2>/dev/null | head -1)
+AESLAB_COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo nogit)$(shell git diff --quiet HEAD 2>/dev/null || echo -dirty)
+$(BUILD)/obj/kernels/own_plugin.o: CFLAGS += -DAESLAB_OWN_VERSION='"$(AESLAB_VERSION)+$(AESLAB_COMMIT)"'

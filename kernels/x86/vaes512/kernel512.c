@@ -1,0 +1,24 @@
+/*
+ * kernel512.c - own/vaes512: the table that makes gcm512.c and xts512.c a
+ * kernel (see own_kernel.h).
+ */
+#include "own_kernel.h"
+#include "../common/x86_aes.h"
+#include "../vaes256/vaes_ctx.h"
+#include "gcm512.h"
+
+static int cpu_ok(void)
+{
+    return own_x86_cpu_vaes512();
+}
+
+const own_kernel own_kernel_vaes512 = {
+    .name = "vaes512",
+    .isa = "vaes512",
+    .cpu_ok = cpu_ok,
+    .gcm_keys = OWN_K128 | OWN_K192 | OWN_K256,
+    .gcm_ctx_bytes = sizeof(vaes_gcm_ctx),
+    .gcm_init = own_vaes_gcm_init,
+    .gcm_seal = own_v512_gcm_seal,
+    .gcm_open = own_v512_gcm_open,
+};

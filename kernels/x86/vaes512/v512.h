@@ -1,0 +1,99 @@
+/*
+ * v512.h - 512-bit building blocks shared by the vaes512 and fused kernels:
+ * AES rounds over zmm, GHASH multiply-accumulate without reduction, the
+ * one reduction, masks for tails.  All static inline; see gcm512.c for how
+ * they are put together and kernels/x86/common/x86_aes.h for the GHASH
+ * register form.
+ */
+#ifndef OWN_V512_H
+#define OWN_V512_H
+
+#include <immintrin.h>
+#include <stdint.h>
+
+#include "../common/x86_aes.h"
+#include "../vaes256/vaes_ctx.h"
+
+#define V512_TGT \
+    __attribute__((target("avx512f,avx512bw,avx512vl,vaes,vpclmulqdq,avx2,avx,aes,pclmul,sse4.1,ssse3")))
+#define V512_INL static inline __attribute__((always_inline)) V512_TGT
+
+V512_INL __m512i v512_bswap(void)
+{
+    return _mm512_broadcast_i32x4(own_x86_bswap_mask());
+}
+
+/* Reduction constant of x86_aes.h in every lane: high qword 0xC2 << 56. */
+V512_INL __m512i v512_poly(void)
+{
+    return _mm512_broadcast_i32x4(_mm_set_epi64x((long long)0xc200000000000000ull, 0));
+}
+
+/* Byte mask selecting the first n bytes of a 64-byte vector (n may exceed 64). */
+V512_INL __mmask64 v512_bytes(size_t n)
+{
+    return n >= 64 ? ~(__mmask64)0 : (((__mmask64)1 << n) - 1);
+}
+
+/* Accumulate the three unreduced parts of d * h lane by lane. */
+V512_INL void v512_gmul(__m512i d, __m512i h, __m512i *lo, __m512i *mi, __m512i *hi)
+{
+    *lo = _mm512_xor_si512(*lo, _mm512_clmulepi64_epi128(d, h, 0x00));
+    *hi = _mm512_xor_si512(*hi, _mm512_clmulepi64_epi128(d, h, 0x11));
+    *mi = _mm512_ternarylogic_epi64(*mi, _mm512_clmulepi64_epi128(d, h, 0x01),
+                                    _mm512_clmulepi64_epi128(d, h, 0x10), 0x96);
+}
+
+/* Reduce every lane (x86_aes.h's two folds), then add the four lanes. */
+V512_INL __m128i v512_reduce(__m512i lo, __m512i mi, __m512i hi, __m512i poly)
+{
+    mi = _mm512_ternarylogic_epi64(mi, _mm512_shuffle_epi32(lo, 0x4e),
+                                   _mm512_clmulepi64_epi128(lo, poly, 0x10), 0x96);
+    hi = _mm512_ternarylogic_epi64(hi, _mm512_shuffle_epi32(mi, 0x4e),
+                                   _mm512_clmulepi64_epi128(mi, poly, 0x10), 0x96);
+    __m256i y = _mm256_xor_si256(_mm512_castsi512_si256(hi), _mm512_extracti64x4_epi64(hi, 1));
+    return _mm_xor_si128(_mm256_castsi256_si128(y), _mm256_extracti128_si256(y, 1));
+}
+
+/* Powers for four blocks whose first needs H^e (see vaes_ctx.h). */
+V512_INL __m512i v512_hpow(const vaes_gcm_ctx *c, int e)
+{
+    return _mm512_loadu_si512((const void *)&c->hpow[VAES_NPOW - e]);
+}
+
+/* J0 = IV || 0^31 || 1, loaded without touching a byte past the IV. */
+V512_INL __m128i v512_j0(const uint8_t iv[12])
+{
+    __m128i j = _mm_maskz_loadu_epi8(0x0fff, iv);
+    return _mm_or_si128(j, _mm_set_epi32(0x01000000, 0, 0, 0));
+}
+
+/* One block, xmm, for E(K, J0) and the like. */
+V512_INL __m128i v512_aes_x1(const __m512i *rk, int nr, __m128i b)
+{
+    b = _mm_xor_si128(b, _mm512_castsi512_si128(rk[0]));
+    for (int i = 1; i < nr; i++)
+        b = _mm_aesenc_si128(b, _mm512_castsi512_si128(rk[i]));
+    return _mm_aesenclast_si128(b, _mm512_castsi512_si128(rk[nr]));
+}
+
+V512_INL __m512i v512_aes_1(const __m512i *rk, int nr, __m512i b)
+{
+    b = _mm512_xor_si512(b, rk[0]);
+    for (int i = 1; i < nr; i++)
+        b = _mm512_aesenc_epi128(b, rk[i]);
+    return _mm512_aesenclast_epi128(b, rk[nr]);
+}
+
+/* Counter increments in the byte-reflected ("little-endian") counter form:
+ * the 32-bit block counter is dword 0 of each lane. */
+V512_INL __m512i v512_inc(int a)
+{
+    return _mm512_set_epi32(0, 0, 0, a + 3, 0, 0, 0, a + 2, 0, 0, 0, a + 1, 0, 0, 0, a);
+}
+V512_INL __m512i v512_incall(int a)
+{
+    return _mm512_set_epi32(0, 0, 0, a, 0, 0, 0, a, 0, 0, 0, a, 0, 0, 0, a);
+}
+
+#endif /* OWN_V512_H */

@@ -62,7 +62,7 @@ build: $(BUILD)/aesbench $(PLUGINS) peers
 peers: | $(BUILD)/.dir
 	@for t in $(OPTIONAL_PLUGINS); do \
 	  $(MAKE) --no-print-directory -s $$t >/dev/null 2>$(BUILD)/peer-build.err || \
-	    echo "note: $$t was not built here and is left out ($$(tail -n 1 $(BUILD)/peer-build.err))" >&2; \
+	    echo "note: $$t was not built here and is left out ($$(grep -v '^make' $(BUILD)/peer-build.err | tail -n 1))" >&2; \
 	done; true
 
 # Install what is missing (apt packages, the project venv).  Idempotent and

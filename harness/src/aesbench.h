@@ -101,6 +101,9 @@ typedef struct {
     int pin;          /* pin threads: one per physical core first */
     int smt;          /* allow SMT siblings before all cores are used */
     size_t offset;    /* buffer misalignment in bytes */
+    double cv_target; /* > 0: add samples until the CV is below it ... */
+    int max_samples;  /* ... or this many samples were taken ... */
+    double budget;    /* ... or this many seconds went into the point (0: no limit) */
 } bench_cfg;
 
 typedef struct {
@@ -114,6 +117,12 @@ typedef struct {
     uint64_t msgs_per_sample; /* median messages per thread per sample */
     /* per thread (threads > 1): median MB/s of each thread */
     double thread_mb_min, thread_mb_med, thread_mb_max;
+    double core_ghz;        /* measured core clock (see clock.c), median */
+    double core_per_byte;   /* core cycles per byte (per thread), median */
+    double thread_ghz_min, thread_ghz_med, thread_ghz_max;
+    int noisy;              /* CV above the target (or 5%) when sampling stopped */
+    int have_counters;      /* instructions/IPC below are valid */
+    double ins_per_byte, ipc;
     char error[128];        /* non-empty: the point failed while timed */
 } bench_result;
 
@@ -128,6 +137,8 @@ int cmd_list(int argc, char **argv);
 int cmd_vector(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_clock(int argc, char **argv);    /* clock.c */
+int cmd_fpu_cost(int argc, char **argv); /* fpucost.c */
 
 /* ---- json.c: tiny JSON writer ------------------------------------------ */
 void json_str(FILE *f, const char *s);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "aesbench.h"
+#include "clock.h"
 #include "select.h"
 
 static const char help[] =
@@ -27,20 +28,31 @@ static const char help[] =
     "                    over the same interval (default 1)\n"
     "  --min-time SEC    length of one sample (default 0.02)\n"
     "  --samples N       samples after one warm-up (default 7, at least 5)\n"
+    "  --cv-target X     keep sampling while the CV of the samples is above X\n"
+    "                    (e.g. 0.02), up to --max-samples (default 4 x --samples)\n"
+    "                    and --budget SEC per point; points left above it (or\n"
+    "                    above 5% without a target) are flagged noisy\n"
+    "  --max-samples N   cap on samples with --cv-target\n"
+    "  --budget SEC      time cap per point for extra samples (default: none)\n"
+    "  --clock SRC       core-clock source: auto (default: pmu, else aperf, else\n"
+    "                    calibrated), pmu, aperf, calibrated, tsc\n"
+    "  --no-counters     do not count instructions even where the PMU allows\n"
     "  --offset N        misalign buffers by N bytes (default 0: 64-byte aligned)\n"
     "  --no-pin          do not pin threads (default: one per physical core first)\n"
     "  --smt             use SMT siblings as early as distinct cores\n"
     "  --format F        table (default) or jsonl (one JSON object per point)\n"
     "  --out FILE        also append every point as JSONL to FILE (flushed and\n"
     "                    fsynced point by point)\n"
-    "Output per point: MB/s (10^6 payload bytes/s), ns per message, TSC cycles per\n"
-    "byte, CV of the samples.  A failed implementation is reported as failed and\n"
-    "never timed; exit status 3 if any failed.\n";
+    "Output per point: MB/s (10^6 payload bytes/s), ns per message, core cycles per\n"
+    "byte (from the measured core clock, with its source; TSC cycles per byte\n"
+    "beside), CV of the samples.  A failed implementation is reported as failed\n"
+    "and never timed; exit status 3 if any failed.\n";
 
 static const opt_spec spec[] = {
     {"impl", 1},    {"alg", 1},     {"op", 1},     {"sizes", 1}, {"aad", 1},
     {"threads", 1}, {"min-time", 1}, {"samples", 1}, {"offset", 1}, {"no-pin", 0},
-    {"smt", 0},     {"format", 1},  {"out", 1},
+    {"smt", 0},     {"format", 1},  {"out", 1},  {"cv-target", 1}, {"max-samples", 1},
+    {"budget", 1},  {"clock", 1},   {"no-counters", 0},
 };
 
 static const char default_sizes[] = "16,63,64,200,300,500,512,1024,1420,4095,4096,8192,16384";
@@ -72,7 +84,7 @@ static void json_point(FILE *out, const point *p, size_t aad, const bench_cfg *c
         const bench_result *r = &p->r;
         fprintf(out, ", \"mb_per_s\": %.3f, \"ns_per_msg\": %.3f, \"cycles_per_byte\": ", r->mb_per_s,
                r->ns_per_msg);
-        if (p->size) fprintf(out, "%.4f", r->tsc_per_byte); else fputs("null", out);
+        if (p->size) fprintf(out, "%.4f", r->core_per_byte); else fputs("null", out);
         fprintf(out, ", \"cycle_source\": \"%s\", \"tsc_cycles_per_byte\": ", cycle_source());
         if (p->size) fprintf(out, "%.4f", r->tsc_per_byte); else fputs("null", out);
         fprintf(out, ", \"tsc_ghz\": %.4f, \"cv\": %.5f, \"ci95_mb_per_s\": [%.3f, %.3f]"
@@ -81,6 +93,13 @@ static void json_point(FILE *out, const point *p, size_t aad, const bench_cfg *c
                (unsigned long long)r->msgs_per_sample);
         fprintf(out, ", \"thread_mb_per_s\": {\"min\": %.3f, \"median\": %.3f, \"max\": %.3f}",
                r->thread_mb_min, r->thread_mb_med, r->thread_mb_max);
+        fprintf(out, ", \"core_ghz\": %.4f, \"thread_core_ghz\": {\"min\": %.4f, \"median\": %.4f"
+               ", \"max\": %.4f}, \"noisy\": %s, \"cv_target\": ",
+               r->core_ghz, r->thread_ghz_min, r->thread_ghz_med, r->thread_ghz_max,
+               r->noisy ? "true" : "false");
+        if (cfg->cv_target > 0) fprintf(out, "%g", cfg->cv_target); else fputs("null", out);
+        if (r->have_counters)
+            fprintf(out, ", \"instructions_per_byte\": %.4f, \"ipc\": %.4f", r->ins_per_byte, r->ipc);
     } else {
         fprintf(out, ", \"mb_per_s\": null, \"ns_per_msg\": null, \"cycles_per_byte\": null"
                ", \"cycle_source\": \"%s\", \"cv\": null",
@@ -101,7 +120,7 @@ static void print_tables(point *pts, int np, const size_t *sizes, int nsizes)
             seen |= pts[k].alg == pts[i].alg && pts[k].op == pts[i].op;
         if (seen)
             continue;
-        printf("\n%s %s, MB/s (10^6 B/s); * fastest at that size, ~ CV > 5%%\n",
+        printf("\n%s %s, MB/s (10^6 B/s); * fastest at that size, ~ noisy (CV above target)\n",
                pts[i].alg->name, op_name(pts[i].op));
         printf("%-34s", "implementation");
         for (int s = 0; s < nsizes; s++)
@@ -133,7 +152,7 @@ static void print_tables(point *pts, int np, const size_t *sizes, int nsizes)
                     printf(" %9s", "FAILED");
                 else
                     printf(" %8.0f%c", p->r.mb_per_s,
-                           p->r.mb_per_s == best ? '*' : p->r.cv > 0.05 ? '~' : ' ');
+                           p->r.mb_per_s == best ? '*' : p->r.noisy ? '~' : ' ');
             }
             printf("\n");
         }
@@ -158,7 +177,7 @@ int cmd_run(int argc, char **argv)
 {
     opts o = {spec, sizeof spec / sizeof spec[0], {0}};
     opts_parse(&o, argc, argv, "run", help);
-    bench_cfg cfg = {0.02, 7, 1, 1, 0, 0};
+    bench_cfg cfg = {0.02, 7, 1, 1, 0, 0, 0, 0, 0};
     if (opt_get(&o, "min-time"))
         cfg.min_time = parse_seconds("--min-time", opt_get(&o, "min-time"), 0.001, 60);
     if (opt_get(&o, "samples"))
@@ -167,6 +186,19 @@ int cmd_run(int argc, char **argv)
         cfg.threads = (int)parse_count("--threads", opt_get(&o, "threads"), 1, 1024);
     if (opt_get(&o, "offset"))
         cfg.offset = (size_t)parse_count("--offset", opt_get(&o, "offset"), 0, 63);
+    if (opt_get(&o, "cv-target")) {
+        char *end;
+        cfg.cv_target = strtod(opt_get(&o, "cv-target"), &end);
+        if (*end || end == opt_get(&o, "cv-target") || !(cfg.cv_target > 0 && cfg.cv_target < 1))
+            die("--cv-target: '%s' is not a fraction between 0 and 1 (e.g. 0.02)",
+                opt_get(&o, "cv-target"));
+        cfg.max_samples = 4 * cfg.samples;
+    }
+    if (opt_get(&o, "max-samples"))
+        cfg.max_samples = (int)parse_count("--max-samples", opt_get(&o, "max-samples"),
+                                           cfg.samples, 100000);
+    if (opt_get(&o, "budget"))
+        cfg.budget = parse_seconds("--budget", opt_get(&o, "budget"), 0.001, 86400);
     cfg.pin = !opt_flag(&o, "no-pin");
     cfg.smt = opt_flag(&o, "smt");
     size_t aad = 16;
@@ -202,6 +234,10 @@ int cmd_run(int argc, char **argv)
     registry_report_problems(stderr);
     static const aeslab_impl *sel[4096];
     int nsel = select_impls(opt_get(&o, "impl"), opt_get(&o, "alg"), sel, 4096, 0);
+    clock_setup(opt_get(&o, "clock"), !opt_flag(&o, "no-counters"));
+    if (clock_note()[0])
+        warnx("note: cycle source %s%s (%s)", clock_source_name(),
+              clock_have_counters() ? "" : ", no instruction counts", clock_note());
     if (nsel == 0)
         die("run: nothing to run (no selected implementation offers the algorithm on this CPU)");
     const alg_info *algs[8];
@@ -287,7 +323,8 @@ int cmd_run(int argc, char **argv)
     if (isatty(2))
         fprintf(stderr, "\r%80s\r", "");
     if (!jsonl) {
-        printf("aesbench run: %d threads, AAD %zu B, %d samples x %g s, cycles: %s @ %.3f GHz\n",
+        printf("aesbench run: %d threads, AAD %zu B, %d samples x %g s, core cycles: %s,"
+               " TSC %.3f GHz\n",
                cfg.threads, aad, cfg.samples, cfg.min_time, cycle_source(), tsc_ghz());
         print_tables(pts, np, sizes, nsizes);
     }

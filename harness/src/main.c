@@ -23,6 +23,10 @@ static const char usage[] =
     "      [--threads N] [--min-time SEC] [--samples N] [--offset N] [--no-pin] [--smt]\n"
     "      [--format table|jsonl]\n"
     "        verify, then measure throughput\n"
+    "  clock [--json] [--clock SRC]\n"
+    "        the core-clock source `run` uses here and a calibrated clock reading\n"
+    "  fpu-cost [--json] [--iters N]\n"
+    "        user-space cost of XSAVE/XSAVEOPT/XSAVEC + XRSTOR, xmm/ymm/zmm state live\n"
     "\n"
     "PATTERNS: comma-separated names or globs (own/*, */vaes512, all).\n"
     "ALGS: aes-128-gcm aes-192-gcm aes-256-gcm aes-128-xts aes-256-xts (or all).\n"
@@ -46,5 +50,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "verify")) return cmd_verify(argc - 1, argv + 1);
     if (!strcmp(cmd, "vector")) return cmd_vector(argc - 1, argv + 1);
     if (!strcmp(cmd, "run")) return cmd_run(argc - 1, argv + 1);
+    if (!strcmp(cmd, "clock")) return cmd_clock(argc - 1, argv + 1);
+    if (!strcmp(cmd, "fpu-cost")) return cmd_fpu_cost(argc - 1, argv + 1);
     die("unknown command '%s' (commands: list, verify, vector, run; see aesbench --help)", cmd);
 }

@@ -18,11 +18,18 @@
  * key schedule is done once, outside the timed loop.  Every return code in
  * the loop is checked: a failing call fails the point.
  *
- * Statistics: one warm-up sample is discarded, then `samples` samples; the
- * point reports the median, a 95% confidence interval of the median from
- * order statistics, and the coefficient of variation of per-sample MB/s.
- * MB/s is 10^6 payload bytes per second (GCM counts payload only, as the
- * seeds' tables do).
+ * Statistics: one warm-up sample is discarded, then `samples` samples; with
+ * a CV target, more samples follow (up to max_samples, within the point's
+ * time budget) until the coefficient of variation of per-sample MB/s is
+ * below it, and a point that never got there is flagged noisy.  The point
+ * reports the median, a 95% confidence interval of the median from order
+ * statistics, and the CV.  MB/s is 10^6 payload bytes per second (GCM counts
+ * payload only, as the seeds' tables do).
+ *
+ * Clock: each worker reads its core clock (clock.c) right before and right
+ * after its timed loop, outside the interval; core cycles per byte come from
+ * that clock, TSC cycles per byte stay beside them, and with hardware
+ * counters each point also gets instructions per byte and IPC.
  */
 #include <errno.h>
 #include <math.h>
@@ -35,6 +42,7 @@
 #include <unistd.h>
 
 #include "aesbench.h"
+#include "clock.h"
 
 /* ---- clocks --------------------------------------------------------------- */
 
@@ -60,16 +68,7 @@ uint64_t cycles_now(void)
 #endif
 }
 
-const char *cycle_source(void)
-{
-#if defined(__x86_64__)
-    return "tsc";
-#elif defined(__aarch64__)
-    return "cntvct";
-#else
-    return "ns";
-#endif
-}
+const char *cycle_source(void) { return clock_source_name(); }
 
 double tsc_ghz(void)
 {
@@ -140,6 +139,8 @@ struct worker {
     pthread_t th;
     /* results of the last sample */
     uint64_t msgs, t0, t1, c0, c1;
+    clk_thread clk;
+    clk_sample cs;
     int rc;
 };
 
@@ -202,12 +203,14 @@ static void *worker_main(void *arg)
 {
     struct worker *w = arg;
     pin_to(w->cpu);
+    clk_thread_init(&w->clk, w->cpu);
     for (;;) {
         pthread_barrier_wait(&w->sh->start);
         if (w->sh->quit)
             break;
         uint64_t batch = w->sh->batch, deadline = w->sh->deadline_ns, msgs = 0;
         int rc = 0;
+        clk_begin(&w->clk);
         w->t0 = now_ns();
         w->c0 = cycles_now();
         do {
@@ -216,10 +219,12 @@ static void *worker_main(void *arg)
         } while (now_ns() < deadline && !rc);
         w->c1 = cycles_now();
         w->t1 = now_ns();
+        clk_end(&w->clk, w->t1 - w->t0, w->c1 - w->c0, &w->cs);
         w->msgs = msgs;
         w->rc = rc;
         pthread_barrier_wait(&w->sh->done);
     }
+    clk_thread_fini(&w->clk);
     return NULL;
 }
 
@@ -268,6 +273,17 @@ static double median(double *v, int n)
 {
     qsort(v, (size_t)n, sizeof *v, cmp_double);
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* Sample standard deviation over the mean (0 for fewer than 2 samples). */
+static double cv_of(const double *v, int n)
+{
+    double mean = 0, var = 0;
+    for (int s = 0; s < n; s++)
+        mean += v[s] / n;
+    for (int s = 0; s < n; s++)
+        var += (v[s] - mean) * (v[s] - mean) / (n > 1 ? n - 1 : 1);
+    return mean > 0 ? sqrt(var) / mean : 0;
 }
 
 static int setup_worker(struct worker *w, const aeslab_impl *im, const alg_info *alg, bench_op op,
@@ -362,16 +378,24 @@ int bench_point(const aeslab_impl *im, const alg_info *alg, bench_op op, size_t 
         if (pthread_create(&w[i].th, NULL, worker_main, &w[i]) != 0)
             die("cannot start thread %d", i);
 
-    int ns = cfg->samples, bad = 0;
-    double *mbs = calloc((size_t)ns, sizeof(double)), *nspm = calloc((size_t)ns, sizeof(double));
-    double *cpb = calloc((size_t)ns, sizeof(double)), *msgs = calloc((size_t)ns, sizeof(double));
-    double *thr = calloc((size_t)(ns * nt), sizeof(double));
-    for (int s = -1; s < ns; s++) { /* s == -1: warm-up */
-        sh.deadline_ns = now_ns() + (uint64_t)(cfg->min_time * 1e9);
+    int min_ns = cfg->samples, max_ns = cfg->max_samples > min_ns ? cfg->max_samples : min_ns;
+    int ns = 0, bad = 0;
+    size_t cap = (size_t)max_ns;
+    double *mbs = calloc(cap, sizeof(double)), *nspm = calloc(cap, sizeof(double));
+    double *cpb = calloc(cap, sizeof(double)), *msgs = calloc(cap, sizeof(double));
+    double *ccpb = calloc(cap, sizeof(double)), *ghz = calloc(cap, sizeof(double));
+    double *ipb = calloc(cap, sizeof(double)), *ipc = calloc(cap, sizeof(double));
+    double *thr = calloc(cap * (size_t)nt, sizeof(double));
+    double *tghz = calloc(cap * (size_t)nt, sizeof(double));
+    int counted = clock_have_counters();
+    uint64_t started = now_ns();
+    for (int s = -1; s < max_ns; s++) { /* s == -1: warm-up */
+        uint64_t s_start = now_ns();
+        sh.deadline_ns = s_start + (uint64_t)(cfg->min_time * 1e9);
         pthread_barrier_wait(&sh.start);
         pthread_barrier_wait(&sh.done);
         uint64_t tmin = UINT64_MAX, tmax = 0, bytes = 0, tsc = 0;
-        double ns_sum = 0, m_sum = 0;
+        double ns_sum = 0, m_sum = 0, core = 0, ghz_sum = 0, ins = 0, pcyc = 0;
         for (int i = 0; i < nt; i++) {
             if (w[i].rc)
                 bad = w[i].rc;
@@ -381,8 +405,15 @@ int bench_point(const aeslab_impl *im, const alg_info *alg, bench_op op, size_t 
             tsc += w[i].c1 - w[i].c0;
             ns_sum += (double)(w[i].t1 - w[i].t0) / (double)w[i].msgs;
             m_sum += (double)w[i].msgs;
-            if (s >= 0)
+            core += w[i].cs.core_cycles;
+            ghz_sum += w[i].cs.ghz;
+            ins += w[i].cs.instructions;
+            pcyc += w[i].cs.pmu_cycles;
+            if (s >= 0) {
                 thr[s * nt + i] = (double)(w[i].msgs * size) * 1e3 / (double)(w[i].t1 - w[i].t0);
+                tghz[s * nt + i] = w[i].cs.ghz;
+            }
+            counted &= w[i].cs.pmu_cycles > 0;
         }
         if (bad)
             break;
@@ -391,7 +422,21 @@ int bench_point(const aeslab_impl *im, const alg_info *alg, bench_op op, size_t 
         mbs[s] = (double)bytes * 1e3 / (double)(tmax - tmin);
         nspm[s] = ns_sum / nt;
         cpb[s] = size ? (double)tsc / ((double)bytes) : 0;
+        ccpb[s] = size ? core / (double)bytes : 0;
+        ghz[s] = ghz_sum / nt;
+        ipb[s] = size ? ins / (double)bytes : 0;
+        ipc[s] = pcyc > 0 ? ins / pcyc : 0;
         msgs[s] = m_sum / nt;
+        ns = s + 1;
+        if (ns < min_ns)
+            continue;
+        /* enough samples: stop unless a CV target asks for more and the
+         * point's budget still has room for one more sample like the last */
+        if (cfg->cv_target <= 0 || cv_of(mbs, ns) <= cfg->cv_target)
+            break;
+        uint64_t now = now_ns();
+        if (cfg->budget > 0 && (double)(now - started + (now - s_start)) * 1e-9 > cfg->budget)
+            break;
     }
     sh.quit = 1;
     pthread_barrier_wait(&sh.start);
@@ -403,12 +448,8 @@ int bench_point(const aeslab_impl *im, const alg_info *alg, bench_op op, size_t 
     if (bad) {
         snprintf(res->error, sizeof res->error, "%s returned %d while timed", op_name(op), bad);
     } else {
-        double mean = 0, var = 0;
-        for (int s = 0; s < ns; s++)
-            mean += mbs[s] / ns;
-        for (int s = 0; s < ns; s++)
-            var += (mbs[s] - mean) * (mbs[s] - mean) / (ns > 1 ? ns - 1 : 1);
-        res->cv = mean > 0 ? sqrt(var) / mean : 0;
+        res->cv = cv_of(mbs, ns);
+        res->noisy = res->cv > (cfg->cv_target > 0 ? cfg->cv_target : 0.05);
         res->samples = ns;
         res->mb_per_s = median(mbs, ns);
         /* 95% CI of the median: ranks n/2 -+ 0.98 sqrt(n) of the sorted samples */
@@ -419,20 +460,37 @@ int bench_point(const aeslab_impl *im, const alg_info *alg, bench_op op, size_t 
         res->tsc_per_byte = median(cpb, ns);
         res->msgs_per_sample = (uint64_t)median(msgs, ns);
         res->tsc_ghz = tsc_ghz();
+        res->core_per_byte = median(ccpb, ns);
+        res->core_ghz = median(ghz, ns);
+        res->have_counters = counted;
+        if (counted) {
+            res->ins_per_byte = median(ipb, ns);
+            res->ipc = median(ipc, ns);
+        }
         double *per = calloc((size_t)nt, sizeof(double)), *col = calloc((size_t)ns, sizeof(double));
+        double *pg = calloc((size_t)nt, sizeof(double));
         for (int i = 0; i < nt; i++) {
             for (int s = 0; s < ns; s++)
                 col[s] = thr[s * nt + i];
             per[i] = median(col, ns);
+            for (int s = 0; s < ns; s++)
+                col[s] = tghz[s * nt + i];
+            pg[i] = median(col, ns);
         }
         qsort(per, (size_t)nt, sizeof *per, cmp_double);
         res->thread_mb_min = per[0];
         res->thread_mb_max = per[nt - 1];
         res->thread_mb_med = median(per, nt);
+        qsort(pg, (size_t)nt, sizeof *pg, cmp_double);
+        res->thread_ghz_min = pg[0];
+        res->thread_ghz_max = pg[nt - 1];
+        res->thread_ghz_med = median(pg, nt);
         free(per);
         free(col);
+        free(pg);
     }
     free(mbs); free(nspm); free(cpb); free(msgs); free(thr);
+    free(ccpb); free(ghz); free(ipb); free(ipc); free(tghz);
 out:
     for (int i = 0; i < nt; i++)
         free_worker(&w[i]);

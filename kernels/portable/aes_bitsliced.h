@@ -1,11 +1,11 @@
 /*
- * aes_bitsliced.h - constant-time AES for any CPU: four blocks at a time in
- * eight 64-bit bit planes.  See aes_bitsliced.c for the representation and
- * the S-box circuit.
+ * aes_bitsliced.h - constant-time AES for any CPU: four blocks per set of
+ * eight 64-bit bit planes, one or two sets per call.  See aes_bitsliced.c
+ * for the representation and the S-box circuit.
  *
- * Blocks travel as little-endian 64-bit words: a batch of four blocks is
- * uint64_t w[8], block b in w[2b] (its bytes 0..7) and w[2b+1] (bytes 8..15),
- * so callers XOR counters, tweaks and data as whole words.
+ * Blocks travel as little-endian 64-bit words: a batch of up to eight
+ * blocks is uint64_t w[16], block b in w[2b] (its bytes 0..7) and w[2b+1]
+ * (bytes 8..15), so callers XOR counters, tweaks and data as whole words.
  */
 #ifndef OWN_PORTABLE_AES_BITSLICED_H
 #define OWN_PORTABLE_AES_BITSLICED_H
@@ -25,9 +25,13 @@ typedef struct {
 /* Expand a 16-, 24- or 32-byte key (no branch or index on key bytes). */
 void own_pt_aes_init(own_pt_aes_key *k, const uint8_t *key, size_t key_len);
 
-/* Encrypt / decrypt the four blocks of w in place. */
-void own_pt_aes_encrypt4(const own_pt_aes_key *k, uint64_t w[8]);
-void own_pt_aes_decrypt4(const own_pt_aes_key *k, uint64_t w[8]);
+/* Encrypt / decrypt a batch in place: w holds up to 8 blocks (block b in
+ * w[2b], w[2b+1]); nblocks (1..8) only decides whether one plane set
+ * (blocks 0..3) or two (0..7) are computed.  Lanes past nblocks are
+ * computed too and carry no meaning. */
+#define OWN_PT_MAX_BLOCKS 8
+void own_pt_aes_encrypt(const own_pt_aes_key *k, uint64_t w[16], unsigned nblocks);
+void own_pt_aes_decrypt(const own_pt_aes_key *k, uint64_t w[16], unsigned nblocks);
 
 /* One block through a (mostly empty) batch: for key setup and tails. */
 void own_pt_aes_encrypt1(const own_pt_aes_key *k, const uint8_t in[16], uint8_t out[16]);

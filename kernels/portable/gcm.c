@@ -1,18 +1,19 @@
 /*
- * gcm.c - AES-GCM for own/portable: CTR on the bitsliced AES (four counter
- * blocks per batch), GHASH with the ctmul multiply, one code path for the
- * one-shot and the streaming interfaces.
+ * gcm.c - AES-GCM for own/portable: CTR on the bitsliced AES (up to eight
+ * counter blocks per batch), GHASH with the ctmul multiply, one code path
+ * for the one-shot and the streaming interfaces.
  *
- * Loop structure: the payload is cut at 64-byte batch boundaries.  Each
- * batch encrypts four counter blocks at once into a keystream buffer; the
- * payload is XORed with it and the ciphertext fed to GHASH, which hashes
- * whole blocks in groups of four with one reduction per group (see
- * ghash_ctmul.c) and buffers a partial block until the next call completes
- * it.  For sealing GHASH reads what was just written, for opening it reads
- * the input before it is overwritten, so in == out works.  AES and GHASH
- * are not interleaved at instruction level: in portable C the compiler
- * schedules each batch's straight-line code, and there is no carry-less
- * multiply unit to overlap with.
+ * Loop structure: the payload is cut at batch boundaries.  Each batch
+ * encrypts eight counter blocks (two bitsliced plane sets, see
+ * aes_bitsliced.c), or four when at most 64 bytes of the call are left,
+ * into a keystream buffer; the payload is XORed with it and the ciphertext
+ * fed to GHASH, which hashes whole blocks in groups of four with one
+ * reduction per group (see ghash_ctmul.c) and buffers a partial block until
+ * the next call completes it.  For sealing GHASH reads what was just
+ * written, for opening it reads the input before it is overwritten, so
+ * in == out works.  AES and GHASH are not interleaved at instruction
+ * level: in portable C the compiler schedules each batch's straight-line
+ * code, and there is no carry-less multiply unit to overlap with.
  *
  * Tails need no special case: a call that ends inside a batch leaves the
  * unused keystream in the state and the next call (or nothing) continues
@@ -46,25 +47,26 @@ void own_pt_gcm_hp_init(void *ctx_, const uint8_t *hp_key, size_t key_len)
     own_pt_aes_init(&ctx->hp, hp_key, key_len);
 }
 
-/* Keystream for counters next_ctr .. next_ctr + 3 (inc32: the counter is
- * the last four bytes, big endian, and wraps mod 2^32). */
-static void next_batch(own_pt_gcm_stream *st)
+/* Keystream for counters next_ctr .. next_ctr + nblocks - 1 (inc32: the
+ * counter is the last four bytes, big endian, and wraps mod 2^32). */
+static void next_batch(own_pt_gcm_stream *st, unsigned nblocks)
 {
-    uint64_t w[8];
+    uint64_t w[2 * OWN_PT_MAX_BLOCKS];
     uint64_t iv_lo = own_pt_load64le(st->iv);
     uint64_t iv_hi = (uint64_t)st->iv[8] | (uint64_t)st->iv[9] << 8 |
                      (uint64_t)st->iv[10] << 16 | (uint64_t)st->iv[11] << 24;
-    for (int b = 0; b < OWN_PT_LANES; b++) {
-        uint32_t c = st->next_ctr + (uint32_t)b;
+    for (unsigned b = 0; b < nblocks; b++) {
+        uint32_t c = st->next_ctr + b;
         uint64_t c_be = (uint64_t)(c >> 24) | (uint64_t)((c >> 16) & 0xff) << 8 |
                         (uint64_t)((c >> 8) & 0xff) << 16 | (uint64_t)(c & 0xff) << 24;
         w[2 * b] = iv_lo;
         w[2 * b + 1] = iv_hi | c_be << 32;
     }
-    own_pt_aes_encrypt4(&st->ctx->aes, w);
-    for (int i = 0; i < 8; i++)
+    own_pt_aes_encrypt(&st->ctx->aes, w, nblocks);
+    for (unsigned i = 0; i < 2 * nblocks; i++)
         own_pt_store64le(st->ks + 8 * i, w[i]);
-    st->next_ctr += OWN_PT_LANES;
+    st->next_ctr += nblocks;
+    st->ks_len = 16 * nblocks;
     st->ks_used = 0;
 }
 
@@ -109,7 +111,7 @@ void own_pt_gcm_stream_init(void *st_, const void *ctx, int encrypt, const uint8
     st->aad_len = aad_len;
 
     st->next_ctr = 1; /* J0 = IV || 1 */
-    next_batch(st);
+    next_batch(st, 4);
     memcpy(st->tag_mask, st->ks, 16);
     st->ks_used = 16; /* payload starts at counter 2 */
 
@@ -124,15 +126,18 @@ void own_pt_gcm_stream_update(void *st_, const uint8_t *in, size_t len, uint8_t 
     own_pt_gcm_stream *st = st_;
     st->len += len;
     while (len) {
-        if (st->ks_used == sizeof st->ks)
-            next_batch(st);
-        size_t n = sizeof st->ks - st->ks_used;
+        if (st->ks_used == st->ks_len)
+            next_batch(st, len > 64 ? OWN_PT_MAX_BLOCKS : 4);
+        size_t n = st->ks_len - st->ks_used;
         if (n > len)
             n = len;
         const uint8_t *ks = st->ks + st->ks_used;
         if (!st->encrypt)
             absorb(st, in, n);
-        for (size_t i = 0; i < n; i++)
+        size_t i = 0;
+        for (; i + 8 <= n; i += 8)
+            own_pt_store64le(out + i, own_pt_load64le(in + i) ^ own_pt_load64le(ks + i));
+        for (; i < n; i++)
             out[i] = in[i] ^ ks[i];
         if (st->encrypt)
             absorb(st, out, n);

@@ -23,11 +23,12 @@ typedef struct {
     int encrypt;
     uint8_t iv[12];
     uint32_t next_ctr;   /* counter of the first block of the next batch */
-    unsigned ks_used;    /* bytes of ks already consumed (64: none left) */
+    unsigned ks_len;     /* bytes of keystream in ks (64 or 128) */
+    unsigned ks_used;    /* bytes of ks already consumed */
     unsigned gbuf_len;   /* ciphertext bytes in gbuf not yet hashed */
     uint64_t y[2];       /* GHASH state */
     uint64_t aad_len, len;
-    uint8_t ks[64];      /* keystream of the current batch */
+    uint8_t ks[16 * OWN_PT_MAX_BLOCKS]; /* keystream of the current batch */
     uint8_t gbuf[16];
     uint8_t tag_mask[16]; /* E(K, J0) */
 } own_pt_gcm_stream;

@@ -8,11 +8,11 @@
  * of bit 127 becomes 0x87 in byte 0 through a mask computed arithmetically,
  * never a branch.
  *
- * Loop structure: whole blocks go four at a time: the next four tweaks are
- * computed, XORed into the data words, the batch is encrypted (or
- * decrypted) with key 1 and XORed with the same tweaks again.  The last
- * batch of a unit is padded with zero blocks that are computed and thrown
- * away.  Each block is read before its output is written, so in == out
+ * Loop structure: whole blocks go eight at a time (two bitsliced plane
+ * sets, see aes_bitsliced.c): the next eight tweaks are computed, XORed
+ * into the data words, the batch is encrypted (or decrypted) with key 1 and
+ * XORed with the same tweaks again.  The last batch of a unit is padded
+ * with zero blocks to four or eight, computed and thrown away.  Each block is read before its output is written, so in == out
  * works.
  *
  * Ciphertext stealing (len = 16 m + r, 0 < r < 16, blocks 0..m):
@@ -48,12 +48,12 @@ static inline void mul_x(uint64_t t[2])
 static void one_block(const own_pt_aes_key *k, int decrypt, const uint64_t t[2],
                       const uint8_t in[16], uint8_t out[16])
 {
-    uint64_t w[8] = {own_pt_load64le(in) ^ t[0], own_pt_load64le(in + 8) ^ t[1], 0, 0, 0, 0, 0,
-                     0};
+    uint64_t w[2 * OWN_PT_MAX_BLOCKS] = {own_pt_load64le(in) ^ t[0],
+                                         own_pt_load64le(in + 8) ^ t[1]};
     if (decrypt)
-        own_pt_aes_decrypt4(k, w);
+        own_pt_aes_decrypt(k, w, 1);
     else
-        own_pt_aes_encrypt4(k, w);
+        own_pt_aes_encrypt(k, w, 1);
     own_pt_store64le(out, w[0] ^ t[0]);
     own_pt_store64le(out + 8, w[1] ^ t[1]);
 }
@@ -69,10 +69,10 @@ static void xts_crypt(const own_pt_xts_ctx *ctx, int decrypt, const uint8_t twea
     /* Decryption with stealing keeps the last whole block for the end. */
     size_t bulk = (decrypt && r) ? m - 1 : m;
 
-    for (size_t i = 0; i < bulk; i += OWN_PT_LANES) {
-        size_t g = bulk - i < OWN_PT_LANES ? bulk - i : OWN_PT_LANES;
-        uint64_t w[8] = {0}, tw[8] = {0};
-        for (size_t b = 0; b < g; b++) {
+    for (size_t i = 0; i < bulk; i += OWN_PT_MAX_BLOCKS) {
+        unsigned g = bulk - i < OWN_PT_MAX_BLOCKS ? (unsigned)(bulk - i) : OWN_PT_MAX_BLOCKS;
+        uint64_t w[2 * OWN_PT_MAX_BLOCKS] = {0}, tw[2 * OWN_PT_MAX_BLOCKS] = {0};
+        for (unsigned b = 0; b < g; b++) {
             tw[2 * b] = t[0];
             tw[2 * b + 1] = t[1];
             mul_x(t);
@@ -80,10 +80,10 @@ static void xts_crypt(const own_pt_xts_ctx *ctx, int decrypt, const uint8_t twea
             w[2 * b + 1] = own_pt_load64le(in + 16 * (i + b) + 8) ^ tw[2 * b + 1];
         }
         if (decrypt)
-            own_pt_aes_decrypt4(&ctx->data, w);
+            own_pt_aes_decrypt(&ctx->data, w, g);
         else
-            own_pt_aes_encrypt4(&ctx->data, w);
-        for (size_t b = 0; b < g; b++) {
+            own_pt_aes_encrypt(&ctx->data, w, g);
+        for (unsigned b = 0; b < g; b++) {
             own_pt_store64le(out + 16 * (i + b), w[2 * b] ^ tw[2 * b]);
             own_pt_store64le(out + 16 * (i + b) + 8, w[2 * b + 1] ^ tw[2 * b + 1]);
         }

@@ -42,5 +42,13 @@ step "installing into $dir"
 mkdir -p "$dir/lib"
 cp "$dir/build/crypto/libcrypto.a" "$dir/lib/"
 cp -a "$dir/src/aws-lc/include" "$dir/include"
+# The exact source, for `aesbench list`: crate version and the commit of
+# the crate's own repository, which the crate records.
+sha=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["git"]["sha1"][:12])' \
+        "$dir/src/.cargo_vcs_info.json" 2>/dev/null || echo unknown)
+printf '#define PEER_CRATE "%s %s (git %s)"\n' aws-lc-sys "$ver" "$sha" > "$dir/include/peer_version.h"
+# Only lib/ and include/ are used; the object tree is not worth keeping
+# (src/ stays, for reading and for gdb).
+cd "$dir" && rm -rf "$dir/build"
 touch "$dir/.built"
 step "done"

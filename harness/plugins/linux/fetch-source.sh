@@ -121,11 +121,13 @@ dest=$cache/linux-$version
 stamp="$version $(echo $files)"
 if [ "$(cat "$dest/.complete" 2>/dev/null)" != "$stamp" ]; then
   log "extracting $(echo $files | wc -w) files of $pkg $version into $dest"
-  rm -rf "$dest.tmp" && mkdir -p "$dest.tmp"
+  mkdir -p "$cache"
+  tmp=$(mktemp -d "$dest.XXXXXX")
+  trap 'rm -rf "$tmp"' EXIT
   members=()
   for f in $files; do members+=("$pkg/$f"); done
-  tar -xJf "$tarball" -C "$dest.tmp" --strip-components=1 "${members[@]}"
-  echo "$stamp" > "$dest.tmp/.complete"
-  rm -rf "$dest" && mv "$dest.tmp" "$dest"
+  tar -xJf "$tarball" -C "$tmp" --strip-components=1 "${members[@]}"
+  echo "$stamp" > "$tmp/.complete"
+  rm -rf "$dest" && mv "$tmp" "$dest"
 fi
 echo "$dest"

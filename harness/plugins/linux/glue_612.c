@@ -413,12 +413,27 @@ static size_t code_bytes_of(const char *const *names)
 }
 
 #define GCM_SYMS(upd, tail)                                                              \
-    (const char *const[]){"aes_gcm_precompute_" #upd, "aes_gcm_aad_update_" #tail,      \
-                          "aes_gcm_enc_update_" #upd, "aes_gcm_dec_update_" #upd,       \
-                          "aes_gcm_enc_final_" #tail, "aes_gcm_dec_final_" #tail, NULL}
-#define XTS_SYMS(sfx)                                                                    \
-    (const char *const[]){"aes_xts_encrypt_iv", "aes_xts_encrypt_" #sfx,                 \
-                          "aes_xts_decrypt_" #sfx, NULL}
+    {"aes_gcm_precompute_" #upd, "aes_gcm_aad_update_" #tail, "aes_gcm_enc_update_" #upd, \
+     "aes_gcm_dec_update_" #upd, "aes_gcm_enc_final_" #tail, "aes_gcm_dec_final_" #tail, NULL}
+#define XTS_SYMS(sfx) {"aes_xts_encrypt_iv", "aes_xts_encrypt_" #sfx, "aes_xts_decrypt_" #sfx, NULL}
+
+/* The functions each path runs (key setup included). */
+static const struct {
+    const char *path;
+    const char *syms[8];
+} path_syms[] = {
+    {"gcm-vaes-avx10-512", GCM_SYMS(vaes_avx10_512, vaes_avx10)},
+    {"gcm-vaes-avx10-256", GCM_SYMS(vaes_avx10_256, vaes_avx10)},
+    {"gcm-aesni-avx", GCM_SYMS(aesni_avx, aesni_avx)},
+    {"gcm-aesni", GCM_SYMS(aesni, aesni)},
+    {"xts-vaes-avx10-512", XTS_SYMS(vaes_avx10_512)},
+    {"xts-vaes-avx10-256", XTS_SYMS(vaes_avx10_256)},
+    {"xts-vaes-avx2", XTS_SYMS(vaes_avx2)},
+    {"xts-aesni-avx", XTS_SYMS(aesni_avx)},
+    {"xts-generic", {"lx_aes_generic_encrypt", "lx_aes_generic_decrypt", "crypto_aes_encrypt",
+                     "crypto_aes_decrypt", NULL}},
+    {"xts-aeslib", {"aes_encrypt", "aes_decrypt", NULL}},
+};
 
 /* ---- the implementations ------------------------------------------------ */
 
@@ -478,32 +493,10 @@ AESLAB_EXPORT const aeslab_plugin *aeslab_plugin_entry(void)
     static int done;
     if (!done) {
         for (size_t i = 0; i < plugin.n_impls; i++) {
-            aeslab_impl *im = &impls[i];
-            const char *path = strchr(im->name, '/') + 1;
-            const char *const *syms = NULL;
-            if (!strcmp(path, "gcm-vaes-avx10-512"))
-                syms = GCM_SYMS(vaes_avx10_512, vaes_avx10);
-            else if (!strcmp(path, "gcm-vaes-avx10-256"))
-                syms = GCM_SYMS(vaes_avx10_256, vaes_avx10);
-            else if (!strcmp(path, "gcm-aesni-avx"))
-                syms = GCM_SYMS(aesni_avx, aesni_avx);
-            else if (!strcmp(path, "gcm-aesni"))
-                syms = GCM_SYMS(aesni, aesni);
-            else if (!strcmp(path, "xts-vaes-avx10-512"))
-                syms = XTS_SYMS(vaes_avx10_512);
-            else if (!strcmp(path, "xts-vaes-avx10-256"))
-                syms = XTS_SYMS(vaes_avx10_256);
-            else if (!strcmp(path, "xts-vaes-avx2"))
-                syms = XTS_SYMS(vaes_avx2);
-            else if (!strcmp(path, "xts-aesni-avx"))
-                syms = XTS_SYMS(aesni_avx);
-            else if (!strcmp(path, "xts-generic"))
-                syms = (const char *const[]){"lx_aes_generic_encrypt",
-                                             "lx_aes_generic_decrypt", NULL};
-            else if (!strcmp(path, "xts-aeslib"))
-                syms = (const char *const[]){"aes_encrypt", "aes_decrypt", NULL};
-            if (syms)
-                im->code_bytes = code_bytes_of(syms);
+            const char *path = strchr(impls[i].name, '/') + 1;
+            for (size_t j = 0; j < sizeof path_syms / sizeof path_syms[0]; j++)
+                if (!strcmp(path, path_syms[j].path))
+                    impls[i].code_bytes = code_bytes_of(path_syms[j].syms);
         }
         done = 1;
     }

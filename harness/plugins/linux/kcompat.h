@@ -1,6 +1,6 @@
 /*
  * kcompat.h - just enough of the kernel's build environment to assemble
- * arch/x86/crypto/*.S and compile lib/crypto/aes.c and crypto/aes_generic.c
+ * the assembly of arch/x86/crypto and compile lib/crypto/aes.c and crypto/aes_generic.c
  * in user space, unchanged.
  *
  * Every kernel source file is compiled with `-include kcompat.h` and an

@@ -45,5 +45,8 @@ mkdir -p "$dir/lib" "$dir/include/openssl"
 cp libcrypto.a "$dir/lib/"
 cp "$dir/src/openssl/include/openssl/"*.h "$dir/include/openssl/"
 cp include/openssl/*.h "$dir/include/openssl/"
+# Only lib/ and include/ are used; the object tree is not worth keeping
+# (src/ stays, for reading and for gdb).
+cd "$dir" && rm -rf "$dir/build"
 touch "$dir/.built"
 step "done"

@@ -153,7 +153,7 @@ static const struct path path = {
     "time); GHASH still gcm_ghash_avx (PCLMULQDQ); forced by clearing AES-NI, VAES, AVX-512 "
     "in OPENSSL_ia32cap_P",
     "no AES-NI: ossl_bsaes_xts_{en,de}crypt (bit-sliced SSSE3, 8 blocks at a time) with the "
-    "tweak, the last blocks and the stolen block in the T-table AES_encrypt/AES_decrypt (NOT "
+    "tweak, a lone trailing block and the stolen block in the T-table AES_encrypt/AES_decrypt (NOT "
     "constant time); forced by clearing AES-NI, VAES, AVX-512 in OPENSSL_ia32cap_P",
     {0, W1_SSSE3, 0, 0},
     {0, W1_AESNI, W2_AVX512, W3_WIDE | W3_VBMI2}};

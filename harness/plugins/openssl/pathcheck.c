@@ -47,6 +47,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: pathcheck PLUGIN.so [LEN]\n");
         return 2;
     }
+    /* one write per line: gdb's own output shares the pipe */
+    setvbuf(stdout, NULL, _IOLBF, 0);
     size_t len = argc > 2 ? strtoul(argv[2], NULL, 0) : 1024;
     void *h = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
     if (!h) {

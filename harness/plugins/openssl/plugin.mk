@@ -84,4 +84,4 @@ endif
 .PHONY: test-paths-openssl
 test-paths-openssl: $(BUILD)/pathcheck
 	@$(PY) $(OSSL_SRCDIR)/pathcheck.py --driver $(BUILD)/pathcheck \
-	  --expect $(OSSL_SRCDIR)/paths.expect $(wildcard $(PLUGIN_DIR)/openssl-*.so)
+	  --expect $(OSSL_SRCDIR)/paths.expect --require openssl-3.0 $(wildcard $(PLUGIN_DIR)/openssl-*.so)

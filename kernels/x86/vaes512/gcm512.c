@@ -85,67 +85,124 @@ V512_INL __m128i ghash_aad(const vaes_gcm_ctx *c, const uint8_t *aad, size_t ale
     return acc;
 }
 
-#define ROUND4(k)                            \
-    do {                                     \
-        __m512i k_ = (k);                    \
-        x0 = _mm512_aesenc_epi128(x0, k_);   \
-        x1 = _mm512_aesenc_epi128(x1, k_);   \
-        x2 = _mm512_aesenc_epi128(x2, k_);   \
-        x3 = _mm512_aesenc_epi128(x3, k_);   \
+#ifndef GCM512_V
+#define GCM512_V 8 /* vectors per main-loop iteration */
+#endif
+#define V GCM512_V
+#define VB (64 * V)
+
+/* Round r of all V vectors. */
+#define ROUNDV(k)                                    \
+    do {                                             \
+        __m512i k_ = (k);                            \
+        _Pragma("GCC unroll 8") for (int j = 0; j < V; j++) \
+            x[j] = _mm512_aesenc_epi128(x[j], k_);   \
     } while (0)
 
-#define LAST4(k)                                 \
-    do {                                         \
-        __m512i k_ = (k);                        \
-        x0 = _mm512_aesenclast_epi128(x0, k_);   \
-        x1 = _mm512_aesenclast_epi128(x1, k_);   \
-        x2 = _mm512_aesenclast_epi128(x2, k_);   \
-        x3 = _mm512_aesenclast_epi128(x3, k_);   \
-    } while (0)
-
-/* Four counter vectors, whitened. */
-#define CTR4()                                                                    \
-    do {                                                                          \
-        x0 = _mm512_xor_si512(_mm512_shuffle_epi8(ctr, bswap), rk[0]);            \
-        x1 = _mm512_xor_si512(_mm512_shuffle_epi8(_mm512_add_epi32(ctr, inc4), bswap), rk[0]); \
-        x2 = _mm512_xor_si512(_mm512_shuffle_epi8(_mm512_add_epi32(ctr, inc8), bswap), rk[0]); \
-        x3 = _mm512_xor_si512(_mm512_shuffle_epi8(_mm512_add_epi32(ctr, inc12), bswap), rk[0]); \
-        ctr = _mm512_add_epi32(ctr, inc16);                                       \
+#define LASTV(k)                                     \
+    do {                                             \
+        __m512i k_ = (k);                            \
+        _Pragma("GCC unroll 8") for (int j = 0; j < V; j++) \
+            x[j] = _mm512_aesenclast_epi128(x[j], k_); \
     } while (0)
 
 /*
- * AES rounds 1..nr of x0..x3 with the GHASH of g0..g3 (g0 already holding
- * the running value) slotted between rounds; leaves the reduced sum in acc.
+ * V counter vectors, whitened.  The master counter is byte-reflected (ctr);
+ * when the low byte of the 32-bit counter cannot carry within these 4V
+ * blocks - all but one iteration in 256/(4V) - one shuffle gives the first
+ * vector and the others are that plus k in the counter's last byte.
  */
-#define AES4_GHASH4(g0, g1, g2, g3)                                                   \
+#define CTRV()                                                                      \
+    do {                                                                            \
+        if ((cnt & 0xff) <= 256 - 4 * V) {                                          \
+            __m512i be_ = _mm512_shuffle_epi8(ctr, bswap);                          \
+            _Pragma("GCC unroll 8") for (int j = 0; j < V; j++)                     \
+                x[j] = _mm512_xor_si512(j ? _mm512_add_epi32(be_, v512_incbe(4 * j)) : be_, rk[0]); \
+        } else {                                                                    \
+            _Pragma("GCC unroll 8") for (int j = 0; j < V; j++)                     \
+                x[j] = _mm512_xor_si512(                                            \
+                    _mm512_shuffle_epi8(_mm512_add_epi32(ctr, v512_incall(4 * j)), bswap), rk[0]); \
+        }                                                                           \
+        ctr = _mm512_add_epi32(ctr, v512_incall(4 * V));                            \
+        cnt += 4 * V;                                                               \
+    } while (0)
+
+#ifndef GCM512_KARATSUBA
+#define GCM512_KARATSUBA 1
+#endif
+
+/*
+ * GHASH of the pair g[j], g[j+1] (blocks needing H^e .. H^(e-7)) into the
+ * unreduced sums.  Products of the two vectors are added with one
+ * three-input XOR each.  With Karatsuba the middle part is one multiply of
+ * (lo ^ hi) of the data by the precomputed (lo ^ hi) of the power; lo and hi
+ * are added back into mi once, at the reduction.
+ */
+#define GHASH_PAIR(ga, gb, e)                                                          \
+    do {                                                                               \
+        __m512i ha_ = v512_hpow(c, (e)), hb_ = v512_hpow(c, (e) - 4);                   \
+        lo = _mm512_ternarylogic_epi64(lo, _mm512_clmulepi64_epi128(ga, ha_, 0x00),    \
+                                       _mm512_clmulepi64_epi128(gb, hb_, 0x00), 0x96); \
+        hi = _mm512_ternarylogic_epi64(hi, _mm512_clmulepi64_epi128(ga, ha_, 0x11),    \
+                                       _mm512_clmulepi64_epi128(gb, hb_, 0x11), 0x96); \
+        if (GCM512_KARATSUBA) {                                                        \
+            __m512i xa_ = _mm512_xor_si512(ga, _mm512_shuffle_epi32(ga, 0x4e));        \
+            __m512i xb_ = _mm512_xor_si512(gb, _mm512_shuffle_epi32(gb, 0x4e));        \
+            mi = _mm512_ternarylogic_epi64(                                            \
+                mi, _mm512_clmulepi64_epi128(xa_, v512_hkar(c, (e)), 0x00),            \
+                _mm512_clmulepi64_epi128(xb_, v512_hkar(c, (e) - 4), 0x00), 0x96);     \
+        } else {                                                                       \
+            mi = _mm512_ternarylogic_epi64(mi, _mm512_clmulepi64_epi128(ga, ha_, 0x01), \
+                                           _mm512_clmulepi64_epi128(ga, ha_, 0x10), 0x96); \
+            mi = _mm512_ternarylogic_epi64(mi, _mm512_clmulepi64_epi128(gb, hb_, 0x01), \
+                                           _mm512_clmulepi64_epi128(gb, hb_, 0x10), 0x96); \
+        }                                                                              \
+    } while (0)
+
+/* The round after which the GHASH of vector pair j/2 is issued. */
+#define SLOT(j) (1 + ((j) * (nr - 2)) / V)
+
+/*
+ * AES rounds 1..nr of x[] with the GHASH of g[] (g[0] already holding the
+ * running value) slotted between rounds; leaves the reduced sum in acc.
+ */
+#define AESV_GHASHV(g)                                                                \
     do {                                                                              \
         __m512i lo = _mm512_setzero_si512(), mi = lo, hi = lo;                        \
         _Pragma("GCC unroll 16") for (int r = 1; r < nr; r++)                         \
         {                                                                             \
-            ROUND4(rk[r]);                                                            \
-            if (r == 1) v512_gmul(g0, v512_hpow(c, 16), &lo, &mi, &hi);               \
-            if (r == 3) v512_gmul(g1, v512_hpow(c, 12), &lo, &mi, &hi);               \
-            if (r == 5) v512_gmul(g2, v512_hpow(c, 8), &lo, &mi, &hi);                \
-            if (r == 7) v512_gmul(g3, v512_hpow(c, 4), &lo, &mi, &hi);                \
-            if (r == 9) acc = v512_reduce(lo, mi, hi, poly);                          \
+            ROUNDV(rk[r]);                                                            \
+            _Pragma("GCC unroll 8") for (int j = 0; j < V; j += 2)                    \
+                if (r == SLOT(j))                                                     \
+                    GHASH_PAIR(g[j], g[j + 1], 4 * (V - j));                          \
+            if (r == nr - 1) {                                                        \
+                if (GCM512_KARATSUBA)                                                 \
+                    mi = _mm512_ternarylogic_epi64(mi, lo, hi, 0x96);                 \
+                acc = v512_reduce(lo, mi, hi, poly);                                  \
+            }                                                                         \
         }                                                                             \
-        LAST4(rk[nr]);                                                                \
+        LASTV(rk[nr]);                                                                \
     } while (0)
 
-#define AES4()                                              \
+#define AESV()                                              \
     do {                                                    \
         _Pragma("GCC unroll 16") for (int r = 1; r < nr; r++) \
-            ROUND4(rk[r]);                                  \
-        LAST4(rk[nr]);                                      \
+            ROUNDV(rk[r]);                                  \
+        LASTV(rk[nr]);                                      \
     } while (0)
 
-V512_INL void seal_body(const vaes_gcm_ctx *c, const int nr, const uint8_t iv[12],
-                        const uint8_t *aad, size_t alen, const uint8_t *in, size_t n,
-                        uint8_t *out, uint8_t tag[16])
+/*
+ * The whole message: AAD, payload, lengths.  enc (a constant) selects which
+ * side is hashed: the output for seal, the input for open.  Both lag the
+ * GHASH by one main-loop iteration so that the loop is the same for both
+ * directions.  Returns the tag.
+ */
+V512_INL __m128i crypt_body(const vaes_gcm_ctx *c, const int nr, const int enc,
+                            const uint8_t iv[12], const uint8_t *aad, size_t alen,
+                            const uint8_t *in, size_t n, uint8_t *out)
 {
     const __m512i bswap = v512_bswap(), poly = v512_poly();
-    const __m512i inc4 = v512_incall(4), inc8 = v512_incall(8), inc12 = v512_incall(12),
-                  inc16 = v512_incall(16);
+    const __m512i inc4 = v512_incall(4);
     const __m512i *rk = c->rk;
     const size_t len = n;
     __m128i j0 = v512_j0(iv);
@@ -153,127 +210,90 @@ V512_INL void seal_body(const vaes_gcm_ctx *c, const int nr, const uint8_t iv[12
     __m512i ctr = _mm512_add_epi32(
         _mm512_broadcast_i32x4(_mm_shuffle_epi8(j0, own_x86_bswap_mask())), v512_inc(1));
     __m128i acc = ghash_aad(c, aad, alen, bswap, poly);
-    __m512i x0, x1, x2, x3, p0 = _mm512_setzero_si512(), p1 = p0, p2 = p0, p3 = p0;
+    __m512i x[V], p[V];
+    uint32_t cnt = 2; /* the next block's counter (only its low byte matters) */
     int have_prev = 0;
 
-    if (n >= 256) {
-        CTR4();
-        AES4();
-        x0 = _mm512_xor_si512(x0, _mm512_loadu_si512(in));
-        x1 = _mm512_xor_si512(x1, _mm512_loadu_si512(in + 64));
-        x2 = _mm512_xor_si512(x2, _mm512_loadu_si512(in + 128));
-        x3 = _mm512_xor_si512(x3, _mm512_loadu_si512(in + 192));
-        _mm512_storeu_si512(out, x0);
-        _mm512_storeu_si512(out + 64, x1);
-        _mm512_storeu_si512(out + 128, x2);
-        _mm512_storeu_si512(out + 192, x3);
-        p0 = _mm512_shuffle_epi8(x0, bswap);
-        p1 = _mm512_shuffle_epi8(x1, bswap);
-        p2 = _mm512_shuffle_epi8(x2, bswap);
-        p3 = _mm512_shuffle_epi8(x3, bswap);
-        in += 256, out += 256, n -= 256;
+    if (n >= VB) {
+        CTRV();
+        AESV();
+        _Pragma("GCC unroll 8") for (int j = 0; j < V; j++) {
+            __m512i d = _mm512_loadu_si512(in + 64 * j);
+            x[j] = _mm512_xor_si512(x[j], d);
+            _mm512_storeu_si512(out + 64 * j, x[j]);
+            p[j] = _mm512_shuffle_epi8(enc ? x[j] : d, bswap);
+        }
+        in += VB, out += VB, n -= VB;
         have_prev = 1;
-        while (n >= 256) {
-            CTR4();
-            p0 = _mm512_xor_si512(p0, _mm512_zextsi128_si512(acc));
-            AES4_GHASH4(p0, p1, p2, p3);
-            x0 = _mm512_xor_si512(x0, _mm512_loadu_si512(in));
-            x1 = _mm512_xor_si512(x1, _mm512_loadu_si512(in + 64));
-            x2 = _mm512_xor_si512(x2, _mm512_loadu_si512(in + 128));
-            x3 = _mm512_xor_si512(x3, _mm512_loadu_si512(in + 192));
-            _mm512_storeu_si512(out, x0);
-            _mm512_storeu_si512(out + 64, x1);
-            _mm512_storeu_si512(out + 128, x2);
-            _mm512_storeu_si512(out + 192, x3);
-            p0 = _mm512_shuffle_epi8(x0, bswap);
-            p1 = _mm512_shuffle_epi8(x1, bswap);
-            p2 = _mm512_shuffle_epi8(x2, bswap);
-            p3 = _mm512_shuffle_epi8(x3, bswap);
-            in += 256, out += 256, n -= 256;
+        while (n >= VB) {
+            CTRV();
+            p[0] = _mm512_xor_si512(p[0], _mm512_zextsi128_si512(acc));
+            AESV_GHASHV(p);
+            _Pragma("GCC unroll 8") for (int j = 0; j < V; j++) {
+                __m512i d = _mm512_loadu_si512(in + 64 * j);
+                x[j] = _mm512_xor_si512(x[j], d);
+                _mm512_storeu_si512(out + 64 * j, x[j]);
+                p[j] = _mm512_shuffle_epi8(enc ? x[j] : d, bswap);
+            }
+            in += VB, out += VB, n -= VB;
         }
     }
 
-    /* Final step: previous chunk (seal lags by one), the tail, the lengths. */
+    /* Final step: the last full chunk, the tail, the lengths. */
     __m512i lo = _mm512_setzero_si512(), mi = lo, hi = lo;
-    int e = (int)((n + 15) / 16) + 1 + (have_prev ? 16 : 0);
+    int e = (int)((n + 15) / 16) + 1 + (have_prev ? 4 * V : 0);
+    if (have_prev && e > VAES_NPOW) {
+        /* Too many blocks for one reduction: hash the last chunk alone. */
+        p[0] = _mm512_xor_si512(p[0], _mm512_zextsi128_si512(acc));
+        _Pragma("GCC unroll 8") for (int j = 0; j < V; j++)
+            v512_gmul(p[j], v512_hpow(c, 4 * (V - j)), &lo, &mi, &hi);
+        acc = v512_reduce(lo, mi, hi, poly);
+        lo = mi = hi = _mm512_setzero_si512();
+        e -= 4 * V;
+        have_prev = 0;
+    }
     if (have_prev) {
-        p0 = _mm512_xor_si512(p0, _mm512_zextsi128_si512(acc));
+        p[0] = _mm512_xor_si512(p[0], _mm512_zextsi128_si512(acc));
         acc = _mm_setzero_si128();
-        v512_gmul(p0, v512_hpow(c, e), &lo, &mi, &hi);
-        v512_gmul(p1, v512_hpow(c, e - 4), &lo, &mi, &hi);
-        v512_gmul(p2, v512_hpow(c, e - 8), &lo, &mi, &hi);
-        v512_gmul(p3, v512_hpow(c, e - 12), &lo, &mi, &hi);
-        e -= 16;
+        _Pragma("GCC unroll 8") for (int j = 0; j < V; j++)
+            v512_gmul(p[j], v512_hpow(c, e - 4 * j), &lo, &mi, &hi);
+        e -= 4 * V;
     }
     for (size_t off = 0; off < n; off += 64, e -= 4) {
         __mmask64 k = v512_bytes(n - off);
-        __m512i x = v512_aes_1(rk, nr, _mm512_shuffle_epi8(ctr, bswap));
+        __m512i x1 = v512_aes_1(rk, nr, _mm512_shuffle_epi8(ctr, bswap));
         ctr = _mm512_add_epi32(ctr, inc4);
-        x = _mm512_maskz_mov_epi8(k, _mm512_xor_si512(x, _mm512_maskz_loadu_epi8(k, in + off)));
-        _mm512_mask_storeu_epi8(out + off, k, x);
-        x = _mm512_xor_si512(_mm512_shuffle_epi8(x, bswap), _mm512_zextsi128_si512(acc));
+        __m512i d = _mm512_maskz_loadu_epi8(k, in + off);
+        x1 = _mm512_xor_si512(x1, d);
+        _mm512_mask_storeu_epi8(out + off, k, x1);
+        __m512i g = enc ? _mm512_maskz_mov_epi8(k, x1) : d;
+        g = _mm512_xor_si512(_mm512_shuffle_epi8(g, bswap), _mm512_zextsi128_si512(acc));
         acc = _mm_setzero_si128();
-        v512_gmul(x, v512_hpow(c, e), &lo, &mi, &hi);
+        v512_gmul(g, v512_hpow(c, e), &lo, &mi, &hi);
     }
     __m128i l = _mm_xor_si128(_mm_set_epi64x((long long)(alen * 8), (long long)(len * 8)), acc);
     v512_gmul(_mm512_zextsi128_si512(l), v512_hpow(c, 1), &lo, &mi, &hi);
     acc = v512_reduce(lo, mi, hi, poly);
-    acc = _mm_xor_si128(_mm_shuffle_epi8(acc, own_x86_bswap_mask()), ej0);
-    _mm_storeu_si128((__m128i *)(void *)tag, acc);
+    return _mm_xor_si128(_mm_shuffle_epi8(acc, own_x86_bswap_mask()), ej0);
+}
+
+V512_INL void seal_body(const vaes_gcm_ctx *c, const int nr, const uint8_t iv[12],
+                        const uint8_t *aad, size_t alen, const uint8_t *in, size_t n,
+                        uint8_t *out, uint8_t tag[16])
+{
+    __m128i t = crypt_body(c, nr, 1, iv, aad, alen, in, n, out);
+    _mm_storeu_si128((__m128i *)(void *)tag, t);
 }
 
 V512_INL int open_body(const vaes_gcm_ctx *c, const int nr, const uint8_t iv[12],
                        const uint8_t *aad, size_t alen, const uint8_t *in, size_t n,
                        const uint8_t tag[16], uint8_t *out)
 {
-    const __m512i bswap = v512_bswap(), poly = v512_poly();
-    const __m512i inc4 = v512_incall(4), inc8 = v512_incall(8), inc12 = v512_incall(12),
-                  inc16 = v512_incall(16);
-    const __m512i *rk = c->rk;
-    const size_t len = n;
-    uint8_t *const out0 = out;
-    __m128i j0 = v512_j0(iv);
-    __m128i ej0 = v512_aes_x1(rk, nr, j0);
-    __m512i ctr = _mm512_add_epi32(
-        _mm512_broadcast_i32x4(_mm_shuffle_epi8(j0, own_x86_bswap_mask())), v512_inc(1));
-    __m128i acc = ghash_aad(c, aad, alen, bswap, poly);
-    __m512i x0, x1, x2, x3;
-
-    while (n >= 256) {
-        __m512i d0 = _mm512_loadu_si512(in), d1 = _mm512_loadu_si512(in + 64),
-                d2 = _mm512_loadu_si512(in + 128), d3 = _mm512_loadu_si512(in + 192);
-        __m512i g0 = _mm512_xor_si512(_mm512_shuffle_epi8(d0, bswap), _mm512_zextsi128_si512(acc));
-        __m512i g1 = _mm512_shuffle_epi8(d1, bswap), g2 = _mm512_shuffle_epi8(d2, bswap),
-                g3 = _mm512_shuffle_epi8(d3, bswap);
-        CTR4();
-        AES4_GHASH4(g0, g1, g2, g3);
-        _mm512_storeu_si512(out, _mm512_xor_si512(x0, d0));
-        _mm512_storeu_si512(out + 64, _mm512_xor_si512(x1, d1));
-        _mm512_storeu_si512(out + 128, _mm512_xor_si512(x2, d2));
-        _mm512_storeu_si512(out + 192, _mm512_xor_si512(x3, d3));
-        in += 256, out += 256, n -= 256;
-    }
-
-    __m512i lo = _mm512_setzero_si512(), mi = lo, hi = lo;
-    int e = (int)((n + 15) / 16) + 1;
-    for (size_t off = 0; off < n; off += 64, e -= 4) {
-        __mmask64 k = v512_bytes(n - off);
-        __m512i x = v512_aes_1(rk, nr, _mm512_shuffle_epi8(ctr, bswap));
-        ctr = _mm512_add_epi32(ctr, inc4);
-        __m512i d = _mm512_maskz_loadu_epi8(k, in + off);
-        _mm512_mask_storeu_epi8(out + off, k, _mm512_xor_si512(x, d));
-        d = _mm512_xor_si512(_mm512_shuffle_epi8(d, bswap), _mm512_zextsi128_si512(acc));
-        acc = _mm_setzero_si128();
-        v512_gmul(d, v512_hpow(c, e), &lo, &mi, &hi);
-    }
-    __m128i l = _mm_xor_si128(_mm_set_epi64x((long long)(alen * 8), (long long)(len * 8)), acc);
-    v512_gmul(_mm512_zextsi128_si512(l), v512_hpow(c, 1), &lo, &mi, &hi);
-    acc = v512_reduce(lo, mi, hi, poly);
-    acc = _mm_xor_si128(_mm_shuffle_epi8(acc, own_x86_bswap_mask()), ej0);
-    acc = _mm_xor_si128(acc, _mm_loadu_si128((const __m128i *)(const void *)tag));
-    int bad = !_mm_testz_si128(acc, acc);
-    if (bad && len)
-        own_wipe(out0, len); /* the verdict is public once returned */
+    __m128i t = crypt_body(c, nr, 0, iv, aad, alen, in, n, out);
+    t = _mm_xor_si128(t, _mm_loadu_si128((const __m128i *)(const void *)tag));
+    int bad = !_mm_testz_si128(t, t);
+    if (bad && n)
+        own_wipe(out, n); /* the verdict is public once returned */
     return bad;
 }
 

@@ -21,4 +21,9 @@ const own_kernel own_kernel_vaes512 = {
     .gcm_init = own_vaes_gcm_init,
     .gcm_seal = own_v512_gcm_seal,
     .gcm_open = own_v512_gcm_open,
+    .xts_keys = OWN_K128 | OWN_K256,
+    .xts_ctx_bytes = sizeof(vaes_xts_ctx),
+    .xts_init = own_vaes_xts_init,
+    .xts_encrypt = own_v512_xts_encrypt,
+    .xts_decrypt = own_v512_xts_decrypt,
 };

@@ -61,6 +61,11 @@ V512_INL __m512i v512_hpow(const vaes_gcm_ctx *c, int e)
     return _mm512_loadu_si512((const void *)&c->hpow[VAES_NPOW - e]);
 }
 
+V512_INL __m512i v512_hkar(const vaes_gcm_ctx *c, int e)
+{
+    return _mm512_loadu_si512((const void *)&c->hkar[VAES_NPOW - e]);
+}
+
 /* J0 = IV || 0^31 || 1, loaded without touching a byte past the IV. */
 V512_INL __m128i v512_j0(const uint8_t iv[12])
 {
@@ -94,6 +99,13 @@ V512_INL __m512i v512_inc(int a)
 V512_INL __m512i v512_incall(int a)
 {
     return _mm512_set_epi32(0, 0, 0, a, 0, 0, 0, a, 0, 0, 0, a, 0, 0, 0, a);
+}
+
+/* k added to the counter's last byte of every lane, blocks in memory order. */
+V512_INL __m512i v512_incbe(int k)
+{
+    int b = (int)((unsigned)k << 24);
+    return _mm512_set_epi32(b, 0, 0, 0, b, 0, 0, 0, b, 0, 0, 0, b, 0, 0, 0);
 }
 
 #endif /* OWN_V512_H */

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# check-rows.sh AESBENCH PLUGIN_DIR
+#
+# The test behind `make test-peers-linux`: the Linux-derived, intel-ipsec-mb
+# and libsodium plugins must all have been built on this (x86-64) machine,
+# must offer every implementation row listed below, and every row must pass
+# aesbench's verification (or be reported unsupported by a CPU that lacks
+# its ISA).  A plugin silently left out by `make build`, a row renamed or
+# lost, or a row failing verification fails the test.
+set -uo pipefail
+aesbench=$1 plugins=$2
+
+G3="aes-128-gcm aes-192-gcm aes-256-gcm"
+X2="aes-128-xts aes-256-xts"
+expected=()
+add() { local name=$1; shift; for a in "$@"; do expected+=("$name $a"); done; }
+for p in gcm-vaes-avx10-512 gcm-vaes-avx10-256 gcm-aesni-avx gcm-aesni; do add linux-6.12/$p $G3; done
+for p in xts-vaes-avx10-512 xts-vaes-avx10-256 xts-vaes-avx2 xts-aesni-avx xts-generic xts-aeslib; do
+  add linux-6.12/$p $X2
+done
+for p in gcm-dispatch gcm-avx2 gcm-avx gcm-aesni; do add linux-6.1/$p $G3; done
+add linux-6.1/xts-aesni $X2
+for p in avx512 avx512-novaes avx2 avx sse; do add ipsec-mb/$p $G3; done
+add libsodium/aesni aes-256-gcm
+
+fail=0
+for so in linux-6.12 linux-6.1 ipsec-mb libsodium; do
+  if [ ! -e "$plugins/$so.so" ]; then
+    echo "FAIL $so: plugin not built (see the note from make build)"
+    fail=1
+  fi
+done
+
+out=$("$aesbench" verify --impl 'linux-6.12/*,linux-6.1/*,ipsec-mb/*,libsodium/*' 2>&1)
+declare -A status
+while read -r st name alg _; do
+  [ -n "${alg:-}" ] && status["$name $alg"]=$st
+done <<< "$out"
+
+ok=0 unsup=0
+for row in "${expected[@]}"; do
+  st=${status[$row]:-missing}
+  case $st in
+    ok) ok=$((ok + 1)) ;;
+    unsupported) unsup=$((unsup + 1)) ;;
+    *) echo "FAIL $row: $st"; fail=1 ;;
+  esac
+done
+n_found=${#status[@]}
+if [ "$n_found" -ne "${#expected[@]}" ]; then
+  echo "FAIL: aesbench lists $n_found rows for these plugins, this test expects ${#expected[@]}"
+  echo "$out" | grep -v '^ok ' | head -20
+  fail=1
+fi
+echo "peers linux/ipsec-mb/libsodium: ${#expected[@]} rows expected, $ok verified, $unsup unsupported on this CPU"
+exit $fail

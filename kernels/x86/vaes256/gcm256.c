@@ -1,0 +1,285 @@
+/*
+ * gcm256.c - AES-GCM with VAES + VPCLMULQDQ on 256-bit vectors and AVX2
+ * only (no AVX-512: for CPUs without it, or where 512-bit vectors cost
+ * clock speed), AES-128/192/256.
+ *
+ * Same data layout and GHASH form as gcm512.c (byte-reflected counters with
+ * a fast path that adds to the counter's last byte directly, 64 powers of H
+ * in the context, Karatsuba middle products), at half the width: a ymm
+ * holds two blocks.
+ *
+ * Main loop: 12 blocks (6 ymm, 192 bytes) per iteration.  Eight AESENC
+ * chains are needed to fill two 256-bit AES pipes with a four-cycle latency,
+ * which together with the round key leaves no room in the 16 ymm registers
+ * for the GHASH operands, so those are loaded from memory when they are
+ * multiplied:
+ *   - seal hashes the previous iteration's ciphertext, re-read from the
+ *     output buffer (just written, so it comes from the store buffer or L1),
+ *     which keeps AES and GHASH of one iteration independent;
+ *   - open hashes the ciphertext it is decrypting in the same iteration
+ *     (input, nothing to wait for); the loads precede the stores, so
+ *     in-place operation is safe.
+ * The 16 products of an iteration (blocks times H^16..H^1, the running value
+ * XORed into the first block) are summed unreduced, two vectors per
+ * three-way add, and reduced once; the reduction's result is the running
+ * value for the next iteration.
+ *
+ * Final step: the pending chunk (seal), the tail (under 16 blocks) and the
+ * length block are multiplied by their powers of H and reduced once.  The
+ * tail goes two blocks at a time; a last partial vector is staged through a
+ * zero-padded 32-byte stack buffer (no mask registers in AVX2), so no byte
+ * outside the caller's buffers is read or written and the padding adds
+ * nothing to GHASH.
+ *
+ * AAD: 8 blocks per reduction, then the tail as above.  E(K, J0) runs on an
+ * xmm at entry, independent of the rest.
+ *
+ * Constant time: branches and addresses depend on lengths only; the tag
+ * comparison is a PTEST of the XOR of both tags.
+ */
+#include <string.h>
+
+#include "own_kernel.h"
+#include "v256.h"
+#include "gcm256.h"
+
+#ifndef GCM256_W
+#define GCM256_W 6
+#endif
+#define W GCM256_W /* ymm vectors per main-loop iteration (even) */
+#define WB (32 * W)
+
+V256_INL __m128i ghash_aad(const vaes_gcm_ctx *c, const uint8_t *aad, size_t alen,
+                           __m256i bswap, __m256i poly)
+{
+    __m128i acc = _mm_setzero_si128();
+    while (alen >= 128) {
+        __m256i lo = _mm256_setzero_si256(), mi = lo, hi = lo;
+        for (int j = 0; j < 4; j++) {
+            __m256i d = _mm256_shuffle_epi8(
+                _mm256_loadu_si256((const __m256i *)(const void *)(aad + 32 * j)), bswap);
+            if (j == 0)
+                d = _mm256_xor_si256(d, v256_zext(acc));
+            v256_gmul(d, v256_hpow(c, 8 - 2 * j), &lo, &mi, &hi);
+        }
+        acc = v256_reduce(lo, mi, hi, poly);
+        aad += 128;
+        alen -= 128;
+    }
+    if (alen) {
+        __m256i lo = _mm256_setzero_si256(), mi = lo, hi = lo;
+        int e = (int)((alen + 15) / 16);
+        for (size_t off = 0; off < alen; off += 32, e -= 2) {
+            size_t k = alen - off;
+            __m256i d = k >= 32 ? _mm256_loadu_si256((const __m256i *)(const void *)(aad + off))
+                                : v256_load_part(aad + off, k);
+            d = _mm256_xor_si256(_mm256_shuffle_epi8(d, bswap), v256_zext(acc));
+            acc = _mm_setzero_si128();
+            v256_gmul(d, v256_hpow(c, e), &lo, &mi, &hi);
+        }
+        acc = v256_reduce(lo, mi, hi, poly);
+    }
+    return acc;
+}
+
+#define ROUNDW(k)                                                \
+    do {                                                         \
+        __m256i k_ = (k);                                        \
+        _Pragma("GCC unroll 8") for (int j = 0; j < W; j++)      \
+            x[j] = _mm256_aesenc_epi128(x[j], k_);               \
+    } while (0)
+
+#define LASTW(k)                                                 \
+    do {                                                         \
+        __m256i k_ = (k);                                        \
+        _Pragma("GCC unroll 8") for (int j = 0; j < W; j++)      \
+            x[j] = _mm256_aesenclast_epi128(x[j], k_);           \
+    } while (0)
+
+/* W counter vectors, whitened (see CTRV in gcm512.c). */
+#define CTRW()                                                                          \
+    do {                                                                                \
+        __m256i k0_ = v256_rk(rk, 0);                                                   \
+        if ((cnt & 0xff) <= 256 - 2 * W) {                                              \
+            __m256i be_ = _mm256_shuffle_epi8(ctr, bswap);                              \
+            _Pragma("GCC unroll 8") for (int j = 0; j < W; j++)                         \
+                x[j] = _mm256_xor_si256(j ? _mm256_add_epi32(be_, v256_incbe(2 * j)) : be_, k0_); \
+        } else {                                                                        \
+            _Pragma("GCC unroll 8") for (int j = 0; j < W; j++)                         \
+                x[j] = _mm256_xor_si256(                                                \
+                    _mm256_shuffle_epi8(_mm256_add_epi32(ctr, v256_incall(2 * j)), bswap), k0_); \
+        }                                                                               \
+        ctr = _mm256_add_epi32(ctr, v256_incall(2 * W));                                \
+        cnt += 2 * W;                                                                   \
+    } while (0)
+
+/* GHASH of the ymm pair at src (blocks needing H^e .. H^(e-3)), Karatsuba. */
+#define GHASH_PAIR(src, e, first)                                                        \
+    do {                                                                                 \
+        __m256i ga_ = _mm256_shuffle_epi8(                                               \
+            _mm256_loadu_si256((const __m256i *)(const void *)(src)), bswap);            \
+        __m256i gb_ = _mm256_shuffle_epi8(                                               \
+            _mm256_loadu_si256((const __m256i *)(const void *)((src) + 32)), bswap);     \
+        if (first)                                                                       \
+            ga_ = _mm256_xor_si256(ga_, v256_zext(acc));                                 \
+        __m256i ha_ = v256_hpow(c, (e)), hb_ = v256_hpow(c, (e) - 2);                     \
+        lo = _mm256_xor_si256(lo, _mm256_xor_si256(_mm256_clmulepi64_epi128(ga_, ha_, 0x00), \
+                                                   _mm256_clmulepi64_epi128(gb_, hb_, 0x00))); \
+        hi = _mm256_xor_si256(hi, _mm256_xor_si256(_mm256_clmulepi64_epi128(ga_, ha_, 0x11), \
+                                                   _mm256_clmulepi64_epi128(gb_, hb_, 0x11))); \
+        ga_ = _mm256_xor_si256(ga_, _mm256_shuffle_epi32(ga_, 0x4e));                    \
+        gb_ = _mm256_xor_si256(gb_, _mm256_shuffle_epi32(gb_, 0x4e));                    \
+        mi = _mm256_xor_si256(mi, _mm256_xor_si256(                                      \
+                                      _mm256_clmulepi64_epi128(ga_, v256_hkar(c, (e)), 0x00), \
+                                      _mm256_clmulepi64_epi128(gb_, v256_hkar(c, (e) - 2), 0x00))); \
+    } while (0)
+
+#define SLOT(j) (1 + ((j) * (nr - 2)) / W)
+
+/* Rounds of x[] with the GHASH of the 16 blocks at gsrc slotted in. */
+#define AESW_GHASHW(gsrc)                                                              \
+    do {                                                                               \
+        __m256i lo = _mm256_setzero_si256(), mi = lo, hi = lo;                         \
+        _Pragma("GCC unroll 16") for (int r = 1; r < nr; r++)                          \
+        {                                                                              \
+            ROUNDW(v256_rk(rk, r));                                                    \
+            _Pragma("GCC unroll 8") for (int j = 0; j < W; j += 2)                     \
+                if (r == SLOT(j))                                                      \
+                    GHASH_PAIR((gsrc) + 32 * j, 2 * (W - j), j == 0);                  \
+            if (r == nr - 1) {                                                         \
+                mi = _mm256_xor_si256(mi, _mm256_xor_si256(lo, hi));                   \
+                acc = v256_reduce(lo, mi, hi, poly);                                   \
+            }                                                                          \
+        }                                                                              \
+        LASTW(v256_rk(rk, nr));                                                        \
+    } while (0)
+
+V256_INL __m128i v256_j0(const uint8_t iv[12])
+{
+    uint32_t w[3];
+    memcpy(w, iv, 12);
+    return _mm_set_epi32(0x01000000, (int)w[2], (int)w[1], (int)w[0]);
+}
+
+V256_INL __m256i v256_aes_1(const __m512i *rk, int nr, __m256i b)
+{
+    b = _mm256_xor_si256(b, v256_rk(rk, 0));
+    for (int i = 1; i < nr; i++)
+        b = _mm256_aesenc_epi128(b, v256_rk(rk, i));
+    return _mm256_aesenclast_epi128(b, v256_rk(rk, nr));
+}
+
+V256_INL __m128i crypt_body(const vaes_gcm_ctx *c, const int nr, const int enc,
+                            const uint8_t iv[12], const uint8_t *aad, size_t alen,
+                            const uint8_t *in, size_t n, uint8_t *out)
+{
+    const __m256i bswap = v256_bswap(), poly = v256_poly();
+    const __m512i *rk = c->rk;
+    const size_t len = n;
+    __m128i j0 = v256_j0(iv);
+    __m128i ej0 = j0;
+    ej0 = _mm_xor_si128(ej0, v256_rk128(rk, 0));
+    for (int r = 1; r < nr; r++)
+        ej0 = _mm_aesenc_si128(ej0, v256_rk128(rk, r));
+    ej0 = _mm_aesenclast_si128(ej0, v256_rk128(rk, nr));
+    __m256i ctr = _mm256_add_epi32(
+        _mm256_broadcastsi128_si256(_mm_shuffle_epi8(j0, own_x86_bswap_mask())), v256_inc(1));
+    __m128i acc = ghash_aad(c, aad, alen, bswap, poly);
+    __m256i x[W];
+    uint32_t cnt = 2;
+    const uint8_t *pending = NULL; /* seal: ciphertext chunk not yet hashed */
+
+    if (enc && n >= WB) {
+        /* seal's first chunk: nothing to hash yet */
+        CTRW();
+        _Pragma("GCC unroll 16") for (int r = 1; r < nr; r++) ROUNDW(v256_rk(rk, r));
+        LASTW(v256_rk(rk, nr));
+        _Pragma("GCC unroll 8") for (int j = 0; j < W; j++) {
+            __m256i d = _mm256_loadu_si256((const __m256i *)(const void *)(in + 32 * j));
+            _mm256_storeu_si256((__m256i *)(void *)(out + 32 * j), _mm256_xor_si256(x[j], d));
+        }
+        pending = out;
+        in += WB, out += WB, n -= WB;
+    }
+    while (n >= WB) {
+        CTRW();
+        AESW_GHASHW(enc ? pending : in);
+        _Pragma("GCC unroll 8") for (int j = 0; j < W; j++) {
+            __m256i d = _mm256_loadu_si256((const __m256i *)(const void *)(in + 32 * j));
+            _mm256_storeu_si256((__m256i *)(void *)(out + 32 * j), _mm256_xor_si256(x[j], d));
+        }
+        pending = out;
+        in += WB, out += WB, n -= WB;
+    }
+
+    __m256i lo = _mm256_setzero_si256(), mi = lo, hi = lo;
+    int e = (int)((n + 15) / 16) + 1;
+    if (enc && pending) {
+        e += 2 * W;
+        for (int j = 0; j < W; j++) {
+            __m256i g = _mm256_shuffle_epi8(
+                _mm256_loadu_si256((const __m256i *)(const void *)(pending + 32 * j)), bswap);
+            if (j == 0)
+                g = _mm256_xor_si256(g, v256_zext(acc));
+            v256_gmul(g, v256_hpow(c, e - 2 * j), &lo, &mi, &hi);
+        }
+        acc = _mm_setzero_si128();
+        e -= 2 * W;
+    }
+    for (size_t off = 0; off < n; off += 32, e -= 2) {
+        size_t k = n - off;
+        __m256i x1 = v256_aes_1(rk, nr, _mm256_shuffle_epi8(ctr, bswap));
+        ctr = _mm256_add_epi32(ctr, v256_incall(2));
+        __m256i d, g;
+        if (k >= 32) {
+            d = _mm256_loadu_si256((const __m256i *)(const void *)(in + off));
+            x1 = _mm256_xor_si256(x1, d);
+            _mm256_storeu_si256((__m256i *)(void *)(out + off), x1);
+            g = enc ? x1 : d;
+        } else {
+            d = v256_load_part(in + off, k);
+            x1 = _mm256_xor_si256(x1, d);
+            v256_store_part(out + off, x1, k);
+            g = enc ? v256_load_part(out + off, k) : d; /* ciphertext, zero-padded */
+        }
+        g = _mm256_xor_si256(_mm256_shuffle_epi8(g, bswap), v256_zext(acc));
+        acc = _mm_setzero_si128();
+        v256_gmul(g, v256_hpow(c, e), &lo, &mi, &hi);
+    }
+    __m128i l = _mm_xor_si128(_mm_set_epi64x((long long)(alen * 8), (long long)(len * 8)), acc);
+    v256_gmul(v256_zext(l), v256_hpow(c, 1), &lo, &mi, &hi);
+    acc = v256_reduce(lo, mi, hi, poly);
+    return _mm_xor_si128(_mm_shuffle_epi8(acc, own_x86_bswap_mask()), ej0);
+}
+
+V256_TGT void own_v256_gcm_seal(const void *ctx, const uint8_t iv[12], const uint8_t *aad,
+                                size_t aad_len, const uint8_t *in, size_t len, uint8_t *out,
+                                uint8_t tag[16])
+{
+    const vaes_gcm_ctx *c = ctx;
+    __m128i t;
+    switch (c->rounds) {
+    case 10: t = crypt_body(c, 10, 1, iv, aad, aad_len, in, len, out); break;
+    case 12: t = crypt_body(c, 12, 1, iv, aad, aad_len, in, len, out); break;
+    default: t = crypt_body(c, 14, 1, iv, aad, aad_len, in, len, out); break;
+    }
+    _mm_storeu_si128((__m128i *)(void *)tag, t);
+}
+
+V256_TGT int own_v256_gcm_open(const void *ctx, const uint8_t iv[12], const uint8_t *aad,
+                               size_t aad_len, const uint8_t *in, size_t len,
+                               const uint8_t tag[16], uint8_t *out)
+{
+    const vaes_gcm_ctx *c = ctx;
+    __m128i t;
+    switch (c->rounds) {
+    case 10: t = crypt_body(c, 10, 0, iv, aad, aad_len, in, len, out); break;
+    case 12: t = crypt_body(c, 12, 0, iv, aad, aad_len, in, len, out); break;
+    default: t = crypt_body(c, 14, 0, iv, aad, aad_len, in, len, out); break;
+    }
+    t = _mm_xor_si128(t, _mm_loadu_si128((const __m128i *)(const void *)tag));
+    int bad = !_mm_testz_si128(t, t);
+    if (bad && len)
+        own_wipe(out, len); /* the verdict is public once returned */
+    return bad;
+}

@@ -1,0 +1,21 @@
+/*
+ * gcm256.h - entry points of the vaes256 kernel (also called by own/auto).
+ */
+#ifndef OWN_GCM256_H
+#define OWN_GCM256_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+void own_v256_gcm_seal(const void *ctx, const uint8_t iv[12], const uint8_t *aad,
+                       size_t aad_len, const uint8_t *in, size_t len, uint8_t *out,
+                       uint8_t tag[16]);
+int own_v256_gcm_open(const void *ctx, const uint8_t iv[12], const uint8_t *aad,
+                      size_t aad_len, const uint8_t *in, size_t len, const uint8_t tag[16],
+                      uint8_t *out);
+void own_v256_xts_encrypt(const void *ctx, const uint8_t tweak[16], const uint8_t *in,
+                          size_t len, uint8_t *out);
+void own_v256_xts_decrypt(const void *ctx, const uint8_t tweak[16], const uint8_t *in,
+                          size_t len, uint8_t *out);
+
+#endif /* OWN_GCM256_H */

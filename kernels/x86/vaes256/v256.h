@@ -1,0 +1,107 @@
+/*
+ * v256.h - 256-bit (AVX2 + VAES + VPCLMULQDQ, no AVX-512) building blocks
+ * of the vaes256 kernel.  A ymm holds two 16-byte blocks.  Only 16 vector
+ * registers and no mask registers exist at this level, so partial blocks go
+ * through a zero-padded stack copy (see gcm256.c and xts256.c).
+ */
+#ifndef OWN_V256_H
+#define OWN_V256_H
+
+#include <immintrin.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "../common/x86_aes.h"
+#include "vaes_ctx.h"
+
+#define V256_TGT __attribute__((target("avx2,avx,vaes,vpclmulqdq,aes,pclmul,sse4.1,ssse3")))
+#define V256_INL static inline __attribute__((always_inline)) V256_TGT
+
+V256_INL __m256i v256_bswap(void)
+{
+    return _mm256_broadcastsi128_si256(own_x86_bswap_mask());
+}
+
+V256_INL __m256i v256_poly(void)
+{
+    return _mm256_broadcastsi128_si256(_mm_set_epi64x((long long)0xc200000000000000ull, 0));
+}
+
+/* Round key r for two lanes: the low 32 bytes of the broadcast key. */
+V256_INL __m256i v256_rk(const __m512i *rk, int r)
+{
+    return _mm256_load_si256((const __m256i *)(const void *)&rk[r]);
+}
+
+V256_INL __m128i v256_rk128(const __m512i *rk, int r)
+{
+    return _mm_load_si128((const __m128i *)(const void *)&rk[r]);
+}
+
+V256_INL void v256_gmul(__m256i d, __m256i h, __m256i *lo, __m256i *mi, __m256i *hi)
+{
+    *lo = _mm256_xor_si256(*lo, _mm256_clmulepi64_epi128(d, h, 0x00));
+    *hi = _mm256_xor_si256(*hi, _mm256_clmulepi64_epi128(d, h, 0x11));
+    *mi = _mm256_xor_si256(*mi, _mm256_xor_si256(_mm256_clmulepi64_epi128(d, h, 0x01),
+                                                 _mm256_clmulepi64_epi128(d, h, 0x10)));
+}
+
+/* Reduce both lanes, then add them. */
+V256_INL __m128i v256_reduce(__m256i lo, __m256i mi, __m256i hi, __m256i poly)
+{
+    mi = _mm256_xor_si256(mi, _mm256_xor_si256(_mm256_shuffle_epi32(lo, 0x4e),
+                                               _mm256_clmulepi64_epi128(lo, poly, 0x10)));
+    hi = _mm256_xor_si256(hi, _mm256_xor_si256(_mm256_shuffle_epi32(mi, 0x4e),
+                                               _mm256_clmulepi64_epi128(mi, poly, 0x10)));
+    return _mm_xor_si128(_mm256_castsi256_si128(hi), _mm256_extracti128_si256(hi, 1));
+}
+
+/* Powers for two blocks whose first needs H^e. */
+V256_INL __m256i v256_hpow(const vaes_gcm_ctx *c, int e)
+{
+    return _mm256_loadu_si256((const __m256i *)(const void *)&c->hpow[VAES_NPOW - e]);
+}
+
+V256_INL __m256i v256_hkar(const vaes_gcm_ctx *c, int e)
+{
+    return _mm256_loadu_si256((const __m256i *)(const void *)&c->hkar[VAES_NPOW - e]);
+}
+
+V256_INL __m256i v256_zext(__m128i a)
+{
+    return _mm256_inserti128_si256(_mm256_setzero_si256(), a, 0);
+}
+
+/* Counter increments, byte-reflected form (dword 0 of each lane). */
+V256_INL __m256i v256_inc(int a)
+{
+    return _mm256_set_epi32(0, 0, 0, a + 1, 0, 0, 0, a);
+}
+V256_INL __m256i v256_incall(int a)
+{
+    return _mm256_set_epi32(0, 0, 0, a, 0, 0, 0, a);
+}
+/* k added to the counter's last byte, blocks in memory order. */
+V256_INL __m256i v256_incbe(int k)
+{
+    int b = (int)((unsigned)k << 24);
+    return _mm256_set_epi32(b, 0, 0, 0, b, 0, 0, 0);
+}
+
+/* Up to 32 bytes into a zero-padded vector, and back. */
+V256_INL __m256i v256_load_part(const uint8_t *p, size_t n)
+{
+    uint8_t b[32] __attribute__((aligned(32)));
+    memset(b, 0, sizeof b);
+    memcpy(b, p, n);
+    return _mm256_load_si256((const __m256i *)(const void *)b);
+}
+
+V256_INL void v256_store_part(uint8_t *p, __m256i v, size_t n)
+{
+    uint8_t b[32] __attribute__((aligned(32)));
+    _mm256_store_si256((__m256i *)(void *)b, v);
+    memcpy(p, b, n);
+}
+
+#endif /* OWN_V256_H */

@@ -1,0 +1,206 @@
+"""Results on disk: never lose a finished point, never store one twice.
+
+Layout: ``<results>/<host>/<run-id>.jsonl`` (one point per line, appended and
+fsynced as each point arrives) beside ``<run-id>.run.json`` (the run's
+provenance, matrix and sessions, replaced atomically).  run.json is written
+before the first point, so nothing measured exists without its provenance.
+
+A point line is either whole (ends in a newline and parses) or the torn tail
+of a write interrupted by a power cut; the torn tail is cut off when the run
+is resumed and that point is measured again.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import errno
+import fcntl
+import json
+import os
+from pathlib import Path
+from typing import Iterator
+
+from . import paths
+
+
+def utcnow() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def new_run_id(folder: Path) -> str:
+    base = _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    rid, n = base, 1
+    while (folder / f"{rid}.jsonl").exists() or (folder / f"{rid}.run.json").exists():
+        rid = f"{base}-{n}"
+        n += 1
+    return rid
+
+
+def fsync_dir(d: Path) -> None:
+    try:
+        fd = os.open(d, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_json_atomic(path: Path, obj: dict) -> None:
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    with open(tmp, "w") as f:
+        json.dump(obj, f, indent=1, sort_keys=False)
+        f.write("\n")
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+    fsync_dir(path.parent)
+
+
+class StoreError(Exception):
+    pass
+
+
+class RunStore:
+    def __init__(self, results: Path, host: str, run_id: str):
+        self.folder = Path(results) / host
+        self.run_id = run_id
+        self.points_path = self.folder / f"{run_id}.jsonl"
+        self.run_path = self.folder / f"{run_id}.run.json"
+        self._f = None
+
+    def exists(self) -> bool:
+        return self.run_path.exists()
+
+    def create(self, run: dict) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        write_json_atomic(self.run_path, run)  # provenance first
+        fd = os.open(self.points_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        os.fsync(fd)
+        os.close(fd)
+        fsync_dir(self.folder)
+
+    def load_run(self) -> dict:
+        try:
+            return json.loads(self.run_path.read_text())
+        except FileNotFoundError:
+            raise StoreError(f"no run {self.run_id} in {self.folder} "
+                             f"({self.run_path.name} not found)") from None
+        except json.JSONDecodeError as e:
+            raise StoreError(f"{self.run_path}: not valid JSON ({e})") from None
+
+    def save_run(self, run: dict) -> None:
+        write_json_atomic(self.run_path, run)
+
+    def read_points(self, repair: bool = False) -> list[dict]:
+        """Stored points.  A torn tail (the last line, cut by a power cut or a
+        kill mid-write) is dropped, and cut off the file if repair is set; a
+        bad line elsewhere is an error (`aeslab validate` says where)."""
+        self.repaired = 0
+        if not self.points_path.exists():
+            if repair:  # run.json was written, the kill came before the points file
+                self.points_path.touch()
+                return []
+            raise StoreError(f"{self.points_path} not found")
+        data = self.points_path.read_bytes()
+        lines = data.split(b"\n")
+        tail = lines.pop()  # b"" when the file ends in a newline
+        out: list[dict] = []
+        good_end = 0
+        for i, raw in enumerate(lines):
+            try:
+                rec = json.loads(raw)
+                if not isinstance(rec, dict):
+                    raise ValueError("not an object")
+            except ValueError:
+                if i == len(lines) - 1 and not tail:
+                    break  # the last whole line is garbage: a torn write too
+                raise StoreError(f"{self.points_path}:{i + 1}: not a JSON point; "
+                                 "run `aeslab validate` on it") from None
+            out.append(rec)
+            good_end += len(raw) + 1
+        if good_end != len(data):
+            self.repaired = len(data) - good_end
+            if repair:
+                with open(self.points_path, "r+b") as f:
+                    f.truncate(good_end)
+                    f.flush()
+                    os.fsync(f.fileno())
+        return out
+
+    def open_append(self) -> None:
+        self._f = open(self.points_path, "ab")
+
+    def append(self, rec: dict) -> None:
+        line = (json.dumps(rec, separators=(", ", ": ")) + "\n").encode()
+        assert self._f is not None
+        self._f.write(line)
+        self._f.flush()
+        os.fsync(self._f.fileno())
+
+    def close(self) -> None:
+        if self._f:
+            self._f.close()
+            self._f = None
+
+
+def iter_points(path: Path) -> Iterator[tuple[int, dict | None, str]]:
+    """(line number, record or None, error) for every line of a JSONL file."""
+    with open(path, "rb") as f:
+        data = f.read()
+    lines = data.split(b"\n")
+    for i, raw in enumerate(lines):
+        if i == len(lines) - 1 and raw == b"":
+            break
+        try:
+            yield i + 1, json.loads(raw), ""
+        except ValueError as e:
+            torn = i == len(lines) - 1
+            yield i + 1, None, ("truncated last line (no newline: a run killed mid-write?)"
+                                if torn else f"not JSON: {e}")
+
+
+# ---- one run per machine -------------------------------------------------------
+
+class Lock:
+    """flock on a machine-wide file: the kernel drops it when the holder dies,
+    even by SIGKILL, so a stale lock cannot block the next run."""
+
+    def __init__(self, path: Path | None = None):
+        self.path = Path(path or paths.lock_path())
+        self.fd: int | None = None
+
+    def holder(self) -> str:
+        try:
+            info = json.loads(self.path.read_text() or "{}")
+        except (OSError, ValueError):
+            return "another aeslab process"
+        return (f"aeslab pid {info.get('pid')} ({info.get('what', 'run')} "
+                f"{info.get('run_id', '')}, since {info.get('since', '?')})")
+
+    def acquire(self, what: str, run_id: str = "", wait: bool = False) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except OSError as e:
+            os.close(fd)
+            if e.errno in (errno.EWOULDBLOCK, errno.EAGAIN):
+                raise StoreError(f"{self.holder()} is measuring on this machine; two runs at once "
+                                 "spoil each other's numbers, so this one is refused (wait for it, "
+                                 "or pass --wait to queue behind it)") from None
+            raise
+        os.ftruncate(fd, 0)
+        os.write(fd, json.dumps({"pid": os.getpid(), "what": what, "run_id": run_id,
+                                 "since": utcnow()}).encode())
+        self.fd = fd
+
+    def release(self) -> None:
+        if self.fd is not None:
+            try:
+                os.ftruncate(self.fd, 0)
+            except OSError:
+                pass
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+            os.close(self.fd)
+            self.fd = None

@@ -1,0 +1,147 @@
+"""The matrix: presets, config files, flag syntax, expansion."""
+from __future__ import annotations
+
+import pytest
+
+from aeslab import matrix
+from aeslab.matrix import ConfigError
+
+IMPLS = [
+    {"name": "own/portable", "alg": a, "isa": "generic", "supported": True, "plugin": "own.so"}
+    for a in matrix.ALGS
+] + [
+    {"name": "own/aesni", "alg": a, "isa": "aesni", "supported": True, "plugin": "own.so"}
+    for a in matrix.ALGS
+] + [
+    {"name": "x/future", "alg": "aes-128-gcm", "isa": "avx10", "supported": False, "plugin": "x.so"},
+]
+
+
+@pytest.mark.parametrize("name", ["quick", "seeds", "full"])
+def test_presets_load_validate_and_expand(name):
+    cfg = matrix.normalise(matrix.load_preset(name), ncpu=4)
+    groups, _ = matrix.expand(cfg, IMPLS, cfg["freq"])
+    assert groups and all(g.points for g in groups)
+    keys = [k for g in groups for k in g.points]
+    assert len(keys) == len(set(keys)), "a point appears twice in the plan"
+
+
+def test_quick_is_what_make_run_promises():
+    cfg = matrix.normalise(matrix.load_preset("quick"), ncpu=2)
+    (b,) = cfg["blocks"]
+    assert set(b["alg"]) == {"aes-128-gcm", "aes-256-gcm", "aes-128-xts", "aes-256-xts"}
+    assert set(b["op"]) == {"seal", "open", "enc", "dec"}
+    assert b["sizes"] == matrix.SEED_SIZES and b["threads"] == [1] and b["impl"] == ["*"]
+
+
+def test_seeds_preset_covers_each_seed_table():
+    cfg = matrix.normalise(matrix.load_preset("seeds"), ncpu=8)
+    names = " ".join(b["name"] for b in cfg["blocks"])
+    for seed in ("000", "002", "003", "004"):
+        assert f"seed {seed}" in names
+    s000 = next(b for b in cfg["blocks"] if "seed 000" in b["name"])
+    assert s000["alg"] == ["aes-256-gcm"] and s000["aad"] == [16]
+    assert {16, 63, 64, 200, 300, 500, 512, 1420, 4095, 4096, 16384} == set(s000["sizes"])
+    s002 = next(b for b in cfg["blocks"] if "seed 002" in b["name"])
+    assert s002["threads"] == [1, 2, 4, 8]
+
+
+@pytest.mark.parametrize("spec,ncpu,want", [
+    ("1,2,4,...,nproc", 2, [1, 2]),
+    ("1,2,4,...,nproc", 16, [1, 2, 4, 8, 16]),
+    ("1,2,4,...,nproc", 6, [1, 2, 4, 6]),
+    ("pow2", 8, [1, 2, 4, 8]),
+    ("pow2", 6, [1, 2, 4, 6]),
+    ("2,4,6,...,10", 4, [2, 4, 6, 8, 10]),
+    ("nproc", 3, [3]),
+    ([1, "nproc"], 2, [1, 2]),
+])
+def test_thread_syntax(spec, ncpu, want):
+    assert matrix.parse_threads(spec, ncpu) == want
+
+
+@pytest.mark.parametrize("spec", ["0", "x", "1,...", "1025", "...,4"])
+def test_bad_threads_are_refused(spec):
+    with pytest.raises(ConfigError):
+        matrix.parse_threads(spec, 4)
+
+
+def test_size_syntax():
+    assert matrix.parse_sizes("16,1k,4KiB") == [16, 1024, 4096]
+    assert matrix.parse_sizes("16..128") == [16, 32, 64, 128]
+    assert matrix.parse_sizes(["seeds", 16]) == matrix.SEED_SIZES
+    for bad in ("12x", "-1", "", "8..4"):
+        with pytest.raises(ConfigError):
+            matrix.parse_sizes(bad)
+
+
+def test_toml_and_yaml_configs(tmp_path):
+    t = tmp_path / "m.toml"
+    t.write_text('impl = "own/*"\nalg = ["aes-128-gcm"]\nsizes = "64,1k"\nthreads = "1,2"\n'
+                 '[[block]]\nop = "seal"\n[[block]]\nop = "open"\nsizes = [16]\n')
+    y = tmp_path / "m.yaml"
+    y.write_text("impl: own/*\nalg: [aes-128-gcm]\nsizes: 64,1k\nthreads: 1,2\n"
+                 "block:\n  - op: seal\n  - op: open\n    sizes: [16]\n")
+    for f in (t, y):
+        cfg = matrix.normalise(matrix.load_file(f), ncpu=2)
+        assert [b["op"] for b in cfg["blocks"]] == [["seal"], ["open"]]
+        assert cfg["blocks"][0]["sizes"] == [64, 1024] and cfg["blocks"][1]["sizes"] == [16]
+        assert cfg["blocks"][0]["threads"] == [1, 2]
+
+
+@pytest.mark.parametrize("text,needle", [
+    ('samples = 3\n', "samples"),
+    ('alg = ["aes-512-gcm"]\n', "alg"),
+    ('frobnicate = 1\n', "frobnicate"),
+    ('[[block]]\nrepeat = 2\n', "repeat"),
+    ('cv_target = 2.0\n', "cv_target"),
+    ('min_time = "fast"\n', "min_time"),
+    ('sizes = [', "TOML"),
+])
+def test_bad_configs_say_where(tmp_path, text, needle):
+    f = tmp_path / "bad.toml"
+    f.write_text(text)
+    with pytest.raises(ConfigError) as e:
+        matrix.normalise(matrix.load_file(f))
+    assert needle in str(e.value) and "bad.toml" in str(e.value)
+
+
+def test_flags_override_blocks_too():
+    base = matrix.load_preset("seeds")
+    cfg = matrix.normalise(matrix.merge(base, {"threads": "1", "sizes": "64"}), ncpu=8)
+    assert all(b["threads"] == [1] and b["sizes"] == [64] for b in cfg["blocks"])
+
+
+def test_expand_filters_and_orders():
+    cfg = matrix.normalise({"impl": "own/*,x/*", "alg": "aes-128-xts,aes-128-gcm",
+                            "op": "all", "sizes": "8,64", "isa": "aes*"}, ncpu=2)
+    groups, notes = matrix.expand(cfg, IMPLS, ["as-is"])
+    assert {g.impl for g in groups} == {"own/aesni"}          # isa filter; x/future unsupported
+    xts = next(g for g in groups if g.alg == "aes-128-xts")
+    assert xts.sizes == [64] and xts.ops == ["enc", "dec"] and xts.aad == 0
+    assert any("at least 16 bytes" in n for n in notes)
+    gcm = next(g for g in groups if g.alg == "aes-128-gcm")
+    assert gcm.points == [matrix.point_key_of(gcm, op, s) for op in gcm.ops for s in gcm.sizes]
+
+
+def test_expand_dedups_points_across_blocks():
+    cfg = matrix.normalise({"impl": "own/portable", "alg": "aes-128-gcm", "op": "seal",
+                            "block": [{"sizes": "16,64"}, {"sizes": "64,256"}]}, ncpu=1)
+    groups, _ = matrix.expand(cfg, IMPLS, ["as-is"])
+    sizes = [k[3] for g in groups for k in g.points]
+    assert sorted(sizes) == [16, 64, 256]
+
+
+def test_groups_round_trip_through_run_json():
+    cfg = matrix.normalise({"impl": "own/portable", "alg": "aes-128-gcm", "op": "seal,open",
+                            "block": [{"sizes": "16,64"}, {"sizes": "64,256", "op": "open"}]},
+                           ncpu=1)
+    groups, _ = matrix.expand(cfg, IMPLS, ["as-is"])
+    back = [matrix.Group.from_json(g.to_json()) for g in groups]
+    assert [g.points for g in back] == [g.points for g in groups]
+
+
+def test_nothing_to_run_is_an_error():
+    cfg = matrix.normalise({"impl": "nobody/*"}, ncpu=1)
+    with pytest.raises(ConfigError):
+        matrix.expand(cfg, IMPLS, ["as-is"])

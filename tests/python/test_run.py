@@ -1,0 +1,209 @@
+"""`aeslab run` end to end, with tiny matrices: results and provenance land
+where promised, every point carries its clock, a crash or a hang loses only
+its point, SIGKILL + resume loses and repeats nothing, two runs at once are
+refused."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from conftest import ROOT, TINY, aeslab, read_jsonl, run_files
+
+from aeslab.matrix import record_key
+from aeslab.store import Lock
+
+PROVENANCE_KEYS = {
+    "cpu": ["arch", "vendor", "model_name", "family", "model", "stepping", "microcode", "flags",
+            "logical_cpus", "physical_cores", "threads_per_core", "packages", "smt", "caches",
+            "numa_nodes"],
+    "virtualization": ["virtualized", "hypervisor", "container"],
+    "cloud": ["dmi", "instance_type", "metadata_service"],
+    "os": ["kernel", "distro", "kernel_params"],
+    "power": ["governor", "boost"],
+    "clock": ["tsc_ghz", "cycle_source", "counters", "note"],
+    "build": ["cc_version", "aesbench", "plugins"],
+    "git": ["commit", "dirty"],
+    "command": ["argv"],
+}
+
+
+def test_a_tiny_run_stores_points_with_clock_and_provenance(env, tmp_path):
+    p = aeslab("run", "--impl", "own/portable", "--alg", "aes-128-gcm,aes-128-xts",
+               "--op", "seal,enc", "--sizes", "16,64", *TINY, env=env, check=True)
+    pts, run = run_files(tmp_path / "results")
+    recs = read_jsonl(pts)
+    assert len(recs) == 4
+    for r in recs:
+        assert r["status"] == "ok", r
+        assert r["cycle_source"] in ("pmu", "aperf", "calibrated", "tsc", "cntvct", "ns")
+        assert r["core_ghz"] > 0 and r["tsc_ghz"] > 0
+        assert r["cycles_per_byte"] > 0 and r["tsc_cycles_per_byte"] > 0
+        # core cycles/byte come from the core clock, TSC cycles/byte from the TSC
+        assert abs(r["cycles_per_byte"] / r["tsc_cycles_per_byte"]
+                   - r["core_ghz"] / r["tsc_ghz"]) < 0.25 * r["core_ghz"] / r["tsc_ghz"]
+        assert r["run_id"] == pts.name[:-len(".jsonl")]
+    meta = json.loads(run.read_text())
+    prov = meta["provenance"]
+    for section, keys in PROVENANCE_KEYS.items():
+        for k in keys:
+            assert k in prov[section], f"provenance.{section}.{k} missing"
+    assert prov["command"]["argv"][-1] == "--no-progress"
+    assert prov["cloud"]["metadata_service"] == "never contacted"
+    # absent information is recorded as absent, with a reason, never dropped
+    for key, why in prov["absent"].items():
+        assert why, key
+    assert any(lib["name"] == "own/portable" and lib["version"] for lib in prov["libraries"])
+    assert meta["status"] == "complete" and meta["sessions"][0]["status"] == "complete"
+    # the summary names the fastest per size and the clock
+    assert "fastest" in p.stdout and "core clock" in p.stdout
+    v = aeslab("validate", pts, run, env=env)
+    assert v.returncode == 0, v.stdout
+
+
+def test_threads_report_aggregate_per_thread_and_clock(env, tmp_path):
+    p = aeslab("run", "--impl", "own/portable", "--alg", "aes-128-gcm", "--op", "seal",
+               "--sizes", "1024", "--threads", "1,2", *TINY, env=env, check=True)
+    pts, _ = run_files(tmp_path / "results")
+    by = {r["threads"]: r for r in read_jsonl(pts)}
+    assert set(by) == {1, 2}
+    t2 = by[2]
+    assert t2["thread_mb_per_s"]["min"] <= t2["thread_mb_per_s"]["median"] <= t2["thread_mb_per_s"]["max"]
+    assert t2["thread_core_ghz"]["min"] > 0
+    assert "per-thread" in p.stdout and "2T aggregate" in p.stdout
+
+
+def test_a_crashing_plugin_is_recorded_and_the_run_goes_on(env, tmp_path):
+    p = aeslab("run", "--impl", "test/crash,own/portable", "--alg", "aes-128-gcm", "--op", "seal",
+               "--sizes", "64,256", *TINY, env=env)
+    assert p.returncode == 0, p.stderr
+    pts, _ = run_files(tmp_path / "results")
+    recs = read_jsonl(pts)
+    crash = [r for r in recs if r["impl"] == "test/crash"]
+    good = [r for r in recs if r["impl"] == "own/portable"]
+    assert len(crash) == 2 and all(r["status"].startswith("fail:") and "crash" in r["status"]
+                                   for r in crash), crash
+    assert all(r["mb_per_s"] is None for r in crash)
+    assert len(good) == 2 and all(r["status"] == "ok" for r in good)
+    assert "CRASH" in p.stdout
+
+
+def test_a_child_that_dies_loses_only_its_point(env, tmp_path):
+    """In-process verification lets the crash kill the aesbench child itself:
+    the runner records it for that point and carries on."""
+    env = dict(env, AESLAB_VERIFY_INPROC="1")
+    p = aeslab("run", "--impl", "test/crash,own/portable", "--alg", "aes-128-gcm", "--op", "seal",
+               "--sizes", "64,256", *TINY, env=env)
+    assert p.returncode == 0, p.stderr
+    recs = read_jsonl(run_files(tmp_path / "results")[0])
+    crash = [r for r in recs if r["impl"] == "test/crash"]
+    assert crash and all("crashed (SIGSEGV)" in r["status"] for r in crash), crash
+    assert all(r["harness"].startswith("aeslab") for r in crash)  # the runner wrote them
+    assert [r["status"] for r in recs if r["impl"] == "own/portable"] == ["ok", "ok"]
+    assert aeslab("validate", run_files(tmp_path / "results")[0], env=env).returncode == 0
+
+
+def test_a_hanging_point_is_killed_and_recorded(env, tmp_path):
+    env = dict(env, AESLAB_VERIFY_TIMEOUT="20")
+    p = aeslab("run", "--impl", "test/slow-ok,own/portable", "--alg", "aes-128-gcm",
+               "--op", "seal", "--sizes", "1000", "--min-time", "5", "--samples", "5",
+               "--cv-target", "0", "--timeout", "2", "--no-progress", env=env)
+    assert p.returncode == 0, p.stderr
+    recs = {r["impl"]: r for r in read_jsonl(run_files(tmp_path / "results")[0])}
+    assert "timed out" in recs["test/slow-ok"]["status"]
+    assert recs["own/portable"]["status"] == "ok"
+
+
+def _keys(recs):
+    return [record_key(r) for r in recs]
+
+
+def test_sigkill_mid_run_then_resume_loses_and_repeats_nothing(env, tmp_path):
+    sizes = ",".join(str(16 * i) for i in range(1, 21))
+    args = [sys.executable, "-m", "aeslab.cli", "run", "--impl", "own/portable,own/aesni",
+            "--alg", "aes-128-gcm", "--op", "seal,open", "--sizes", sizes, *TINY]
+    proc = subprocess.Popen(args, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, start_new_session=True)
+    results = tmp_path / "results"
+    deadline = time.monotonic() + 120
+    before: list[str] = []
+    while time.monotonic() < deadline:
+        files = sorted(results.glob("*/*.jsonl"))
+        if files:
+            before = [l for l in files[0].read_text().splitlines(keepends=True) if l.endswith("\n")]
+            if len(before) >= 6:
+                break
+        time.sleep(0.01)
+    os.killpg(proc.pid, signal.SIGKILL)  # the runner and its aesbench child, like a power cut
+    proc.wait()
+    pts, run = run_files(results)
+    stored = pts.read_text().splitlines(keepends=True)
+    assert 6 <= len(stored) < 80, "the kill must come mid-run"
+    # a power cut can leave half a line: the resume must cut it, not choke on it
+    with open(pts, "a") as f:
+        f.write('{"impl": "own/portable", "alg": "aes-128-gcm", "op": "se')
+    rid = pts.name[:-len(".jsonl")]
+    p = aeslab("run", "--resume", rid, "--no-progress", env=env)
+    assert p.returncode == 0, p.stderr
+    after = pts.read_text().splitlines(keepends=True)
+    assert after[:len(stored)] == stored, "points stored before the kill were changed"
+    recs = [json.loads(l) for l in after]
+    keys = _keys(recs)
+    assert len(keys) == len(set(keys)), "a point was measured twice"
+    assert len(keys) == 2 * 2 * 20, "a point was lost"
+    assert all(r["status"] == "ok" for r in recs)
+    meta = json.loads(run.read_text())
+    assert [s["status"] for s in meta["sessions"]] == ["killed", "complete"]
+    assert meta["status"] == "complete"
+    assert {r["session"] for r in recs} == {0, 1}
+    assert "torn last line" in p.stderr
+    assert aeslab("validate", pts, env=env).returncode == 0
+    # resuming a finished run measures nothing
+    p2 = aeslab("run", "--resume", rid, "--no-progress", env=env)
+    assert p2.returncode == 0 and pts.read_text().splitlines(keepends=True) == after
+
+
+def test_a_second_run_on_the_machine_is_refused(env, tmp_path):
+    lock = Lock(Path(env["AESLAB_LOCK"]))
+    lock.acquire("run", "someone-else")
+    try:
+        p = aeslab("run", "--impl", "own/portable", "--alg", "aes-128-gcm", "--op", "seal",
+                   "--sizes", "16", *TINY, env=env)
+    finally:
+        lock.release()
+    assert p.returncode == 1
+    assert "refused" in p.stderr and "someone-else" in p.stderr
+    assert not list((tmp_path / "results").glob("*/*.jsonl"))
+
+
+def test_unknown_implementation_and_bad_flags_are_one_line_errors(env):
+    for args in (["--impl", "no/such"], ["--impl", "own/portable", "--sizes", "12x"],
+                 ["--impl", "own/portable", "--threads", "0"],
+                 ["--preset", "nope"], ["--resume", "19990101T000000Z"]):
+        p = aeslab("run", *args, *TINY, env=env)
+        assert p.returncode in (1, 2), (args, p.stderr)
+        assert p.stderr.strip().startswith("aeslab run:"), (args, p.stderr)
+        assert "Traceback" not in p.stderr
+
+
+def test_frequency_sweep_where_not_permitted_says_so_once(env, tmp_path, monkeypatch):
+    # this VM has no cpufreq; on a machine that has one, point the check at nothing
+    p = aeslab("run", "--impl", "own/portable", "--alg", "aes-128-gcm", "--op", "seal",
+               "--sizes", "64", "--freq", "2.0GHz,max", *TINY, env=env)
+    if "frequency sweep" not in p.stderr:
+        import pytest
+        pytest.skip("this machine permits setting the frequency")
+    assert p.returncode == 0
+    assert p.stderr.count("frequency sweep") == 1
+    recs = read_jsonl(run_files(tmp_path / "results")[0])
+    assert [r["freq"] for r in recs] == ["as-is"] and recs[0]["core_ghz"] > 0
+
+
+def test_dry_run_of_the_quick_preset_measures_nothing(env, tmp_path):
+    p = aeslab("run", "--preset", "quick", "--dry-run", env=env, check=True)
+    assert "points" in p.stdout and "own/portable" in p.stdout
+    assert not (tmp_path / "results").exists() or not list((tmp_path / "results").rglob("*.jsonl"))

@@ -11,7 +11,7 @@
 #
 # podman and buildah read the same file (`podman build`, `buildah bud`).
 # The run-time user is the unprivileged `aeslab` (uid 10001); results go to
-# the volume /results.  See docs/fleet.md.
+# /results, a folder or volume mounted there.  See docs/fleet.md.
 
 # Any Debian bookworm image; the CI test passes one it made with debootstrap.
 ARG BASE=debian:bookworm
@@ -49,13 +49,14 @@ RUN set -eu; \
     apt-get install -y -qq --no-install-recommends ca-certificates $pkgs; \
     rm -f /tmp/apt-packages.txt
 
-# The project venv with the Python dependencies, in a layer that only changes
-# with pyproject.toml (the project itself is installed further down).
+# The project venv with the Python dependencies and the build backend, in a
+# layer that only changes with pyproject.toml (the project itself is installed
+# further down, without a download).
 COPY pyproject.toml /opt/aeslab/pyproject.toml
 RUN set -eu; \
     python3 -m venv /opt/aeslab/.venv; \
-    deps=$(python3 -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]))'); \
-    echo "$deps" | xargs -d '\n' /opt/aeslab/.venv/bin/pip install -q --no-cache-dir --disable-pip-version-check
+    python3 -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb")); print("\n".join(p["project"]["dependencies"] + p["build-system"]["requires"] + ["wheel"]))' \
+      | xargs -d '\n' /opt/aeslab/.venv/bin/pip install -q --no-cache-dir --disable-pip-version-check
 
 # The source, then the build.  The aeslab package is installed in place (as
 # `make deps` does) so that it finds build/aesbench beside it; the stamp tells
@@ -77,11 +78,12 @@ RUN --mount=type=cache,target=/root/.cache/aeslab,sharing=locked \
     aesbench list --json | python3 -c 'import json, sys; bad = [i["name"] + " " + i["alg"] + ": " + i["status"] for i in json.load(sys.stdin) if i["status"] not in ("pass", "unsupported")]; print("\n".join(bad)); sys.exit(1 if bad else 0)'; \
     rm -rf /var/lib/apt/lists/*
 
-# Run time: an unprivileged user; results go to the volume.
+# Run time: an unprivileged user; results go to /results, where the user
+# mounts a folder or volume (-v "$PWD/results:/results").  No VOLUME line: it
+# would only hide a forgotten -v behind an anonymous volume.
 RUN useradd --create-home --uid 10001 --user-group --shell /bin/bash aeslab \
     && mkdir -p /results && chown aeslab:aeslab /results
 USER aeslab
-VOLUME ["/results"]
 LABEL org.opencontainers.image.title="aeslab" \
       org.opencontainers.image.description="AES-GCM and AES-XTS benchmarking lab: own kernels beside peer libraries, verified before timing"
 CMD ["aeslab", "run", "--preset", "quick", "--results", "/results"]

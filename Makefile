@@ -61,7 +61,7 @@ build: $(BUILD)/aesbench $(PLUGINS) peers
 
 peers: | $(BUILD)/.dir
 	@for t in $(OPTIONAL_PLUGINS); do \
-	  $(MAKE) --no-print-directory -s $$t >/dev/null 2>$(BUILD)/peer-build.err || \
+	  $(MAKE) --no-print-directory -s $$t 2>$(BUILD)/peer-build.err || \
 	    echo "note: $$t was not built here and is left out ($$(grep -v '^make' $(BUILD)/peer-build.err | tail -n 1))" >&2; \
 	done; true
 

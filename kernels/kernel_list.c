@@ -14,6 +14,7 @@ OWN_KERNEL(vaes512)
 OWN_KERNEL(fused)
 OWN_KERNEL(armv8_ce)
 OWN_KERNEL(armv8_ce_eor3)
+OWN_KERNEL(armv8_ce_u4)
 #undef OWN_KERNEL
 
 const own_kernel *const own_kernel_candidates[] = {
@@ -25,6 +26,7 @@ const own_kernel *const own_kernel_candidates[] = {
     &own_kernel_fused,
     &own_kernel_armv8_ce,
     &own_kernel_armv8_ce_eor3,
+    &own_kernel_armv8_ce_u4,
 };
 const unsigned own_kernel_n_candidates =
     sizeof own_kernel_candidates / sizeof own_kernel_candidates[0];

@@ -8,7 +8,7 @@
 
 OWN_ARCH_DIR_x86_64 := kernels/x86
 OWN_ARCH_DIR_aarch64 := kernels/arm64
-OWN_KERNEL_DIRS := kernels/portable $(sort $(dir $(wildcard $(OWN_ARCH_DIR_$(ARCH))/*/*.[cS])))
+OWN_KERNEL_DIRS := kernels/portable kernels/auto $(sort $(dir $(wildcard $(OWN_ARCH_DIR_$(ARCH))/*/*.[cS])))
 OWN_KERNEL_DIRS := $(patsubst %/,%,$(OWN_KERNEL_DIRS))
 OWN_SRCS := kernels/common/common.c kernels/own_plugin.c kernels/kernel_list.c \
             $(foreach d,$(OWN_KERNEL_DIRS),$(wildcard $(d)/*.c $(d)/*.S))

@@ -446,7 +446,11 @@ int cmd_clock(int argc, char **argv)
     if (clock_note()[0])
         printf("why: %s\n", clock_note());
     printf("hardware counters (instructions, IPC): %s\n", clock_have_counters() ? "yes" : "no");
+#if defined(__aarch64__)
+    printf("generic timer (cntvct): %.4f GHz\n", tsc_ghz());
+#else
     printf("TSC: %.4f GHz\n", tsc_ghz());
+#endif
     for (int i = 0; i < ncpu; i++)
         printf("cpu %d: core clock %.4f GHz (calibrated, %llu dependent adds)\n", cpu_ids[i],
                cpus_ghz[i], (unsigned long long)chain_adds());

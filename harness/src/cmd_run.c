@@ -13,6 +13,7 @@
 #include "aesbench.h"
 #include "clock.h"
 #include "select.h"
+#include "emulation.h"
 
 static const char help[] =
     "usage: aesbench run --impl PATTERNS [options]\n"
@@ -37,6 +38,8 @@ static const char help[] =
     "  --clock SRC       core-clock source: auto (default: pmu, else aperf, else\n"
     "                    calibrated), pmu, aperf, calibrated, tsc\n"
     "  --no-counters     do not count instructions even where the PMU allows\n"
+    "  --allow-emulated  measure even under an emulator (refused otherwise: the\n"
+    "                    figures are not performance); points say \"emulated\": true\n"
     "  --offset N        misalign buffers by N bytes (default 0: 64-byte aligned)\n"
     "  --no-pin          do not pin threads (default: one per physical core first)\n"
     "  --smt             use SMT siblings as early as distinct cores\n"
@@ -52,7 +55,7 @@ static const opt_spec spec[] = {
     {"impl", 1},    {"alg", 1},     {"op", 1},     {"sizes", 1}, {"aad", 1},
     {"threads", 1}, {"min-time", 1}, {"samples", 1}, {"offset", 1}, {"no-pin", 0},
     {"smt", 0},     {"format", 1},  {"out", 1},  {"cv-target", 1}, {"max-samples", 1},
-    {"budget", 1},  {"clock", 1},   {"no-counters", 0},
+    {"budget", 1},  {"clock", 1},   {"no-counters", 0}, {"allow-emulated", 0},
 };
 
 static const char default_sizes[] = "16,63,64,200,300,500,512,1024,1420,4095,4096,8192,16384";
@@ -105,6 +108,8 @@ static void json_point(FILE *out, const point *p, size_t aad, const bench_cfg *c
                ", \"cycle_source\": \"%s\", \"cv\": null",
                cycle_source());
     }
+    if (emulation_labelled())
+        fputs(", \"emulated\": true", out);
     fprintf(out, ", \"offset\": %zu, \"pinned\": %s, \"harness\": \"aesbench %s\"}\n", cfg->offset,
            cfg->pin ? "true" : "false", AESBENCH_VERSION);
     fflush(out);
@@ -177,6 +182,7 @@ int cmd_run(int argc, char **argv)
 {
     opts o = {spec, sizeof spec / sizeof spec[0], {0}};
     opts_parse(&o, argc, argv, "run", help);
+    emulation_gate_run(opt_flag(&o, "allow-emulated"));
     bench_cfg cfg = {0.02, 7, 1, 1, 0, 0, 0, 0, 0};
     if (opt_get(&o, "min-time"))
         cfg.min_time = parse_seconds("--min-time", opt_get(&o, "min-time"), 0.001, 60);
@@ -234,10 +240,6 @@ int cmd_run(int argc, char **argv)
     registry_report_problems(stderr);
     static const aeslab_impl *sel[4096];
     int nsel = select_impls(opt_get(&o, "impl"), opt_get(&o, "alg"), sel, 4096, 0);
-    clock_setup(opt_get(&o, "clock"), !opt_flag(&o, "no-counters"));
-    if (clock_note()[0])
-        warnx("note: cycle source %s%s (%s)", clock_source_name(),
-              clock_have_counters() ? "" : ", no instruction counts", clock_note());
     if (nsel == 0)
         die("run: nothing to run (no selected implementation offers the algorithm on this CPU)");
     const alg_info *algs[8];
@@ -264,6 +266,12 @@ int cmd_run(int argc, char **argv)
         ops[0] = OP_SEAL, ops[1] = OP_OPEN, ops[2] = OP_ENC, ops[3] = OP_DEC;
         nops = 4;
     }
+
+    /* Arguments are all good: choose the clock (and say once why not a better one). */
+    clock_setup(opt_get(&o, "clock"), !opt_flag(&o, "no-counters"));
+    if (clock_note()[0])
+        warnx("note: cycle source %s%s (%s)", clock_source_name(),
+              clock_have_counters() ? "" : ", no instruction counts", clock_note());
 
     /* Verify first: a failed implementation is reported, never timed. */
     const char **status = xmalloc(sizeof(char *) * (size_t)nsel);

@@ -32,7 +32,9 @@
  * and AMX tile state are left alone (restoring PKRU to its initial value
  * would change memory protection keys; AMX state needs permission).
  */
+#if defined(__x86_64__)
 #include <cpuid.h>
+#endif
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>

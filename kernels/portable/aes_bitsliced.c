@@ -1,7 +1,8 @@
 /*
- * aes_bitsliced.c - bitsliced AES-128/192/256, four blocks per batch, in
- * plain C on 64-bit words.  The reference every other own kernel is
- * compared against, so it favours the obviously correct over the clever.
+ * aes_bitsliced.c - bitsliced AES-128/192/256 in plain C on 64-bit words:
+ * four blocks per set of bit planes, one or two sets (up to eight blocks)
+ * per call.  The reference every other own kernel is compared against, so
+ * it favours the obviously correct over the clever.
  *
  * Representation
  * --------------
@@ -51,9 +52,10 @@
  * Rounds: AddRoundKey, then nr-1 times SubBytes, ShiftRows, MixColumns,
  * AddRoundKey, and a last round without MixColumns.  Decryption is the
  * straight inverse cipher with the same round keys (InvMixColumns after
- * AddRoundKey), InvMixColumns being MixColumns after a multiplication of
- * each column by 4*y^2 + 5 (the usual {0e 0b 0d 09} = {02 03 01 01} *
- * {05 00 04 00} factorisation).
+ * AddRoundKey); InvMixColumns is a_r += 4 (a_r + a_{r+2}) followed by
+ * MixColumns, the usual {0e 0b 0d 09} = {02 03 01 01} * {05 00 04 00}
+ * factorisation of the column matrices.  With two plane sets per call the
+ * two sets go through each step back to back (see own_pt_aes_encrypt).
  *
  * Key schedule: the FIPS-197 word recurrence; SubWord runs the bitsliced
  * S-box on a plane set holding one word, so it is constant time too.  Each

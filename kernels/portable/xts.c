@@ -1,7 +1,7 @@
 /*
  * xts.c - AES-XTS (IEEE 1619) for own/portable: one data unit per call,
- * four blocks per bitsliced batch, ciphertext stealing for a partial last
- * block.
+ * up to eight blocks per bitsliced batch, ciphertext stealing for a partial
+ * last block.
  *
  * Tweaks: T0 = AES(key2, tweak), T(j+1) = T(j) * x in GF(2^128), the block
  * read as a little-endian 128-bit integer (two 64-bit words); the carry out
@@ -12,8 +12,8 @@
  * sets, see aes_bitsliced.c): the next eight tweaks are computed, XORed
  * into the data words, the batch is encrypted (or decrypted) with key 1 and
  * XORed with the same tweaks again.  The last batch of a unit is padded
- * with zero blocks to four or eight, computed and thrown away.  Each block is read before its output is written, so in == out
- * works.
+ * with zero blocks to four or eight, computed and thrown away.  Each batch
+ * is read completely before its output is written, so in == out works.
  *
  * Ciphertext stealing (len = 16 m + r, 0 < r < 16, blocks 0..m):
  *   encrypt: blocks 0..m-1 as usual, giving CC = C(m-1); the partial output

@@ -17,6 +17,9 @@ EPILOG = """commands:
   list       implementations the harness finds, and plugins left out
   presets    the presets and what they measure
   provenance what a run would record about this machine (JSON)
+  report     seed tables beside the published figures, ISA selection, scaling (reports/)
+  dashboard  static regression dashboard (reports/dashboard, works from file://)
+  compare    significant changes between two sets of runs; exit 1 on a regression
 """
 
 
@@ -107,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("presets", help="presets and what they measure")
     p.add_argument("name", nargs="?")
     sub.add_parser("provenance", help="provenance of this machine as JSON")
+    from .analysis import cli as analysis_cli  # report, dashboard, compare (aeslab.analysis)
+    analysis_cli.register(sub)
 
     a = ap.parse_args(argv)
     if not a.cmd:
@@ -135,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
         return _presets(a.name)
     if a.cmd == "provenance":
         return _provenance()
+    if a.cmd in analysis_cli.COMMANDS:
+        return analysis_cli.main(a)
     return 2
 
 

@@ -42,8 +42,8 @@ ALG, SIZE = "aes-256-xts", 512
 
 
 def published_figures() -> tuple[dict, str]:
-    """From /work/shared/reference-style seeds_other_figures.csv if found,
-    else the constants above (the same figures)."""
+    """From reference/seeds_other_figures.csv if found, else the constants
+    above (the same figures)."""
     d = paths.reference_dir()
     f = d / "seeds_other_figures.csv" if d else None
     if not f or not f.exists():

@@ -13,7 +13,6 @@ less.  The regression dashboard reads it from results/<host>/noise.json.
 from __future__ import annotations
 
 import itertools
-import json
 import math
 import os
 import statistics

@@ -75,10 +75,9 @@ def lock_path() -> Path:
 
 
 def reference_dir() -> Path | None:
-    """Published figures (seeds' tables); outside the repository by default."""
+    """Published figures (the seeds' tables): reference/ in the repository."""
     env = os.environ.get("AESLAB_REFERENCE_DIR")
-    for cand in ([Path(env)] if env else []) + [root() / "reference",
-                                                Path("/work/shared/reference")]:
+    for cand in ([Path(env)] if env else []) + [root() / "reference"]:
         if cand.is_dir():
             return cand
     return None

@@ -89,27 +89,36 @@ def summary(records: list[dict], console: Console, metric: str = "mbps",
             v = _median_ok(cells.get((i, big), []), key)
             return -(v if higher_better else -v) if v is not None else float("inf")
         impls.sort(key=lambda i: (rank(i), i))
-        t = Table(show_edge=False, pad_edge=False, box=None, header_style="bold")
-        t.add_column("implementation", no_wrap=True)
-        for s in sizes:
-            t.add_column(str(s), justify="right", no_wrap=True)
-        for i in impls:
-            row: list[Text | str] = [i]
-            for s in sizes:
-                rr = cells.get((i, s), [])
-                v = _median_ok(rr, key)
-                if not rr:
-                    row.append("")
-                elif v is None:
-                    row.append(Text(_status_word(rr[-1].get("status", "fail")), style="red"))
-                else:
-                    mark = "*" if best.get(s) == v else ("~" if any(x.get("noisy") for x in rr) else " ")
-                    style = "bold green" if mark == "*" else ("yellow" if mark == "~" else "")
-                    row.append(Text(fmt.format(v) + mark, style=style))
-            t.add_row(*row)
+        # never squeeze a number: split the sizes over several tables instead
+        # (as the seeds' tables do) when one table is wider than the console
+        name_w = max(len("implementation"), *(len(i) for i in impls))
+        cell_w = 9
+        per = max(3, (console.width - name_w - 2) // (cell_w + 1))
         console.print()
         console.print(Text(f"{title}: {label_t}", style="bold"))
-        console.print(t)
+        for c0 in range(0, len(sizes), per):
+            chunk = sizes[c0:c0 + per]
+            t = Table(show_edge=False, pad_edge=False, box=None, header_style="bold")
+            t.add_column("implementation", no_wrap=True, min_width=name_w)
+            for s in chunk:
+                t.add_column(str(s), justify="right", no_wrap=True, min_width=cell_w)
+            for i in impls:
+                row: list[Text | str] = [i]
+                for s in chunk:
+                    rr = cells.get((i, s), [])
+                    v = _median_ok(rr, key)
+                    if not rr:
+                        row.append("")
+                    elif v is None:
+                        row.append(Text(_status_word(rr[-1].get("status", "fail")), style="red"))
+                    else:
+                        mark = "*" if best.get(s) == v else ("~" if any(x.get("noisy") for x in rr) else " ")
+                        style = "bold green" if mark == "*" else ("yellow" if mark == "~" else "")
+                        row.append(Text(fmt.format(v) + mark, style=style))
+                t.add_row(*row)
+            if c0:
+                console.print()
+            console.print(t)
     console.print(Text("* fastest at that size   ~ noisy (CV above target)   "
                        "FAIL/CRASH/HANG: not measured, see below", style="dim"))
     _threads(recs, console, max_thread_rows)
@@ -154,7 +163,7 @@ def _threads(recs: list[dict], console: Console, max_rows: int) -> None:
             cols.append(f"{tg.get('min', 0):.2f}-{tg.get('max', 0):.2f}" if tg else "")
         lo, hi = counts[0], counts[-1]
         if lo in agg and hi in agg and agg[lo]:
-            cols.append(f"{agg[hi] / agg[lo]:.2f}x/{hi // lo if lo else hi}")
+            cols.append(f"{agg[hi] / agg[lo]:.2f}x of {hi / lo:g}x")
         else:
             cols.append("")
         t.add_row(*cols)

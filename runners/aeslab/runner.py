@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.table import Column
 from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
                            TimeElapsedColumn, TimeRemainingColumn)
 
@@ -179,10 +180,12 @@ class Runner:
         rec = fc.recover()
         if rec:
             self.note(rec)
-        for w in busy_warnings():
-            self.note(w)
         with Harness() as h:
             listing = h.list_impls()
+            if cfg is not None:
+                check_patterns(cfg, listing.impls)
+            for w in busy_warnings():
+                self.note(w)
             for p in listing.problems:
                 self.note(f"plugin {p['plugin']}: {p['problem']}")
             clock = h.clock()
@@ -203,7 +206,6 @@ class Runner:
                 done = {record_key(r) for r in stored}
             else:
                 assert cfg is not None
-                check_patterns(cfg, listing.impls)
                 freqs = self._freq_levels(cfg, fc)
                 groups, left_out = matrix.expand(cfg, listing.impls, freqs)
                 for n in left_out:
@@ -364,8 +366,10 @@ class Runner:
     def _progress(self, total: int, completed: int):
         if self.a.no_progress or not self.err.is_terminal:
             return None, None
-        p = Progress(TextColumn("{task.description}", style="cyan"), BarColumn(),
-                     MofNCompleteColumn(), TextColumn("elapsed"), TimeElapsedColumn(),
+        # fits 80 columns: what is measured, bar, points done, elapsed, ETA
+        p = Progress(TextColumn("{task.description}", style="cyan",
+                                table_column=Column(width=36, no_wrap=True, overflow="ellipsis")),
+                     BarColumn(bar_width=12), MofNCompleteColumn(), TimeElapsedColumn(),
                      TextColumn("ETA"), TimeRemainingColumn(), console=self.err,
                      transient=False, refresh_per_second=4)
         p.start()
@@ -528,6 +532,10 @@ def run_command(args) -> int:
     err = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 200)
     try:
         return Runner(args, out, err).main()
+    except (KeyboardInterrupt, Interrupted):
+        err.print("aeslab run: interrupted (points already stored are kept; --resume continues)",
+                  style="yellow")
+        return EXIT_INTERRUPTED
     except ConfigError as e:
         err.print(f"aeslab run: {e}", style="red", highlight=False, soft_wrap=True)
         return EXIT_USAGE

@@ -108,10 +108,12 @@ def test_a_child_that_dies_loses_only_its_point(env, tmp_path):
 
 
 def test_a_hanging_point_is_killed_and_recorded(env, tmp_path):
-    env = dict(env, AESLAB_VERIFY_TIMEOUT="20")
-    p = aeslab("run", "--impl", "test/slow-ok,own/portable", "--alg", "aes-128-gcm",
-               "--op", "seal", "--sizes", "1000", "--min-time", "5", "--samples", "5",
-               "--cv-target", "0", "--timeout", "2", "--no-progress", env=env)
+    env = dict(env, AESLAB_VERIFY_TIMEOUT="10")
+    cfg = tmp_path / "hang.toml"
+    cfg.write_text('alg = "aes-128-gcm"\nop = "seal"\nsizes = 1000\ncv_target = 0\ntimeout = 2\n'
+                   '[[block]]\nimpl = "test/slow-ok"\nmin_time = 5\n'
+                   '[[block]]\nimpl = "own/portable"\nmin_time = 0.005\n')
+    p = aeslab("run", "--config", cfg, "--no-progress", env=env)
     assert p.returncode == 0, p.stderr
     recs = {r["impl"]: r for r in read_jsonl(run_files(tmp_path / "results")[0])}
     assert "timed out" in recs["test/slow-ok"]["status"]
@@ -186,7 +188,8 @@ def test_unknown_implementation_and_bad_flags_are_one_line_errors(env):
                  ["--preset", "nope"], ["--resume", "19990101T000000Z"]):
         p = aeslab("run", *args, *TINY, env=env)
         assert p.returncode in (1, 2), (args, p.stderr)
-        assert p.stderr.strip().startswith("aeslab run:"), (args, p.stderr)
+        assert p.stderr.strip().splitlines()[-1].startswith("aeslab run:"), (args, p.stderr)
+        assert p.stderr.count("aeslab run:") == 1
         assert "Traceback" not in p.stderr
 
 
@@ -207,3 +210,30 @@ def test_dry_run_of_the_quick_preset_measures_nothing(env, tmp_path):
     p = aeslab("run", "--preset", "quick", "--dry-run", env=env, check=True)
     assert "points" in p.stdout and "own/portable" in p.stdout
     assert not (tmp_path / "results").exists() or not list((tmp_path / "results").rglob("*.jsonl"))
+
+
+def test_sigterm_stops_cleanly_and_resume_finishes(env, tmp_path):
+    args = [sys.executable, "-m", "aeslab.cli", "run", "--impl", "own/portable",
+            "--alg", "aes-128-gcm", "--op", "seal", "--sizes",
+            ",".join(str(16 * i) for i in range(1, 31)), *TINY]
+    proc = subprocess.Popen(args, env=env, cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        files = sorted((tmp_path / "results").glob("*/*.jsonl"))
+        if files and len(files[0].read_text().splitlines()) >= 3:
+            break
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGTERM)  # only the runner: it must stop its child itself
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "resume with: aeslab run --resume" in err
+    pts, run = run_files(tmp_path / "results")
+    meta = json.loads(run.read_text())
+    assert meta["sessions"][0]["status"] == "interrupted" and meta["status"] == "incomplete"
+    n = len(read_jsonl(pts))
+    assert 3 <= n < 30
+    rid = pts.name[:-len(".jsonl")]
+    assert aeslab("run", "--resume", rid, "--no-progress", env=env).returncode == 0
+    recs = read_jsonl(pts)
+    assert len(recs) == 30 and len(set(_keys(recs))) == 30

@@ -11,12 +11,21 @@
 # assembly; sources left unmodified), except that symbols are not
 # prefixed: the plugin hides every library symbol instead.
 set -euo pipefail
+# The whole script is one compound command, so bash has read all of it
+# before running any of it: editing the file during a long build is safe.
+{
 cache=$1 ver=$2
 here=$(cd "$(dirname "$0")" && pwd)
 fetch=$here/../openssl/fetch-crate.sh
 dir=$cache/aws-lc-sys-$ver
 log=$dir/build.log
-[ -f "$dir/.built" ] && exit 0
+# Done when finished and every output the plugins link against is there.
+outputs="lib/libcrypto.a include/peer_version.h"
+complete=1
+[ -f "$dir/.built" ] || complete=0
+for o in $outputs; do [ -f "$dir/$o" ] || complete=0; done
+[ $complete = 1 ] && exit 0
+rm -f "$dir/.built"
 
 step() { echo "aws-lc-sys $ver: $*"; }
 fail() { echo "aws-lc-sys $ver: $1 failed (full log: $log)" >&2; exit 1; }
@@ -52,3 +61,5 @@ printf '#define PEER_CRATE "%s %s (git %s)"\n' aws-lc-sys "$ver" "$sha" > "$dir/
 cd "$dir" && rm -rf "$dir/build"
 touch "$dir/.built"
 step "done"
+exit 0
+}

@@ -11,6 +11,8 @@ include harness/plugins/awslc/versions.mk
 AWSLC_SRCDIR := harness/plugins/awslc
 AWSLC_DIR := $(CACHE)/aws-lc-sys-$(AWS_LC_SYS_CRATE_VERSION)
 AWSLC_A := $(AWSLC_DIR)/lib/libcrypto.a
+# Everything build.sh leaves in the cache that the plugins use.
+AWSLC_OUT := $(AWSLC_A) $(AWSLC_DIR)/include/peer_version.h
 AWSLC_PATHS := vaes512 aesni-avx aesni noaesni
 AWSLC_SOS := $(PLUGIN_DIR)/aws-lc.so $(foreach p,$(AWSLC_PATHS),$(PLUGIN_DIR)/aws-lc-$(p).so)
 
@@ -20,16 +22,18 @@ endif
 .PHONY: peer-aws-lc
 peer-aws-lc: $(AWSLC_SOS)
 
-$(AWSLC_A):
+# No prerequisites: the cache is keyed by version, so existing outputs are
+# never rebuilt (build.sh also skips a finished build).
+$(AWSLC_OUT) &:
 	@$(AWSLC_SRCDIR)/build.sh $(CACHE) $(AWS_LC_SYS_CRATE_VERSION)
 
 AWSLC_BUILD = $(CC) $(CFLAGS_ALL) -I$(AWSLC_DIR)/include -DAEAD_AWSLC \
 	  -fvisibility=hidden -shared -o $@ $< $(AWSLC_A) -lpthread $(PEER_LINK_FLAGS)
 
-$(PLUGIN_DIR)/aws-lc.so: harness/plugins/boringssl/aead_plugin.c harness/include/aeslab_abi.h $(AWSLC_A) | $(BUILD)/.dir
-	$(AWSLC_BUILD) -DAEAD_PATH_aead
+$(PLUGIN_DIR)/aws-lc.so: harness/plugins/boringssl/aead_plugin.c harness/include/aeslab_abi.h $(AWSLC_OUT) | $(BUILD)/.dir
+	$(AWSLC_BUILD) -DAEAD_PATH_auto
 
-$(PLUGIN_DIR)/aws-lc-%.so: harness/plugins/boringssl/aead_plugin.c harness/include/aeslab_abi.h $(AWSLC_A) | $(BUILD)/.dir
+$(PLUGIN_DIR)/aws-lc-%.so: harness/plugins/boringssl/aead_plugin.c harness/include/aeslab_abi.h $(AWSLC_OUT) | $(BUILD)/.dir
 	$(AWSLC_BUILD) -DAEAD_PATH_$(subst -,_,$*)
 
 ifeq ($(ARCH),x86_64)

@@ -95,9 +95,9 @@ struct path {
     uint32_t need[4], clear[4];
 };
 
-#if defined(AEAD_PATH_aead)
+#if defined(AEAD_PATH_auto)
 static const struct path path = {
-    "aead", "auto", "as shipped: the library picks the code from the CPU",
+    "auto", "auto", "as shipped: the library picks the code from the CPU",
 #if defined(AEAD_BORINGSSL)
     "as shipped: " XTS_WHAT " (AES-NI, vpaes or C blocks as the CPU allows)",
 #else

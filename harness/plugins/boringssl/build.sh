@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # build.sh CACHE CRATE_VERSION
 #
-# Builds static libcrypto.a and libdecrepit.a of the BoringSSL tree inside
+# Builds static libcrypto.a (and libdecrepit's XTS) of the BoringSSL tree inside
 # the crate boring-sys at CRATE_VERSION, with BoringSSL's own CMake and
 # ninja, into CACHE/boring-sys-CRATE_VERSION/{lib,include}; full output in
 # .../build.log.  A finished build (.built) is never redone.
@@ -12,12 +12,21 @@
 # Perl is needed.  Position-independent code because the archives end up
 # inside a plugin shared object.
 set -euo pipefail
+# The whole script is one compound command, so bash has read all of it
+# before running any of it: editing the file during a long build is safe.
+{
 cache=$1 ver=$2
 here=$(cd "$(dirname "$0")" && pwd)
 fetch=$here/../openssl/fetch-crate.sh
 dir=$cache/boring-sys-$ver
 log=$dir/build.log
-[ -f "$dir/.built" ] && exit 0
+# Done when finished and every output the plugins link against is there.
+outputs="lib/libcrypto.a lib/libdecrepit-xts.a include/peer_version.h"
+complete=1
+[ -f "$dir/.built" ] || complete=0
+for o in $outputs; do [ -f "$dir/$o" ] || complete=0; done
+[ $complete = 1 ] && exit 0
+rm -f "$dir/.built"
 
 step() { echo "boring-sys $ver: $*"; }
 fail() { echo "boring-sys $ver: $1 failed (full log: $log)" >&2; exit 1; }
@@ -34,12 +43,24 @@ cmake -S "$dir/src/deps/boringssl" -B "$dir/build" -G Ninja \
   -DBUILD_TESTING=OFF -DCMAKE_C_COMPILER=gcc -DCMAKE_CXX_COMPILER=g++ >> "$log" 2>&1 \
   || fail "cmake"
 
-step "building crypto and decrepit (ninja -j2)"
-ninja -C "$dir/build" -j2 crypto decrepit >> "$log" 2>&1 || fail "ninja"
+# From libdecrepit only XTS is wanted, and the whole library would drag in
+# libssl (a third of the build); so build just its XTS object when the
+# generated build names it, else fall back to the whole library.
+xts_obj=CMakeFiles/decrepit.dir/decrepit/xts/xts.cc.o
+mkdir -p "$dir/lib"
+ninja -C "$dir/build" -t targets all > "$dir/targets.txt" 2>/dev/null || true
+if grep -q "^$xts_obj:" "$dir/targets.txt"; then
+  step "building crypto and libdecrepit's XTS (ninja -j2)"
+  ninja -C "$dir/build" -j2 crypto "$xts_obj" >> "$log" 2>&1 || fail "ninja"
+  ar rcs "$dir/lib/libdecrepit-xts.a" "$dir/build/$xts_obj"
+else
+  step "building crypto and decrepit (ninja -j2)"
+  ninja -C "$dir/build" -j2 crypto decrepit >> "$log" 2>&1 || fail "ninja"
+  cp "$dir/build/libdecrepit.a" "$dir/lib/libdecrepit-xts.a"
+fi
 
 step "installing into $dir"
-mkdir -p "$dir/lib"
-cp "$dir/build/libcrypto.a" "$dir/build/libdecrepit.a" "$dir/lib/"
+cp "$dir/build/libcrypto.a" "$dir/lib/"
 cp -a "$dir/src/deps/boringssl/include" "$dir/include"
 # The exact source, for `aesbench list`: crate version and the commit of
 # the crate's own repository, which the crate records.
@@ -48,6 +69,8 @@ sha=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["git"]["sh
 printf '#define PEER_CRATE "%s %s (git %s)"\n' boring-sys "$ver" "$sha" > "$dir/include/peer_version.h"
 # Only lib/ and include/ are used; the object tree is not worth keeping
 # (src/ stays, for reading and for gdb).
-cd "$dir" && rm -rf "$dir/build"
+cd "$dir" && rm -rf "$dir/build" "$dir/targets.txt"
 touch "$dir/.built"
 step "done"
+exit 0
+}

@@ -11,6 +11,8 @@ include harness/plugins/boringssl/versions.mk
 BSSL_SRCDIR := harness/plugins/boringssl
 BSSL_DIR := $(CACHE)/boring-sys-$(BORING_SYS_CRATE_VERSION)
 BSSL_A := $(BSSL_DIR)/lib/libcrypto.a
+# Everything build.sh leaves in the cache that the plugins use.
+BSSL_OUT := $(BSSL_A) $(BSSL_DIR)/lib/libdecrepit-xts.a $(BSSL_DIR)/include/peer_version.h
 BSSL_PATHS := vaes512 vaes256 aesni-avx aesni noaesni
 BSSL_SOS := $(PLUGIN_DIR)/boringssl.so $(foreach p,$(BSSL_PATHS),$(PLUGIN_DIR)/boringssl-$(p).so)
 
@@ -20,19 +22,21 @@ endif
 .PHONY: peer-boringssl
 peer-boringssl: $(BSSL_SOS)
 
-$(BSSL_A):
+# No prerequisites: the cache is keyed by version, so existing outputs are
+# never rebuilt (build.sh also skips a finished build).
+$(BSSL_OUT) &:
 	@$(BSSL_SRCDIR)/build.sh $(CACHE) $(BORING_SYS_CRATE_VERSION)
 
 # BoringSSL is C++ inside (no exceptions, no RTTI); g++ links the runtime
 # bits it may still reference.
 BSSL_BUILD = $(CXX) -x c $(CFLAGS_ALL) -I$(BSSL_DIR)/include -DAEAD_BORINGSSL \
 	  -fvisibility=hidden -shared -o $@ $< -x none \
-	  $(BSSL_DIR)/lib/libdecrepit.a $(BSSL_A) -lpthread $(PEER_LINK_FLAGS)
+	  $(BSSL_DIR)/lib/libdecrepit-xts.a $(BSSL_A) -lpthread $(PEER_LINK_FLAGS)
 
-$(PLUGIN_DIR)/boringssl.so: $(BSSL_SRCDIR)/aead_plugin.c harness/include/aeslab_abi.h $(BSSL_A) | $(BUILD)/.dir
-	$(BSSL_BUILD) -DAEAD_PATH_aead
+$(PLUGIN_DIR)/boringssl.so: $(BSSL_SRCDIR)/aead_plugin.c harness/include/aeslab_abi.h $(BSSL_OUT) | $(BUILD)/.dir
+	$(BSSL_BUILD) -DAEAD_PATH_auto
 
-$(PLUGIN_DIR)/boringssl-%.so: $(BSSL_SRCDIR)/aead_plugin.c harness/include/aeslab_abi.h $(BSSL_A) | $(BUILD)/.dir
+$(PLUGIN_DIR)/boringssl-%.so: $(BSSL_SRCDIR)/aead_plugin.c harness/include/aeslab_abi.h $(BSSL_OUT) | $(BUILD)/.dir
 	$(BSSL_BUILD) -DAEAD_PATH_$(subst -,_,$*)
 
 ifeq ($(ARCH),x86_64)

@@ -9,9 +9,11 @@
 set -euo pipefail
 series=$1 out=$2 obj=$3
 here=$(cd "$(dirname "$0")" && pwd)
-trap 'echo "linux-$series: plugin not built (step failed: ${BASH_COMMAND%% *}; see above)" >&2' ERR
+fail() { echo "linux-$series: plugin not built: $*" >&2; exit 1; }
+trap 'fail "this step failed: $BASH_COMMAND"' ERR
 
-src=$("$here/fetch-source.sh" "$series" "$CACHE")
+src=$("$here/fetch-source.sh" "$series" "$CACHE") ||
+  fail "no kernel source (Debian linux-source-$series; fetch-source.sh says why above)"
 version=$(cut -d' ' -f1 "$src/.complete")
 
 case $series in

@@ -346,7 +346,8 @@ AESLAB_EXPORT const aeslab_plugin *aeslab_plugin_entry(void)
         static const char *const gen4[] = {GCM61_SYMS("_avx_gen4"), NULL};
         static const char *const all[] = {GCM61_SYMS(""), GCM61_SYMS("_avx_gen2"),
                                           GCM61_SYMS("_avx_gen4"), NULL};
-        static const char *const xts[] = {"aesni_enc", "_aesni_enc1", "aesni_xts_encrypt",
+        static const char *const xts[] = {"aesni_enc", "_aesni_enc1", "_aesni_enc4", "_aesni_dec1",
+                                          "_aesni_dec4", "aesni_xts_encrypt",
                                           "aesni_xts_decrypt", NULL};
         for (size_t i = 0; i < plugin.n_impls; i++) {
             aeslab_impl *im = &impls[i];

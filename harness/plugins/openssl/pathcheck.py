@@ -88,6 +88,8 @@ def run_plugin(driver, so, watch, length):
         r = subprocess.run(["gdb", "-nx", "-batch", "-x", gdbx, "--args", driver, so,
                             str(length)], capture_output=True, text=True, env=env,
                            timeout=600)
+    except FileNotFoundError:
+        return {}, {}, ["gdb is not installed (scripts/apt-packages.txt lists it)"], set()
     finally:
         os.unlink(gdbx)
     impls, hits, fails = {}, {}, []

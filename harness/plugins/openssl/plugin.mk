@@ -21,7 +21,9 @@ PEER_LINK_FLAGS = -Wl,--version-script=$(ROOT)/harness/plugin.map -Wl,--exclude-
 
 # --- distro OpenSSL 3.0 ------------------------------------------------------
 OSSL_DISTRO_A := $(firstword $(wildcard /usr/lib/$(ARCH)-linux-gnu/libcrypto.a))
-OSSL_DISTRO_DEB := $(shell dpkg-query -W -f='$${Version}' libssl-dev 2>/dev/null)
+DEB_ARCH_x86_64 := amd64
+DEB_ARCH_aarch64 := arm64
+OSSL_DISTRO_DEB := $(shell dpkg-query -W -f='$${Version}' libssl-dev:$(DEB_ARCH_$(ARCH)) 2>/dev/null)
 ifeq ($(ARCH),x86_64)
 OSSL30_PATHS := aesni-avx aesni noaesni
 endif
@@ -33,10 +35,10 @@ OSSL30_BUILD = $(CC) $(CFLAGS_ALL) -fvisibility=hidden -shared -o $@ $< \
 	  -DEVP_LIB_NAME='"openssl-3.0"' -DEVP_VERSION_EXTRA='" (Debian libssl-dev $(OSSL_DISTRO_DEB))"' \
 	  $(OSSL_DISTRO_A) -lpthread -ldl $(PEER_LINK_FLAGS)
 
-$(PLUGIN_DIR)/openssl-3.0.so: $(OSSL_SRCDIR)/evp_plugin.c harness/include/aeslab_abi.h | $(BUILD)/.dir
+$(PLUGIN_DIR)/openssl-3.0.so: $(OSSL_SRCDIR)/evp_plugin.c harness/include/aeslab_abi.h $(OSSL_DISTRO_A) | $(BUILD)/.dir
 	$(OSSL30_BUILD) -DEVP_PATH_evp
 
-$(PLUGIN_DIR)/openssl-3.0-%.so: $(OSSL_SRCDIR)/evp_plugin.c harness/include/aeslab_abi.h | $(BUILD)/.dir
+$(PLUGIN_DIR)/openssl-3.0-%.so: $(OSSL_SRCDIR)/evp_plugin.c harness/include/aeslab_abi.h $(OSSL_DISTRO_A) | $(BUILD)/.dir
 	$(OSSL30_BUILD) -DEVP_PATH_$(subst -,_,$*)
 
 # --- newest OpenSSL, from the crate openssl-src --------------------------------
@@ -45,6 +47,8 @@ OSSL_NEW_RELEASE := $(lastword $(subst +, ,$(OPENSSL_SRC_CRATE_VERSION)))
 OSSL_NEW_MM := $(word 1,$(subst ., ,$(OSSL_NEW_RELEASE))).$(word 2,$(subst ., ,$(OSSL_NEW_RELEASE)))
 OSSL_NEW_DIR := $(CACHE)/openssl-src-$(OPENSSL_SRC_CRATE_VERSION)
 OSSL_NEW_A := $(OSSL_NEW_DIR)/lib/libcrypto.a
+# Everything build.sh leaves in the cache that the plugins use.
+OSSL_NEW_OUT := $(OSSL_NEW_A) $(OSSL_NEW_DIR)/include/openssl/opensslv.h
 OSSL_NEW_PATHS := vaes512 aesni-avx aesni noaesni
 OSSL_NEW_SOS := $(PLUGIN_DIR)/openssl-$(OSSL_NEW_MM).so \
                 $(foreach p,$(OSSL_NEW_PATHS),$(PLUGIN_DIR)/openssl-$(OSSL_NEW_MM)-$(p).so)
@@ -55,9 +59,9 @@ endif
 .PHONY: peer-openssl-$(OSSL_NEW_MM)
 peer-openssl-$(OSSL_NEW_MM): $(OSSL_NEW_SOS)
 
-# No prerequisites: the cache is keyed by version, so an existing archive is
+# No prerequisites: the cache is keyed by version, so existing outputs are
 # never rebuilt; build.sh itself also skips a finished build.
-$(OSSL_NEW_A):
+$(OSSL_NEW_OUT) &:
 	@$(OSSL_SRCDIR)/build.sh $(CACHE) $(OPENSSL_SRC_CRATE_VERSION)
 
 OSSL_NEW_BUILD = $(CC) $(CFLAGS_ALL) -I$(OSSL_NEW_DIR)/include -fvisibility=hidden -shared -o $@ $< \
@@ -65,10 +69,10 @@ OSSL_NEW_BUILD = $(CC) $(CFLAGS_ALL) -I$(OSSL_NEW_DIR)/include -fvisibility=hidd
 	  -DEVP_VERSION_EXTRA='" (crate openssl-src $(OPENSSL_SRC_CRATE_VERSION))"' \
 	  $(OSSL_NEW_A) -lpthread -ldl $(PEER_LINK_FLAGS)
 
-$(PLUGIN_DIR)/openssl-$(OSSL_NEW_MM).so: $(OSSL_SRCDIR)/evp_plugin.c harness/include/aeslab_abi.h $(OSSL_NEW_A) | $(BUILD)/.dir
+$(PLUGIN_DIR)/openssl-$(OSSL_NEW_MM).so: $(OSSL_SRCDIR)/evp_plugin.c harness/include/aeslab_abi.h $(OSSL_NEW_OUT) | $(BUILD)/.dir
 	$(OSSL_NEW_BUILD) -DEVP_PATH_evp
 
-$(PLUGIN_DIR)/openssl-$(OSSL_NEW_MM)-%.so: $(OSSL_SRCDIR)/evp_plugin.c harness/include/aeslab_abi.h $(OSSL_NEW_A) | $(BUILD)/.dir
+$(PLUGIN_DIR)/openssl-$(OSSL_NEW_MM)-%.so: $(OSSL_SRCDIR)/evp_plugin.c harness/include/aeslab_abi.h $(OSSL_NEW_OUT) | $(BUILD)/.dir
 	$(OSSL_NEW_BUILD) -DEVP_PATH_$(subst -,_,$*)
 
 # --- path checker (used by every OpenSSL-family fragment) ---------------------

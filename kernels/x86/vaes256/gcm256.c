@@ -8,23 +8,25 @@
  * in the context, Karatsuba middle products), at half the width: a ymm
  * holds two blocks.
  *
- * Main loop: 12 blocks (6 ymm, 192 bytes) per iteration.  Eight AESENC
- * chains are needed to fill two 256-bit AES pipes with a four-cycle latency,
- * which together with the round key leaves no room in the 16 ymm registers
- * for the GHASH operands, so those are loaded from memory when they are
- * multiplied:
+ * Main loop: 12 blocks (6 ymm, 192 bytes) per iteration.  Six AESENC
+ * chains, interleaved round by round, are the most that fit beside the
+ * round key and the GHASH temporaries in AVX2's 16 ymm registers (eight
+ * would fill two 256-bit AES pipes with a four-cycle latency completely,
+ * but spill; measured on Zen 4, six is fastest).  There is no room to keep
+ * the blocks to be hashed in registers, so the GHASH operands are loaded
+ * from memory when they are multiplied:
  *   - seal hashes the previous iteration's ciphertext, re-read from the
  *     output buffer (just written, so it comes from the store buffer or L1),
  *     which keeps AES and GHASH of one iteration independent;
  *   - open hashes the ciphertext it is decrypting in the same iteration
  *     (input, nothing to wait for); the loads precede the stores, so
  *     in-place operation is safe.
- * The 16 products of an iteration (blocks times H^16..H^1, the running value
- * XORed into the first block) are summed unreduced, two vectors per
- * three-way add, and reduced once; the reduction's result is the running
- * value for the next iteration.
+ * The 12 products of an iteration (blocks times H^12..H^1, Karatsuba middle
+ * products, the running value XORed into the first block), slotted a pair
+ * of vectors at a time between rounds, are summed unreduced and reduced
+ * once; the reduction's result is the running value for the next iteration.
  *
- * Final step: the pending chunk (seal), the tail (under 16 blocks) and the
+ * Final step: the pending chunk (seal), the tail (under 12 blocks) and the
  * length block are multiplied by their powers of H and reduced once.  The
  * tail goes two blocks at a time; a last partial vector is staged through a
  * zero-padded 32-byte stack buffer (no mask registers in AVX2), so no byte
@@ -154,11 +156,16 @@ V256_INL __m128i ghash_aad(const vaes_gcm_ctx *c, const uint8_t *aad, size_t ale
         LASTW(v256_rk(rk, nr));                                                        \
     } while (0)
 
+/* J0 = IV || 0^31 || 1, the IV read as 4 + 8 bytes (see v512_j0). */
 V256_INL __m128i v256_j0(const uint8_t iv[12])
 {
-    uint32_t w[3];
-    memcpy(w, iv, 12);
-    return _mm_set_epi32(0x01000000, (int)w[2], (int)w[1], (int)w[0]);
+    uint32_t a;
+    uint64_t b;
+    memcpy(&a, iv, 4);
+    memcpy(&b, iv + 4, 8);
+    __m128i j = _mm_bslli_si128(_mm_cvtsi64_si128((long long)b), 4);
+    j = _mm_insert_epi32(j, (int)a, 0);
+    return _mm_or_si128(j, _mm_set_epi32(VAES_J0_DWORD3, 0, 0, 0));
 }
 
 V256_INL __m256i v256_aes_1(const __m512i *rk, int nr, __m256i b)
@@ -186,7 +193,7 @@ V256_INL __m128i crypt_body(const vaes_gcm_ctx *c, const int nr, const int enc,
         _mm256_broadcastsi128_si256(_mm_shuffle_epi8(j0, own_x86_bswap_mask())), v256_inc(1));
     __m128i acc = ghash_aad(c, aad, alen, bswap, poly);
     __m256i x[W];
-    uint32_t cnt = 2;
+    uint32_t cnt = VAES_J0_CTR + 1; /* the next block's counter (its low byte matters) */
     const uint8_t *pending = NULL; /* seal: ciphertext chunk not yet hashed */
 
     if (enc && n >= WB) {
@@ -282,4 +289,14 @@ V256_TGT int own_v256_gcm_open(const void *ctx, const uint8_t iv[12], const uint
     if (bad && len)
         own_wipe(out, len); /* the verdict is public once returned */
     return bad;
+}
+
+/* Seal plus the QUIC header-protection mask, computed beside it (own/fused
+ * is the kernel that folds the mask into its single pass). */
+V256_TGT void own_v256_gcm_seal_hp(const void *ctx, const uint8_t iv[12], const uint8_t *aad,
+                                   size_t aad_len, const uint8_t *in, size_t len, uint8_t *out,
+                                   uint8_t tag[16], const uint8_t sample[16], uint8_t mask[16])
+{
+    own_vaes_gcm_hp_mask(ctx, sample, mask);
+    own_v256_gcm_seal(ctx, iv, aad, aad_len, in, len, out, tag);
 }

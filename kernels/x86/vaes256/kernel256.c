@@ -21,4 +21,11 @@ const own_kernel own_kernel_vaes256 = {
     .gcm_init = own_vaes_gcm_init,
     .gcm_seal = own_v256_gcm_seal,
     .gcm_open = own_v256_gcm_open,
+    .gcm_hp_init = own_vaes_gcm_hp_init,
+    .gcm_seal_hp = own_v256_gcm_seal_hp,
+    .xts_keys = OWN_K128 | OWN_K256,
+    .xts_ctx_bytes = sizeof(vaes_xts_ctx),
+    .xts_init = own_vaes_xts_init,
+    .xts_encrypt = own_v256_xts_encrypt,
+    .xts_decrypt = own_v256_xts_decrypt,
 };

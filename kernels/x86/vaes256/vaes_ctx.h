@@ -45,9 +45,25 @@ typedef struct vaes_xts_ctx {
     int rounds;
 } vaes_xts_ctx;
 
+/*
+ * J0's 32-bit counter: 1 for every 96-bit IV, so with the public API the
+ * counter cannot wrap below 2^32 blocks (64 GiB).  Test builds of the
+ * kernels (tests/kernels/, never own.so) define OWN_VAES_TEST_CTR to make it
+ * a variable and drive the counter across the 2^32 wrap and the byte
+ * carries the counter fast path relies on.
+ */
+#ifdef OWN_VAES_TEST_CTR
+extern uint32_t own_vaes_test_ctr0;
+#define VAES_J0_CTR own_vaes_test_ctr0
+#else
+#define VAES_J0_CTR 1u
+#endif
+#define VAES_J0_DWORD3 ((int)__builtin_bswap32(VAES_J0_CTR))
+
 /* vaes_ctx.c: key set-up (AES-NI; runs on any CPU the kernels run on). */
 void own_vaes_gcm_init(void *ctx, const uint8_t *key, size_t key_len);
 void own_vaes_gcm_hp_init(void *ctx, const uint8_t *hp_key, size_t key_len);
+void own_vaes_gcm_hp_mask(const void *ctx, const uint8_t sample[16], uint8_t mask[16]);
 void own_vaes_xts_init(void *ctx, const uint8_t *key, size_t key_len);
 
 #endif /* OWN_VAES_CTX_H */

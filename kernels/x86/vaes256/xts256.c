@@ -15,7 +15,11 @@
  * which is what keeps the two 256-bit AES pipes busy across the four-cycle
  * latency.  Whitening is data ^ tweak ^ round key 0; the closing tweak XOR
  * is folded into the last round key (AESENCLAST(x, k ^ t) =
- * AESENCLAST(x, k) ^ t).
+ * AESENCLAST(x, k) ^ t), computed at the top of the iteration so that the
+ * next iteration's tweaks can be made early, one vector after each of the
+ * first six rounds, and are ready when its first round needs them.  (At
+ * this width the multiply by 0x87 stays a VPCLMULQDQ: the shift-and-XOR
+ * form that wins in xts512.c measured slower here.)
  *
  * Tail: remaining whole blocks two at a time, a last single block on an
  * xmm.  Ciphertext stealing (length not a multiple of 16) on xmm registers
@@ -31,7 +35,7 @@
 #include "v256.h"
 #include "gcm256.h"
 
-#define XW 6 /* ymm vectors per main-loop iteration */
+#define XW 6 /* ymm vectors per main-loop iteration (x256_mulx12 assumes 6) */
 #define XWB (32 * XW)
 
 /* Both lanes of t times x^k, k per qword, 0 <= k < 64. */
@@ -78,55 +82,64 @@ V256_INL void xts_body(const vaes_xts_ctx *c, const int nr, const int dec,
     const size_t s = n & 15;
     size_t nfull = (n >> 4) - (s ? 1 : 0);
 
-    __m128i t0 = _mm_loadu_si128((const __m128i *)(const void *)tweak);
+    /* The tweak as two 8-byte halves: a caller that writes a 64-bit sector
+     * number into it gets store-to-load forwarding instead of a stall. */
+    uint64_t tw[2];
+    memcpy(tw, tweak, 16);
+    __m128i t0 = _mm_set_epi64x((long long)tw[1], (long long)tw[0]);
     t0 = _mm_xor_si128(t0, c->tk[0]);
     for (int r = 1; r < nr; r++)
         t0 = _mm_aesenc_si128(t0, c->tk[r]);
     t0 = _mm_aesenclast_si128(t0, c->tk[nr]);
 
-    __m256i t[XW];
-    {
-        __m256i tb = _mm256_broadcastsi128_si256(t0);
+    const __m256i tb0 = _mm256_broadcastsi128_si256(t0);
+    const int bulk = nfull >= 2 * XW;
+    __m256i t[XW] = {0}; /* (only read when bulk) */
+    if (bulk) {
         _Pragma("GCC unroll 8") for (int j = 0; j < XW; j++)
-            t[j] = x256_mulxk(tb, _mm256_set_epi64x(2 * j + 1, 2 * j + 1, 2 * j, 2 * j));
+            t[j] = x256_mulxk(tb0, _mm256_set_epi64x(2 * j + 1, 2 * j + 1, 2 * j, 2 * j));
     }
 
     while (nfull >= 2 * XW) {
-        __m256i x[XW];
-        __m256i k0 = v256_rk(rk, 0);
-        _Pragma("GCC unroll 8") for (int j = 0; j < XW; j++)
+        __m256i x[XW], kt[XW];
+        __m256i k0 = v256_rk(rk, 0), kl = v256_rk(rk, nr);
+        _Pragma("GCC unroll 8") for (int j = 0; j < XW; j++) {
             x[j] = _mm256_xor_si256(
                 _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(const void *)(in + 32 * j)), t[j]),
                 k0);
+            kt[j] = _mm256_xor_si256(kl, t[j]);
+        }
+        /* Next iteration's tweaks early, one vector per round. */
         _Pragma("GCC unroll 16") for (int r = 1; r < nr; r++) {
             __m256i k = v256_rk(rk, r);
             _Pragma("GCC unroll 8") for (int j = 0; j < XW; j++)
                 x[j] = dec ? _mm256_aesdec_epi128(x[j], k) : _mm256_aesenc_epi128(x[j], k);
+            if (r <= XW)
+                t[r - 1] = x256_mulxk(t[r - 1], _mm256_set1_epi64x(2 * XW));
         }
-        __m256i kl = v256_rk(rk, nr);
         _Pragma("GCC unroll 8") for (int j = 0; j < XW; j++) {
-            __m256i kt = _mm256_xor_si256(kl, t[j]);
-            x[j] = dec ? _mm256_aesdeclast_epi128(x[j], kt) : _mm256_aesenclast_epi128(x[j], kt);
+            x[j] = dec ? _mm256_aesdeclast_epi128(x[j], kt[j]) : _mm256_aesenclast_epi128(x[j], kt[j]);
             _mm256_storeu_si256((__m256i *)(void *)(out + 32 * j), x[j]);
-            t[j] = x256_mulxk(t[j], _mm256_set1_epi64x(2 * XW));
         }
         in += XWB, out += XWB, nfull -= 2 * XW;
     }
 
-    /* Whole blocks left (< 12): two at a time, a last odd one on an xmm.
-     * tv ends holding the tweak vector whose lane (nfull & 1) is next. */
-    __m256i tv = t[0];
+    /* T of the first block not yet done. */
+    const __m128i tc = bulk ? _mm256_castsi256_si128(t[0]) : t0;
+
+    /* Whole blocks left (< 12): two at a time, a last odd one on an xmm. */
     _Pragma("GCC unroll 8") for (int j = 0; j < XW; j++) {
+        if (nfull <= (size_t)(2 * j))
+            break;
+        __m256i tj = bulk ? t[j] : x256_mulxk(tb0, _mm256_set_epi64x(2 * j + 1, 2 * j + 1, 2 * j, 2 * j));
         if (nfull >= (size_t)(2 * j + 2)) {
             __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)(in + 32 * j));
-            x = x256_vec(rk, nr, dec, x, t[j]);
+            x = x256_vec(rk, nr, dec, x, tj);
             _mm256_storeu_si256((__m256i *)(void *)(out + 32 * j), x);
-            tv = j + 1 < XW ? t[j + 1] : tv;
-        } else if (nfull == (size_t)(2 * j + 1)) {
+        } else {
             __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(in + 32 * j));
-            x = x128_block(rk, nr, dec, x, _mm256_castsi256_si128(t[j]));
+            x = x128_block(rk, nr, dec, x, _mm256_castsi256_si128(tj));
             _mm_storeu_si128((__m128i *)(void *)(out + 32 * j), x);
-            tv = t[j];
         }
     }
     in += nfull * 16, out += nfull * 16;
@@ -134,7 +147,8 @@ V256_INL void xts_body(const vaes_xts_ctx *c, const int nr, const int dec,
         return;
 
     /* Ciphertext stealing: whole block q-1 and the s-byte block q. */
-    __m128i ta = (nfull & 1) ? _mm256_extracti128_si256(tv, 1) : _mm256_castsi256_si128(tv);
+    __m128i ta = _mm256_castsi256_si128(
+        x256_mulxk(_mm256_castsi128_si256(tc), _mm256_set1_epi64x((long long)nfull)));
     __m128i tb = x128_mulx(ta);
     uint8_t buf[16] __attribute__((aligned(16)));
     uint8_t part[16];

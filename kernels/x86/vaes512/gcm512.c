@@ -1,52 +1,57 @@
 /*
  * gcm512.c - AES-GCM with VAES + VPCLMULQDQ on 512-bit vectors (AVX-512
- * F/BW/VL), for AES-128/192/256.
+ * F/BW/VL), for AES-128/192/256: the bulk kernel.
  *
  * Data layout.  A zmm holds four consecutive 16-byte blocks, one per
- * 128-bit lane.  Counter blocks are kept byte-reflected so the 32-bit block
- * counter is dword 0 of a lane and VPADDD increments four blocks at once
- * (wrapping modulo 2^32 exactly as GCM's inc32 does); one VPSHUFB turns
- * them back into AES input.  GHASH works in the reflected register form of
- * kernels/x86/common/x86_aes.h with 48 precomputed powers H^48..H^1 in the
- * key context (vaes_ctx.h), so one 64-byte load gives the multipliers of
- * four consecutive blocks.
+ * 128-bit lane.  The master counter is kept byte-reflected, so the 32-bit
+ * block counter is dword 0 of a lane and VPADDD steps it exactly as GCM's
+ * inc32 does (modulo 2^32).  Making AES input from it would cost a VPSHUFB
+ * per vector; instead, whenever the counter's low byte cannot carry within
+ * the next 32 blocks (all but one iteration in eight), one VPSHUFB gives the
+ * first vector and the others are that plus 4j in the block's last byte.
+ * GHASH works in the reflected register form of kernels/x86/common/
+ * x86_aes.h with 64 powers H^64..H^1 (and their Karatsuba halves) in the
+ * key context (vaes_ctx.h): one 64-byte load gives the multipliers of four
+ * consecutive blocks.
  *
- * Main loop: 16 blocks (4 zmm, 256 bytes) per iteration.  All AES rounds of
- * the four vectors are issued round by round (four independent AESENC
- * chains, enough to fill Zen 4's one-zmm-per-cycle AES pipe given its
- * four-cycle latency), and between rounds the GHASH of 16 other blocks is
- * issued: 16 VPCLMULQDQ producing unreduced lo/mi/hi sums of X_i * H^(17-i),
- * then a single reduction (two more VPCLMULQDQ) and a fold of the four lanes
- * into one.  The running GHASH value is XORed into the first block of the
- * 16 before they are multiplied, so the dependency chain across iterations
- * is one multiply, one reduction and one fold - about 25 cycles against the
- * ~70 cycles of AES work that hides it.
- *   - seal: the GHASH in iteration i is that of iteration i-1's ciphertext
- *     (kept in registers, already byte-reflected), so AES and GHASH of one
- *     iteration are independent.  The last full chunk's 16 blocks are left
- *     for the final step.
- *   - open: the GHASH is of the ciphertext being decrypted in the same
- *     iteration (it is input, so there is nothing to wait for).
+ * Main loop: 32 blocks (8 zmm, 512 bytes) per iteration.  The AES rounds of
+ * the eight vectors are issued round by round - eight independent chains,
+ * twice what Zen 4's four-cycle latency at one zmm AES per cycle needs, so
+ * the GHASH work slotted between the rounds never starves the AES pipe.
+ * That GHASH covers 32 other blocks, a pair of vectors after rounds 1, 4,
+ * 7 and 10 (AES-256; spread the same way over fewer rounds):
+ * lo and hi products with schoolbook multiplies, the middle product with one
+ * Karatsuba multiply of (lo ^ hi) of the data by the precomputed (lo ^ hi)
+ * of the power - three VPCLMULQDQ per vector instead of four, which matters
+ * because on Zen 4 every VPCLMULQDQ takes an AES slot - and the products of
+ * the two vectors are summed with one three-input XOR per part.  Nothing is
+ * reduced until the last round: then lo and hi are added back into the
+ * middle, the sum of all 32 products is reduced once (two VPCLMULQDQ) and
+ * the four lanes are folded into one running value, which is XORed into the
+ * first block of the next 32.  The cross-iteration chain (one multiply, one
+ * reduction, one fold, ~30 cycles) hides behind ~140 cycles of AES.
+ * Both directions hash the previous iteration's 32 ciphertext blocks, kept
+ * in registers already byte-reflected (seal: its output; open: its input,
+ * loaded before the in-place store), so AES and GHASH of an iteration are
+ * independent.  The last chunk's 32 blocks are left to the final step.
  *
- * Final step (at most 16 blocks of tail + the previous 16-block chunk for
- * seal + the length block <= 33 <= 48 powers): one vector at a time, each
- * tail vector's AES is independent of the others so they overlap in the
- * out-of-order window; loads and stores of the last partial vector are
- * byte-masked (AVX512BW), so nothing past the end of any buffer is read or
- * written, and masked-out lanes hold zero so they add nothing to GHASH.
- * Every block of the final step is multiplied by its own power of H and
- * the sum is reduced once.
+ * Final step: the pending chunk, the tail (under 32 blocks) and the length
+ * block, each block multiplied by its own power of H, one reduction (the
+ * pending chunk is reduced on its own first only if all of it exceeds 64
+ * blocks).  The tail's keystream comes from v512_keystream, all tail
+ * vectors round-major; its loads and stores are byte-masked (AVX512BW), so
+ * nothing outside any buffer is touched, and masked-out lanes are zero, so
+ * they add nothing to GHASH.
  *
- * AAD: hashed first, 16 blocks per reduction, the last partial vector
- * masked.  E(K, J0) is computed on an xmm at entry; it is independent of
- * everything else and completes in the shadow of the AAD and payload work.
+ * AAD: hashed first, 16 blocks per reduction, the last vector masked.
+ * E(K, J0) runs on an xmm at entry, independent of everything else.
  *
  * Constant time: branches and addresses depend on lengths only; the tag
  * comparison is a PTEST of the XOR of both tags.
  *
- * Every function is instantiated for 10, 12 and 14 rounds (the round count
- * is a compile-time constant inside each body, so the round loops unroll
- * and the GHASH slots fall between fixed rounds).
+ * Each body is instantiated for 10, 12 and 14 rounds (a compile-time
+ * constant inside, so the round loops unroll and the GHASH slots fall
+ * between fixed rounds).
  */
 #include <string.h>
 
@@ -202,7 +207,6 @@ V512_INL __m128i crypt_body(const vaes_gcm_ctx *c, const int nr, const int enc,
                             const uint8_t *in, size_t n, uint8_t *out)
 {
     const __m512i bswap = v512_bswap(), poly = v512_poly();
-    const __m512i inc4 = v512_incall(4);
     const __m512i *rk = c->rk;
     const size_t len = n;
     __m128i j0 = v512_j0(iv);
@@ -211,7 +215,7 @@ V512_INL __m128i crypt_body(const vaes_gcm_ctx *c, const int nr, const int enc,
         _mm512_broadcast_i32x4(_mm_shuffle_epi8(j0, own_x86_bswap_mask())), v512_inc(1));
     __m128i acc = ghash_aad(c, aad, alen, bswap, poly);
     __m512i x[V], p[V];
-    uint32_t cnt = 2; /* the next block's counter (only its low byte matters) */
+    uint32_t cnt = VAES_J0_CTR + 1; /* the next block's counter (its low byte matters) */
     int have_prev = 0;
 
     if (n >= VB) {
@@ -259,10 +263,13 @@ V512_INL __m128i crypt_body(const vaes_gcm_ctx *c, const int nr, const int enc,
             v512_gmul(p[j], v512_hpow(c, e - 4 * j), &lo, &mi, &hi);
         e -= 4 * V;
     }
+    __m512i ks[8];
+    const int nv = (int)((n + 63) / 64);
+    if (nv > 1)
+        v512_keystream(rk, nr, ctr, nv, ks);
     for (size_t off = 0; off < n; off += 64, e -= 4) {
         __mmask64 k = v512_bytes(n - off);
-        __m512i x1 = v512_aes_1(rk, nr, _mm512_shuffle_epi8(ctr, bswap));
-        ctr = _mm512_add_epi32(ctr, inc4);
+        __m512i x1 = nv > 1 ? ks[off / 64] : v512_aes_1(rk, nr, _mm512_shuffle_epi8(ctr, bswap));
         __m512i d = _mm512_maskz_loadu_epi8(k, in + off);
         x1 = _mm512_xor_si512(x1, d);
         _mm512_mask_storeu_epi8(out + off, k, x1);
@@ -319,4 +326,14 @@ V512_TGT int own_v512_gcm_open(const void *ctx, const uint8_t iv[12], const uint
     case 12: return open_body(c, 12, iv, aad, aad_len, in, len, tag, out);
     default: return open_body(c, 14, iv, aad, aad_len, in, len, tag, out);
     }
+}
+
+/* Seal plus the QUIC header-protection mask, computed beside it (own/fused
+ * is the kernel that folds the mask into its single pass). */
+V512_TGT void own_v512_gcm_seal_hp(const void *ctx, const uint8_t iv[12], const uint8_t *aad,
+                                   size_t aad_len, const uint8_t *in, size_t len, uint8_t *out,
+                                   uint8_t tag[16], const uint8_t sample[16], uint8_t mask[16])
+{
+    own_vaes_gcm_hp_mask(ctx, sample, mask);
+    own_v512_gcm_seal(ctx, iv, aad, aad_len, in, len, out, tag);
 }

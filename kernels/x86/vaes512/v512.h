@@ -10,6 +10,7 @@
 
 #include <immintrin.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "../common/x86_aes.h"
 #include "../vaes256/vaes_ctx.h"
@@ -66,11 +67,20 @@ V512_INL __m512i v512_hkar(const vaes_gcm_ctx *c, int e)
     return _mm512_loadu_si512((const void *)&c->hkar[VAES_NPOW - e]);
 }
 
-/* J0 = IV || 0^31 || 1, loaded without touching a byte past the IV. */
+/* J0 = IV || 0^31 || 1, loaded without touching a byte past the IV.  The
+ * IV is read as 4 + 8 bytes: TLS and QUIC form it by XORing a 64-bit
+ * sequence number into its last 8 bytes, so this split lets the load take
+ * the value straight from that store instead of waiting for it to retire
+ * (a load that straddles the store cannot be forwarded). */
 V512_INL __m128i v512_j0(const uint8_t iv[12])
 {
-    __m128i j = _mm_maskz_loadu_epi8(0x0fff, iv);
-    return _mm_or_si128(j, _mm_set_epi32(0x01000000, 0, 0, 0));
+    uint32_t a;
+    uint64_t b;
+    memcpy(&a, iv, 4);
+    memcpy(&b, iv + 4, 8);
+    __m128i j = _mm_bslli_si128(_mm_cvtsi64_si128((long long)b), 4);
+    j = _mm_insert_epi32(j, (int)a, 0);
+    return _mm_or_si128(j, _mm_set_epi32(VAES_J0_DWORD3, 0, 0, 0));
 }
 
 /* One block, xmm, for E(K, J0) and the like. */
@@ -106,6 +116,48 @@ V512_INL __m512i v512_incbe(int k)
 {
     int b = (int)((unsigned)k << 24);
     return _mm512_set_epi32(b, 0, 0, 0, b, 0, 0, 0, b, 0, 0, 0, b, 0, 0, 0);
+}
+
+/*
+ * Keystream for nv (1..8) counter vectors, rounds issued round-major so all
+ * nv chains are in flight together (a loop that finishes one vector's rounds
+ * before the next leaves it to the out-of-order window to find the
+ * parallelism, and with eight vectors the window runs out).  ctr is the
+ * byte-reflected counter of the first vector; x[j] gets the keystream of
+ * counter vector j.  Not inlined: one copy serves every round count and
+ * direction, and a call is cheap next to its 10..14 rounds.
+ */
+#define V512_KS_CASE(N)                                                        \
+    case N: {                                                                  \
+        __m512i y[N];                                                          \
+        _Pragma("GCC unroll 8") for (int j = 0; j < N; j++)                    \
+            y[j] = _mm512_xor_si512(_mm512_shuffle_epi8(                       \
+                _mm512_add_epi32(ctr, v512_incall(4 * j)), bswap), rk[0]);     \
+        for (int r = 1; r < nr; r++) {                                         \
+            __m512i k = rk[r];                                                 \
+            _Pragma("GCC unroll 8") for (int j = 0; j < N; j++)                \
+                y[j] = _mm512_aesenc_epi128(y[j], k);                          \
+        }                                                                      \
+        _Pragma("GCC unroll 8") for (int j = 0; j < N; j++)                    \
+            x[j] = _mm512_aesenclast_epi128(y[j], rk[nr]);                     \
+        break;                                                                 \
+    }
+
+__attribute__((noinline, unused)) V512_TGT static void
+v512_keystream(const __m512i *rk, int nr, __m512i ctr, int nv, __m512i x[8])
+{
+    const __m512i bswap = _mm512_broadcast_i32x4(own_x86_bswap_mask());
+    switch (nv) {
+        V512_KS_CASE(1)
+        V512_KS_CASE(2)
+        V512_KS_CASE(3)
+        V512_KS_CASE(4)
+        V512_KS_CASE(5)
+        V512_KS_CASE(6)
+        V512_KS_CASE(7)
+        V512_KS_CASE(8)
+    default: break;
+    }
 }
 
 #endif /* OWN_V512_H */

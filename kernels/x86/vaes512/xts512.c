@@ -5,31 +5,35 @@
  *
  * Tweaks.  T_0 = E(K2, tweak); block i uses T_i = T_0 * x^i in GF(2^128)
  * (little-endian bit order, reduction by x^128 = x^7 + x^2 + x + 1, i.e.
- * the byte 0x87).  A zmm of tweaks holds T_i .. T_i+3, one per lane.  The
- * first V vectors are made straight from T_0: lane exponents k = 0..4V-1,
- * a 128-bit shift by k built from per-qword variable shifts (VPSLLVQ /
- * VPSRLVQ) and the k bits shifted out folded back with one carry-less
- * multiply by 0x87.  After that every vector advances by x^(4V) = x^32 per
- * iteration, a whole number of bytes: VPSLLDQ/VPSRLDQ by 4 and one
- * VPCLMULQDQ of the 32 bits shifted out by 0x87.  The V tweak vectors are
- * independent, so nothing in the loop waits on a serial tweak chain.
+ * the byte 0x87).  A zmm of tweaks holds T_i .. T_i+3, one per lane.  Any
+ * vector of tweaks is made straight from T_0 (x512_mulxk): a 128-bit shift
+ * by each lane's exponent k < 64 built from per-qword variable shifts, the
+ * k bits shifted out folded back with one carry-less multiply by 0x87 - so
+ * no tweak waits on a serial doubling chain.
  *
- * Main loop: 4V = 32 blocks (8 zmm, 512 bytes) per iteration.  Each vector
- * is whitened as data ^ tweak ^ round key 0 in one VPTERNLOGQ, goes through
- * the rounds with the eight AES chains interleaved round by round (eight
- * independent chains keep Zen 4's one-zmm-per-cycle AES pipe full despite
- * its four-cycle latency), and the tweak is XORed back for free by folding
- * it into the last round key (AESENCLAST(x, k ^ t) = AESENCLAST(x, k) ^ t).
- * The tweak updates for the next iteration are issued mid-loop; their one
- * VPCLMULQDQ per vector is the only non-AES work on the AES pipes.
+ * Main loop: 32 blocks (8 zmm, 512 bytes) per iteration, the eight AES
+ * chains interleaved round by round (twice what Zen 4's four-cycle latency
+ * at one zmm per cycle needs).  Each vector is whitened as data ^ tweak ^
+ * round key 0 in one VPTERNLOGQ, and the closing tweak XOR is folded into
+ * the last round key (AESENCLAST(x, k ^ t) = AESENCLAST(x, k) ^ t), computed
+ * at the top of the iteration.  The next iteration's tweaks (every lane
+ * times x^32) are made early, one vector after each of rounds 1..8, so the
+ * next first round never waits for them; x^32 is a whole number of bytes
+ * (VPSLLDQ/VPSRLDQ by 4) and the 32 bits shifted out are multiplied by 0x87
+ * as b ^ b<<1 ^ b<<2 ^ b<<7 with shifts and VPTERNLOGQ, which run beside
+ * the AES pipes where a VPCLMULQDQ would take one of their slots: the loop
+ * is AES and nothing else on those pipes.
  *
- * Tail: the remaining whole blocks (fewer than 32) go one vector at a time
- * with byte-masked loads and stores, so nothing outside the buffers is
- * touched.  If the length is not a multiple of 16, the last whole block and
- * the partial block are done by ciphertext stealing on xmm registers, with
- * masked partial loads/stores; for decryption the two tweaks are used in
- * swapped order as the standard requires.  In-place operation is safe: each
- * step loads its input before it stores.
+ * Tail (fewer than 32 whole blocks left, all of a short message): with
+ * stealing, the last whole block q-1 is encrypted first, alone on an xmm,
+ * so the two AES passes that ciphertext stealing chains overlap the rest
+ * instead of following it; for decryption it takes T_q and the stolen block
+ * T_q-1, the standard's swapped order.  The other whole blocks go as one
+ * batch (x512_tail): tweaks straight from T, rounds round-major over up to
+ * eight vectors, only the last vector's load and store byte-masked; up to
+ * four blocks stay inline.  The partial block is loaded and stored with
+ * byte masks too, so nothing outside the buffers is read or written, and
+ * every input is loaded before any output that may alias it is stored.
  *
  * Constant time: every branch and address depends on the length only.
  */
@@ -61,16 +65,23 @@ V512_INL __m512i x512_mulxk(__m512i t, __m512i k, __m512i p87)
 }
 
 /* Every lane times x^32: whole bytes, one multiply for the carried dword. */
+#ifndef XTS512_SHIFT_MUL
+#define XTS512_SHIFT_MUL 1
+#endif
 V512_INL __m512i x512_mulx32(__m512i t, __m512i p87)
 {
     __m512i top = _mm512_bsrli_epi128(t, 12);
+    if (XTS512_SHIFT_MUL) {
+        /* top * 0x87 = top ^ top<<1 ^ top<<2 ^ top<<7 (top < 2^32, so no
+         * bit leaves the low qword): shifts and XORs run beside the AES
+         * pipes, where a VPCLMULQDQ would take a slot from them. */
+        (void)p87;
+        __m512i r = _mm512_ternarylogic_epi64(top, _mm512_slli_epi64(top, 1),
+                                              _mm512_slli_epi64(top, 2), 0x96);
+        return _mm512_ternarylogic_epi64(r, _mm512_slli_epi64(top, 7), _mm512_bslli_epi128(t, 4),
+                                         0x96);
+    }
     return _mm512_xor_si512(_mm512_bslli_epi128(t, 4), _mm512_clmulepi64_epi128(top, p87, 0x00));
-}
-
-/* Every lane times x^4 (the tweaks of the next four blocks). */
-V512_INL __m512i x512_mulx4(__m512i t, __m512i p87)
-{
-    return x512_mulxk(t, _mm512_set1_epi64(4), p87);
 }
 
 /* One xmm tweak times x. */
@@ -111,6 +122,65 @@ V512_INL __m512i x512_vec(const __m512i *rk, const int nr, const int dec, __m512
     return x512_last(b, _mm512_xor_si512(rk[nr], t), dec);
 }
 
+/*
+ * The tail's whole blocks: nblk (5..32) blocks from in to out, block i with
+ * tweak tc * x^i.  The tweaks of each vector are made straight from tc (no
+ * chain), the rounds are issued round-major so all chains are in flight
+ * together, and only the last vector's load and store are byte-masked.
+ * Everything stays in registers.  Not inlined: one copy serves both key
+ * sizes.
+ */
+#define X512_TAIL_CASE(N, ROUND, LAST)                                               \
+    case N: {                                                                        \
+        __m512i y[N], tw[N];                                                         \
+        _Pragma("GCC unroll 8") for (int j = 0; j < N; j++) {                        \
+            tw[j] = x512_mulxk(tb, _mm512_add_epi64(lane, _mm512_set1_epi64(4 * j)), p87); \
+            __m512i d = j == N - 1 ? _mm512_maskz_loadu_epi8(kl, in + 64 * j)        \
+                                   : _mm512_loadu_si512(in + 64 * j);                \
+            y[j] = _mm512_ternarylogic_epi64(d, tw[j], rk[0], 0x96);                 \
+        }                                                                            \
+        for (int r = 1; r < nr; r++) {                                               \
+            __m512i k = rk[r];                                                       \
+            _Pragma("GCC unroll 8") for (int j = 0; j < N; j++) y[j] = ROUND(y[j], k); \
+        }                                                                            \
+        _Pragma("GCC unroll 8") for (int j = 0; j < N; j++) {                        \
+            __m512i o = LAST(y[j], _mm512_xor_si512(rk[nr], tw[j]));                 \
+            if (j == N - 1)                                                          \
+                _mm512_mask_storeu_epi8(out + 64 * j, kl, o);                        \
+            else                                                                     \
+                _mm512_storeu_si512(out + 64 * j, o);                                \
+        }                                                                            \
+        break;                                                                       \
+    }
+
+#define X512_TAIL_SWITCH(ROUND, LAST)                                                \
+    switch (nv) {                                                                    \
+        X512_TAIL_CASE(2, ROUND, LAST)                                               \
+        X512_TAIL_CASE(3, ROUND, LAST)                                               \
+        X512_TAIL_CASE(4, ROUND, LAST)                                               \
+        X512_TAIL_CASE(5, ROUND, LAST)                                               \
+        X512_TAIL_CASE(6, ROUND, LAST)                                               \
+        X512_TAIL_CASE(7, ROUND, LAST)                                               \
+        X512_TAIL_CASE(8, ROUND, LAST)                                               \
+    default: break;                                                                  \
+    }
+
+__attribute__((noinline)) V512_TGT static void x512_tail(const __m512i *rk, int nr, int dec,
+                                                         __m128i tc, const uint8_t *in,
+                                                         uint8_t *out, size_t nblk)
+{
+    const __m512i p87 = x512_p87();
+    const __m512i lane = _mm512_set_epi64(3, 3, 2, 2, 1, 1, 0, 0);
+    const __m512i tb = _mm512_broadcast_i32x4(tc);
+    const int nv = (int)((nblk + 3) / 4);
+    const __mmask64 kl = v512_bytes((nblk - 4 * (size_t)(nv - 1)) * 16);
+    if (dec) {
+        X512_TAIL_SWITCH(_mm512_aesdec_epi128, _mm512_aesdeclast_epi128)
+    } else {
+        X512_TAIL_SWITCH(_mm512_aesenc_epi128, _mm512_aesenclast_epi128)
+    }
+}
+
 V512_INL void xts_body(const vaes_xts_ctx *c, const int nr, const int dec,
                        const uint8_t tweak[16], const uint8_t *in, size_t n, uint8_t *out)
 {
@@ -119,76 +189,85 @@ V512_INL void xts_body(const vaes_xts_ctx *c, const int nr, const int dec,
     const size_t s = n & 15;                         /* stolen bytes */
     size_t nfull = (n >> 4) - (s ? 1 : 0);           /* blocks done without stealing */
 
-    __m128i t0 = _mm_loadu_si128((const __m128i *)(const void *)tweak);
+    /* The tweak as two 8-byte halves: a caller that writes a 64-bit sector
+     * number into it gets store-to-load forwarding instead of a stall. */
+    uint64_t tw[2];
+    memcpy(tw, tweak, 16);
+    __m128i t0 = _mm_set_epi64x((long long)tw[1], (long long)tw[0]);
     t0 = _mm_xor_si128(t0, c->tk[0]);
     for (int r = 1; r < nr; r++)
         t0 = _mm_aesenc_si128(t0, c->tk[r]);
     t0 = _mm_aesenclast_si128(t0, c->tk[nr]);
 
-    __m512i t[XV];
-    {
-        __m512i tb = _mm512_broadcast_i32x4(t0);
-        const __m512i lane = _mm512_set_epi64(3, 3, 2, 2, 1, 1, 0, 0);
+    /* Tweak vectors for the main loop; short messages make only the ones
+     * their tail needs, below. */
+    const __m512i lane = _mm512_set_epi64(3, 3, 2, 2, 1, 1, 0, 0);
+    const __m512i tb = _mm512_broadcast_i32x4(t0);
+    const int bulk = nfull >= 4 * XV;
+    __m512i t[XV] = {0}; /* (only read when bulk) */
+    if (bulk) {
         _Pragma("GCC unroll 8") for (int j = 0; j < XV; j++)
             t[j] = x512_mulxk(tb, _mm512_add_epi64(lane, _mm512_set1_epi64(4 * j)), p87);
     }
 
     while (nfull >= 4 * XV) {
-        __m512i x[XV];
-        _Pragma("GCC unroll 8") for (int j = 0; j < XV; j++)
+        __m512i x[XV], kt[XV];
+        _Pragma("GCC unroll 8") for (int j = 0; j < XV; j++) {
             x[j] = _mm512_ternarylogic_epi64(_mm512_loadu_si512(in + 64 * j), t[j], rk[0], 0x96);
+            kt[j] = _mm512_xor_si512(rk[nr], t[j]);
+        }
+        /* The next iteration's tweaks are made early, one vector per round,
+         * so its first round never waits on them. */
         _Pragma("GCC unroll 16") for (int r = 1; r < nr; r++) {
             _Pragma("GCC unroll 8") for (int j = 0; j < XV; j++)
                 x[j] = x512_round(x[j], rk[r], dec);
+            if (r <= XV)
+                t[r - 1] = x512_mulx32(t[r - 1], p87);
         }
         _Pragma("GCC unroll 8") for (int j = 0; j < XV; j++) {
-            x[j] = x512_last(x[j], _mm512_xor_si512(rk[nr], t[j]), dec);
+            x[j] = x512_last(x[j], kt[j], dec);
             _mm512_storeu_si512(out + 64 * j, x[j]);
-            t[j] = x512_mulx32(t[j], p87);
         }
         in += XB, out += XB, nfull -= 4 * XV;
     }
+    /* T of the first block not yet done. */
+    const __m128i tc = bulk ? _mm512_castsi512_si128(t[0]) : t0;
 
-    /* Whole blocks left (< 32): a vector at a time, the last one masked.
-     * tv walks through t[]; after the loop it holds the tweaks of the next
-     * vector, lane (nfull % 4) being the first unused one. */
-    __m512i tv = t[0];
-    if (nfull) {
-        _Pragma("GCC unroll 8") for (int j = 0; j < XV; j++) {
-            if (nfull > (size_t)(4 * j)) {
-                tv = t[j];
-                size_t bytes = (nfull - 4 * j) * 16;
-                __mmask64 k = v512_bytes(bytes);
-                __m512i x = _mm512_maskz_loadu_epi8(k, in + 64 * j);
-                x = x512_vec(rk, nr, dec, x, t[j]);
-                _mm512_mask_storeu_epi8(out + 64 * j, k, x);
-                if (bytes >= 64)
-                    tv = j + 1 < XV ? t[j + 1] : x512_mulx32(t[0], p87);
-            }
-        }
-        in += nfull * 16, out += nfull * 16;
+    /*
+     * Tail.  With stealing, the last whole block q-1 goes first, alone on
+     * an xmm (with T_q-1 for encryption, T_q for decryption, the standard's
+     * swapped order), so the two AES passes that stealing chains together
+     * overlap the other blocks instead of following them.  The other
+     * whole blocks (fewer than 32) run as one round-major batch with
+     * byte-masked loads and stores.  Every input is loaded before any
+     * output that may alias it is stored.
+     */
+    const __mmask16 km = (__mmask16)((1u << s) - 1);
+    __m128i ta = _mm_setzero_si128(), tq = ta, y = ta, part = ta;
+    if (s) {
+        ta = _mm512_castsi512_si128(
+            x512_mulxk(_mm512_castsi128_si512(tc), _mm512_set1_epi64((long long)nfull), p87));
+        tq = x128_mulx(ta);
+        part = _mm_maskz_loadu_epi8(km, in + 16 * nfull + 16);
+        y = x128_block(rk, nr, dec, _mm_loadu_si128((const __m128i *)(const void *)(in + 16 * nfull)),
+                       dec ? tq : ta);
     }
-    if (!s)
-        return;
-
-    /* Ciphertext stealing: whole block q-1 and the s-byte block q. */
-    const __m512i sel = _mm512_set1_epi64((long long)(2 * (nfull & 3)));
-    __m128i ta = _mm512_castsi512_si128(
-        _mm512_permutexvar_epi64(_mm512_add_epi64(sel, _mm512_set_epi64(0, 0, 0, 0, 0, 0, 1, 0)), tv));
-    __m128i tb = x128_mulx(ta);
-    __mmask16 km = (__mmask16)((1u << s) - 1);
-    __m128i whole = _mm_loadu_si128((const __m128i *)(const void *)in);
-    __m128i part = _mm_maskz_loadu_epi8(km, in + 16);
-    if (!dec) {
-        __m128i cc = x128_block(rk, nr, 0, whole, ta);
-        __m128i pp = _mm_mask_blend_epi8(km, cc, part);
-        _mm_mask_storeu_epi8(out + 16, km, cc);
-        _mm_storeu_si128((__m128i *)(void *)out, x128_block(rk, nr, 0, pp, tb));
-    } else {
-        __m128i pp = x128_block(rk, nr, 1, whole, tb);
-        __m128i cc = _mm_mask_blend_epi8(km, pp, part);
-        _mm_mask_storeu_epi8(out + 16, km, pp);
-        _mm_storeu_si128((__m128i *)(void *)out, x128_block(rk, nr, 1, cc, ta));
+    if (nfull) {
+        const int nvec = (int)((nfull + 3) / 4);
+        if (nvec == 1) {
+            __m512i tv0 = bulk ? t[0] : x512_mulxk(tb, lane, p87);
+            __mmask64 k = v512_bytes(nfull * 16);
+            __m512i x0 = _mm512_maskz_loadu_epi8(k, in);
+            _mm512_mask_storeu_epi8(out, k, x512_vec(rk, nr, dec, x0, tv0));
+        } else {
+            x512_tail(rk, nr, dec, tc, in, out, nfull);
+        }
+    }
+    if (s) {
+        out += 16 * nfull;
+        _mm_mask_storeu_epi8(out + 16, km, y); /* the short final block */
+        __m128i z = _mm_mask_blend_epi8(km, y, part);
+        _mm_storeu_si128((__m128i *)(void *)out, x128_block(rk, nr, dec, z, dec ? ta : tq));
     }
 }
 

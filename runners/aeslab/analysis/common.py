@@ -1,0 +1,143 @@
+"""What every report is made of (tables, claims, figures, sections) and the
+one rule for choosing which measured point stands for a configuration."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .load import Results
+
+# When a machine has no A/A measurement (`aeslab noise`), differences smaller
+# than this are called ties.  A parameter of the comparison, not a
+# measurement; every page that falls back to it says so.
+DEFAULT_FLOOR_PCT = 5.0
+
+# A claim that holds by ties ("wins or ties", "no slower than") says nothing
+# when the noise floor is wider than this: a real loss of this size would
+# pass unseen, so such verdicts are inconclusive instead.
+MAX_DECIDING_FLOOR = 20.0
+
+HOLDS, FAILS, UNCLEAR, MISSING = "holds", "does not hold", "inconclusive", "not measurable here"
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    df: pd.DataFrame          # cells already formatted as strings (index = row labels)
+    note: str = ""
+    data: pd.DataFrame | None = None   # the numbers behind the cells (tests read these)
+
+
+@dataclass
+class Claim:
+    seed: str
+    claim: str
+    verdict: str
+    evidence: str
+
+
+@dataclass
+class Figure:
+    key: str
+    title: str
+    fig: object               # a matplotlib Figure
+    caption: str = ""
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    intro: str = ""
+    tables: list[Table] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+
+def noise_floor(res: Results, host: str) -> tuple[float, str]:
+    """(floor %, where it comes from).  The A/A floor of the machine if it was
+    measured, else DEFAULT_FLOOR_PCT, said as such."""
+    f, src = res.noise_floor(host)
+    if f is not None:
+        return f, f"A/A noise floor {f:.1f}% measured by {src}"
+    return DEFAULT_FLOOR_PCT, (f"no A/A noise floor measured on {host} (run `aeslab noise`); "
+                               f"differences under {DEFAULT_FLOOR_PCT:.0f}% are treated as ties")
+
+
+KEY = ["impl", "alg", "op", "size", "aad", "threads", "offset", "smt", "freq"]
+
+
+def pick(res: Results, host: str, aad=None, offset: int = 0, freq: str = "as-is",
+         **eq) -> pd.DataFrame:
+    """The measured points of one machine that a report shows: per
+    configuration (impl, alg, op, size, aad, threads, ...), the latest run
+    that measured it; repetitions within that run are combined by their
+    median.  `aad` may be a number, a list of preferred numbers (first found
+    wins per configuration) or None (any; the most recent).  Other keyword
+    arguments filter columns by equality (a list means any of)."""
+    p = res.ok
+    p = p[(p["host"] == host) & (p["offset"] == offset) & (p["freq"] == freq) & (~p["smt"])]
+    for k, v in eq.items():
+        p = p[p[k].isin(v)] if isinstance(v, (list, tuple, set)) else p[p[k] == v]
+    if aad is not None:
+        prefs = list(aad) if isinstance(aad, (list, tuple)) else [aad]
+        p = p[p["aad"].isin(prefs)].copy()
+        p["_aadrank"] = p["aad"].map({a: i for i, a in enumerate(prefs)})
+        best = p.groupby([k for k in KEY if k != "aad"])["_aadrank"].transform("min")
+        p = p[p["_aadrank"] == best].drop(columns="_aadrank")
+    if not len(p):
+        return p.assign(reps=pd.Series(dtype=int))
+    last = p.groupby(KEY)["time"].transform("max")
+    run_of_last = p[p["time"] == last][KEY + ["run_id"]].drop_duplicates(KEY)
+    p = p.merge(run_of_last, on=KEY + ["run_id"])
+    agg = {c: "median" for c in ("mb_per_s", "ns_per_msg", "cycles_per_byte", "core_ghz", "cv",
+                                 "thread_mb_median", "thread_mb_min", "thread_mb_max",
+                                 "thread_ghz_median", "thread_ghz_min", "thread_ghz_max",
+                                 "ci_lo", "ci_hi", "loadavg")}
+    agg.update({c: "first" for c in ("isa", "width", "family", "variant", "library", "version",
+                                     "mode", "key_bits", "direction", "run_id", "machine",
+                                     "commit", "cycle_source")})
+    agg["noisy"] = "max"
+    agg["time"] = "max"
+    out = p.groupby(KEY, as_index=False).agg(agg)
+    out["reps"] = p.groupby(KEY).size().values
+    return out
+
+
+def pct(x: float, digits: int = 0, sign: bool = False) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "—"
+    s = f"{x:+.{digits}f}%" if sign else f"{x:.{digits}f}%"
+    return s
+
+
+def num(x: float, digits: int = 0) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "—"
+    return f"{x:,.{digits}f}"
+
+
+def ratio_pct(a: float, b: float) -> float:
+    """How much faster a is than b, in % (a/b - 1)."""
+    if a is None or b is None or not b or math.isnan(a) or math.isnan(b):
+        return math.nan
+    return 100.0 * (a / b - 1.0)
+
+
+def machine_date(res: Results, host: str, pts: pd.DataFrame | None = None) -> str:
+    """'<machine label>, <date>' for figure titles: the date of the latest
+    point shown (or of the machine's latest run)."""
+    label = res.machine_label(host)
+    t = None
+    if pts is not None and len(pts):
+        t = pts["time"].max()
+    else:
+        r = res.runs[res.runs["host"] == host]
+        if len(r):
+            t = r["created"].max()
+    return f"{label}, {t:%Y-%m-%d}" if t is not None and not pd.isna(t) else label

@@ -1,0 +1,338 @@
+"""Reports regenerated from the committed results set, checked against that
+input read independently (plain json, not the analysis package), against
+the published CSVs, and for what they claim."""
+from __future__ import annotations
+
+import csv
+import json
+import math
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from aeslab.analysis import ResultsError, load_results
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+# ---- an independent reader of the raw input ---------------------------------
+
+def raw_points(data_dir: Path) -> list[dict]:
+    out = []
+    for f in sorted(data_dir.rglob("*.jsonl")):
+        for line in f.read_text().splitlines():
+            if line.strip():
+                out.append(json.loads(line))
+    return out
+
+
+def raw_value(pts, impl, alg, op, size, threads=1, aad=16, field="mb_per_s"):
+    """The value the reports must show: the latest run's point of that
+    configuration (the rule documented in analysis/common.py: pick)."""
+    c = [p for p in pts if p["impl"] == impl and p["alg"] == alg and p["op"] == op
+         and p["size"] == size and p["threads"] == threads and p["aad"] == aad
+         and p["status"] == "ok" and p.get("offset", 0) == 0]
+    if not c:
+        return None
+    last = max(p["time"] for p in c)
+    run = next(p["run_id"] for p in c if p["time"] == last)
+    vals = sorted(p[field] for p in c if p["run_id"] == run)
+    n = len(vals)
+    return vals[n // 2] if n % 2 else (vals[n // 2 - 1] + vals[n // 2]) / 2
+
+
+def md_table(text: str, title_start: str) -> tuple[list[str], dict[str, list[str]]]:
+    """Parse the Markdown table whose bold title starts with title_start."""
+    i = text.index(f"**{title_start}")
+    lines = text[i:].splitlines()[2:]
+    rows = []
+    for ln in lines:
+        if not ln.startswith("|"):
+            break
+        rows.append([c.strip() for c in re.split(r"(?<!\\)\|", ln.strip())[1:-1]])
+    head = rows[0]
+    return head[1:], {r[0]: r[1:] for r in rows[2:]}
+
+
+def cell_num(s: str) -> float:
+    return float(s.replace(",", "").replace("%", "").replace("+", ""))
+
+
+# ---- loading -----------------------------------------------------------------
+
+def test_load_every_point(results, data_dir):
+    pts = raw_points(data_dir)
+    assert len(results.points) == len(pts) > 100
+    assert set(results.points["run_id"]) == {p["run_id"] for p in pts}
+    assert results.machines() == sorted({d.parent.name for d in data_dir.rglob("*.jsonl")})
+    # Tidy: one row per point, flat columns.
+    for c in ("host", "impl", "alg", "op", "size", "threads", "mb_per_s", "isa", "width",
+              "direction", "commit", "time"):
+        assert c in results.points.columns
+    assert results.noise and results.fpu, "the committed set has a noise floor and an fpu-cost"
+
+
+def test_invalid_points_are_refused(data_dir, tmp_path):
+    src = next(data_dir.rglob("*.jsonl"))
+    d = tmp_path / "vm"
+    d.mkdir()
+    shutil.copy(src.with_name(src.name[:-6] + ".run.json"), d)
+    lines = src.read_text().splitlines()
+    bad = json.loads(lines[3])
+    del bad["mb_per_s"]
+    lines[3] = json.dumps(bad)
+    worse = json.loads(lines[5])
+    worse["op"] = "enc" if worse["alg"].endswith("gcm") else "seal"
+    lines[5] = json.dumps(worse)
+    (d / src.name).write_text("\n".join(lines) + "\n")
+    with pytest.raises(ResultsError) as e:
+        load_results(tmp_path)
+    assert f"{src.name}:4" in str(e.value) and "mb_per_s" in str(e.value)
+    assert f"{src.name}:6" in str(e.value)
+    r = load_results(tmp_path, strict=False)
+    assert len(r.points) == len(lines) - 2
+    assert len(r.problems) >= 2
+
+
+# ---- seed 000 ----------------------------------------------------------------
+
+SIZES = [16384, 4096, 4095, 1420, 512, 500, 300, 200, 64, 63, 16]
+
+
+def test_table3_4_match_input(report_dir, data_dir, host):
+    text = (report_dir / host / "vendor-tables.md").read_text()
+    pts = raw_points(data_dir)
+    for tname, op in (("Table 3:", "seal"), ("Table 4:", "open")):
+        head, rows = md_table(text, tname)
+        assert head == [str(s) for s in SIZES]
+        measured = {k: v for k, v in rows.items() if "(measured here)" in k}
+        assert len(measured) == 3, rows.keys()
+        for label, cells in measured.items():
+            impl = re.search(r"→ (\S+)", label).group(1)
+            for s, cell in zip(SIZES, cells):
+                want = raw_value(pts, impl, "aes-256-gcm", op, s)
+                assert want is not None, (impl, s)
+                assert cell_num(cell) == round(want), (tname, impl, s, cell, want)
+        assert all(c == "—" for c in rows["AVX512_Cloudflare: unavailable"])
+
+
+def test_published_rows_are_the_reference(report_dir, host):
+    text = (report_dir / host / "vendor-tables.md").read_text()
+    ref = list(csv.DictReader(open(ROOT / "reference" / "seed000_linux_vaes_gcm_tables.csv")))
+    for tname in ("Table 1", "Table 2", "Table 3", "Table 4"):
+        _, rows = md_table(text, tname + ":")
+        pub = [r for r in ref if r["table"] == tname]
+        assert pub
+        for r in pub:
+            label = next(k for k in rows if k.startswith("published") and k.endswith(r["row"]))
+            cell = rows[label][SIZES.index(int(r["message_bytes"]))]
+            assert cell_num(cell) == float(r["value"]), (tname, r["row"], r["message_bytes"])
+
+
+def test_table1_2_improvement_matches_input(report_dir, data_dir, host):
+    text = (report_dir / host / "vendor-tables.md").read_text()
+    pts = raw_points(data_dir)
+    for tname, op in (("Table 1:", "seal"), ("Table 2:", "open")):
+        _, rows = md_table(text, tname)
+        label = next(k for k in rows if k.startswith("measured here") and "gcm-avx2" in k)
+        for s, cell in zip(SIZES, rows[label]):
+            new = raw_value(pts, "linux-6.12/gcm-vaes-avx10-512", "aes-256-gcm", op, s)
+            old = raw_value(pts, "linux-6.1/gcm-avx2", "aes-256-gcm", op, s)
+            assert cell_num(cell) == round(100 * (new / old - 1)), (tname, s)
+
+
+def test_claims_are_judged(results, host):
+    from aeslab.analysis import vendor
+    from aeslab.analysis.common import FAILS, HOLDS, MISSING, UNCLEAR
+    secs = vendor.all_sections(results, host)
+    claims = [c for s in secs for c in s.claims]
+    assert len(claims) >= 12
+    assert {c.verdict for c in claims} <= {HOLDS, FAILS, UNCLEAR, MISSING}
+    assert all(c.evidence for c in claims)
+    # arm64-only rows are said to be missing, not filled in.
+    s002 = next(s for s in secs if s.key == "seed002")
+    assert any("arm64" in m for m in s002.missing)
+    assert all(c.verdict == MISSING for c in s002.claims if "Graviton3" in c.claim)
+
+
+def test_sector_ratio_matches_input(results, host, data_dir):
+    from aeslab.analysis import vendor
+    pts = raw_points(data_dir)
+    sec = vendor.seed004(results, host)
+    c = next(c for c in sec.claims if "30 times" in c.claim)
+    g = raw_value(pts, "linux-6.12/xts-generic", "aes-256-xts", "enc", 512, aad=0, field="ns_per_msg")
+    v = raw_value(pts, "linux-6.12/xts-vaes-avx10-512", "aes-256-xts", "enc", 512, aad=0,
+                  field="ns_per_msg")
+    assert f"= {g / v:.1f}x" in c.evidence
+
+
+def test_seed003_overhead_matches_input(results, host, data_dir):
+    from aeslab.analysis import vendor
+    pts = raw_points(data_dir)
+    t = next(t for t in vendor.seed003(results, host).tables if t.key == "aead-overhead")
+    n = 0
+    for impl, row in t.data.iterrows():
+        a = raw_value(pts, impl, "aes-128-gcm", "seal", 1440)
+        b = raw_value(pts, impl, "aes-128-gcm", "seal", 16384)
+        assert math.isclose(row["overhead_pct"], 100 * (1 - a / b), rel_tol=1e-9)
+        n += 1
+    assert n >= 5
+
+
+# ---- ISA selection -------------------------------------------------------------
+
+def test_fastest_matches_input(report_dir, data_dir, host):
+    text = (report_dir / host / "isa-selection.md").read_text()
+    pts = raw_points(data_dir)
+    _, rows = md_table(text, "aes-256-gcm seal, 1 thread(s): fastest per message size")
+    assert len(rows) >= 11
+    for size, cells in rows.items():
+        s = int(size)
+        cands = {p["impl"] for p in pts if p["alg"] == "aes-256-gcm" and p["op"] == "seal"
+                 and p["size"] == s and p["threads"] == 1 and p["status"] == "ok"}
+        vals = {i: raw_value(pts, i, "aes-256-gcm", "seal", s) for i in cands}
+        vals = {i: v for i, v in vals.items() if v is not None}
+        best = max(vals, key=vals.get)
+        assert cells[0] == best, (s, cells[0], best)
+        assert cell_num(cells[2]) == round(vals[best])
+
+
+def test_dispatch_table_covers_each_alg(results, host):
+    from aeslab.analysis import isa
+    sec = isa.section(results, host)
+    d = next(t for t in sec.tables if t.key == "dispatch")
+    assert any(i.startswith("aes-256-gcm seal, 1 thread") for i in d.df.index)
+    for cell in d.df.iloc[:, 0]:
+        assert re.search(r"(every size|< \d+ B): \S+", cell), cell
+
+
+def test_dispatch_and_crossover_logic():
+    import pandas as pd
+    from aeslab.analysis import isa
+    from aeslab.analysis.vendor import crossover
+    # 256-bit code wins small, 512-bit from 1024 B up; a 2% wobble at 4096 is a tie under a 5% floor.
+    rows = []
+    for s, a, b in ((64, 100, 150), (256, 300, 330), (1024, 900, 700), (4096, 980, 1000),
+                    (16384, 1500, 1000)):
+        rows += [{"alg": "x", "op": "seal", "threads": 1, "size": s, "isa": "vaes512",
+                  "impl": "l/512", "family": "l", "mb_per_s": a},
+                 {"alg": "x", "op": "seal", "threads": 1, "size": s, "isa": "vaes256",
+                  "impl": "l/256", "family": "l", "mb_per_s": b}]
+    p = pd.DataFrame(rows)
+    r = isa.dispatch(p, "x", "seal", 1, 5.0)
+    assert [(d["from"], d["isa"]) for d in r] == [(64, "vaes256"), (1024, "vaes512")]
+    assert isa.dispatch_text(r)[0].startswith("< 1024 B: vaes256")
+    a = {64: 100, 256: 300, 1024: 900, 4096: 980, 16384: 1500}
+    b = {64: 150, 256: 330, 1024: 700, 4096: 1000, 16384: 1000}
+    assert crossover(a, b, 5.0) == 1024
+    assert crossover(a, b, 1.0) == 16384
+
+
+# ---- regression statistics and compare ------------------------------------------
+
+def test_regress_test_uses_floor():
+    from aeslab.analysis import regress
+    base = [1000, 1010, 990, 1005, 995]
+    assert regress.test(1000, base, 3.0)["flag"] is None
+    assert regress.test(800, base, 3.0)["flag"] == "regression"
+    assert regress.test(1250, base, 3.0)["flag"] == "improvement"
+    # The same drop is noise on a machine whose A/A floor is 30%.
+    assert regress.test(800, base, 30.0)["flag"] is None
+    # One wild run in the window does not widen the spread (MAD, not stdev).
+    assert regress.test(800, base + [3000], 3.0)["flag"] == "regression"
+
+
+def _scaled_copy(src_jsonl: Path, dst_dir: Path, factor: float, run_id: str) -> Path:
+    dst_dir.mkdir(parents=True, exist_ok=True)
+    run = json.loads(src_jsonl.with_name(src_jsonl.name[:-6] + ".run.json").read_text())
+    run["run_id"] = run_id
+    (dst_dir / f"{run_id}.run.json").write_text(json.dumps(run))
+    out = []
+    for line in src_jsonl.read_text().splitlines():
+        p = json.loads(line)
+        p["run_id"] = run_id
+        if p["status"] == "ok":
+            for k in ("mb_per_s",):
+                p[k] *= factor
+            p["ci95_mb_per_s"] = [x * factor for x in p["ci95_mb_per_s"]]
+            for k in ("min", "median", "max"):
+                p["thread_mb_per_s"][k] *= factor
+            p["ns_per_msg"] /= factor
+        out.append(json.dumps(p))
+    f = dst_dir / f"{run_id}.jsonl"
+    f.write_text("\n".join(out) + "\n")
+    return f
+
+
+def test_compare_exit_status(data_dir, tmp_path, capsys):
+    """compare is exercised on a real run and on copies of it scaled by a
+    known factor (test inputs for the detector, clearly not measurements)."""
+    from aeslab.cli import main
+    src = max(data_dir.rglob("2*.jsonl"), key=lambda f: f.stat().st_size)
+    assert main(["compare", str(src), str(src), "--floor", "5"]) == 0
+    assert "0 significant regression(s)" in capsys.readouterr().out
+    slow = _scaled_copy(src, tmp_path / "slow" / "vm", 0.5, "slower")
+    assert main(["compare", str(src), str(slow), "--floor", "5"]) == 1
+    out = capsys.readouterr().out
+    assert "REGRESSION" in out and "-50.0%" in out
+    # Beyond the floor but under an explicit threshold: reported, not failing.
+    assert main(["compare", str(src), str(slow), "--floor", "5", "--threshold", "60"]) == 0
+    fast = _scaled_copy(src, tmp_path / "fast" / "vm", 1.5, "faster")
+    assert main(["compare", str(src), str(fast), "--floor", "5"]) == 0
+    assert "improvement" in capsys.readouterr().out
+    # The machine's own A/A floor (noise.json beside the data) is the default.
+    assert main(["compare", str(src), str(src)]) == 0
+    assert "noise.json)" in capsys.readouterr().out
+    assert main(["compare", str(src), str(tmp_path / "nothing-here")]) == 2
+
+
+# ---- the generated files -------------------------------------------------------------
+
+def test_report_files_and_figures(report_dir, host):
+    d = report_dir / host
+    for name in ("vendor-tables", "isa-selection", "scaling"):
+        md = (d / f"{name}.md").read_text()
+        html = (d / f"{name}.html").read_text()
+        assert host in md.splitlines()[0]
+        for img in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", md):
+            assert (d / img).exists(), img
+            svg = (d / img).read_text()
+            # Every figure says the machine and the date, and labels its axes.
+            assert host in svg and re.search(r"20\d\d-\d\d-\d\d", svg), img
+            assert "MB/s" in svg or "GHz" in svg or "cycles" in svg or "%" in svg, img
+        assert "<table" in html and "http" not in html.split("</style>")[0]
+    assert (report_dir / "index.md").exists()
+
+
+def test_committed_reports_are_from_a_real_run():
+    """reports/ holds a reproduction of Tables 3-4 made by `aeslab report`
+    from a real run, and names the runs it was made from."""
+    pages = sorted((ROOT / "reports").glob("*/vendor-tables.md"))
+    assert pages, "reports/<host>/vendor-tables.md missing: run `aeslab report`"
+    for p in pages:
+        t = p.read_text()
+        assert "Table 3:" in t and "Table 4:" in t and "(measured here)" in t
+        assert re.search(r"- `\d{8}T\d{6}Z", t), "the page names its runs"
+
+
+def test_across_machines(data_dir, tmp_path):
+    """Two machines side by side.  The second folder is the same real run
+    filed under another host name: a test of the code path, and labelled so."""
+    from aeslab.analysis import isa
+    src = max(data_dir.rglob("2*.jsonl"), key=lambda f: f.stat().st_size)
+    for host in ("vm", "relabelled-copy"):
+        d = tmp_path / host
+        d.mkdir()
+        run = json.loads(src.with_name(src.name[:-6] + ".run.json").read_text())
+        run["host"] = host
+        (d / (src.name[:-6] + ".run.json")).write_text(json.dumps(run))
+        shutil.copy(src, d / src.name)
+    r = load_results(tmp_path)
+    assert r.machines() == ["relabelled-copy", "vm"]
+    sec = isa.across_machines(r)
+    t = sec.tables[0].df
+    assert t.shape[1] == 2 and len(t) > 10
+    assert (t.iloc[:, 0] == t.iloc[:, 1]).all()  # same data -> same winners
+    assert load_results(tmp_path, machine="vm").machines() == ["vm"]

@@ -47,6 +47,7 @@ RUN set -eu; \
     esac; \
     apt-get update -qq; \
     apt-get install -y -qq --no-install-recommends ca-certificates $pkgs; \
+    apt-get clean; \
     rm -f /tmp/apt-packages.txt
 
 # The project venv with the Python dependencies and the build backend, in a

@@ -2,6 +2,8 @@
 # arm64-deps.sh - what an x86-64 host needs to cross-build the lab for
 # aarch64 and run it under user-mode emulation:
 #   gcc-aarch64-linux-gnu, libc6-dev-arm64-cross   the cross compiler + libc
+#   g++-aarch64-linux-gnu                          for the C++ peers (BoringSSL,
+#                                                  AWS-LC) cross-built from source
 #   qemu-user                                      qemu-aarch64 (7.2 on bookworm)
 #   libssl-dev:arm64                               the distro OpenSSL for the
 #                                                  arm64 peer plugin (Debian
@@ -17,7 +19,7 @@ sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 
 missing=()
-for p in gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user; do
+for p in gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user; do
   installed "$p" || missing+=("$p")
 done
 # libssl-dev:arm64 must match the amd64 libssl-dev version exactly (multiarch

@@ -118,6 +118,7 @@ typedef struct {
     /* per thread (threads > 1): median MB/s of each thread */
     double thread_mb_min, thread_mb_med, thread_mb_max;
     double core_ghz;        /* measured core clock (see clock.c), median */
+    double cpu_share;       /* thread CPU time / wall time while timed, median */
     double core_per_byte;   /* core cycles per byte (per thread), median */
     double thread_ghz_min, thread_ghz_med, thread_ghz_max;
     int noisy;              /* CV above the target (or 5%) when sampling stopped */

@@ -46,6 +46,13 @@
 
 /* ---- clocks --------------------------------------------------------------- */
 
+static inline uint64_t thread_cpu_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
+}
+
 static inline uint64_t now_ns(void)
 {
     struct timespec t;
@@ -139,6 +146,7 @@ struct worker {
     pthread_t th;
     /* results of the last sample */
     uint64_t msgs, t0, t1, c0, c1;
+    uint64_t cpu0, cpu1; /* thread CPU time: did the thread have its core? */
     clk_thread clk;
     clk_sample cs;
     int rc;
@@ -211,6 +219,7 @@ static void *worker_main(void *arg)
         uint64_t batch = w->sh->batch, deadline = w->sh->deadline_ns, msgs = 0;
         int rc = 0;
         clk_begin(&w->clk);
+        w->cpu0 = thread_cpu_ns();
         w->t0 = now_ns();
         w->c0 = cycles_now();
         do {
@@ -219,6 +228,7 @@ static void *worker_main(void *arg)
         } while (now_ns() < deadline && !rc);
         w->c1 = cycles_now();
         w->t1 = now_ns();
+        w->cpu1 = thread_cpu_ns();
         clk_end(&w->clk, w->t1 - w->t0, w->c1 - w->c0, &w->cs);
         w->msgs = msgs;
         w->rc = rc;
@@ -386,6 +396,7 @@ int bench_point(const aeslab_impl *im, const alg_info *alg, bench_op op, size_t 
     double *ccpb = calloc(cap, sizeof(double)), *ghz = calloc(cap, sizeof(double));
     double *ipb = calloc(cap, sizeof(double)), *ipc = calloc(cap, sizeof(double));
     double *thr = calloc(cap * (size_t)nt, sizeof(double));
+    double *share = calloc(cap, sizeof(double));
     double *tghz = calloc(cap * (size_t)nt, sizeof(double));
     int counted = clock_have_counters();
     uint64_t started = now_ns();
@@ -396,6 +407,7 @@ int bench_point(const aeslab_impl *im, const alg_info *alg, bench_op op, size_t 
         pthread_barrier_wait(&sh.done);
         uint64_t tmin = UINT64_MAX, tmax = 0, bytes = 0, tsc = 0;
         double ns_sum = 0, m_sum = 0, core = 0, ghz_sum = 0, ins = 0, pcyc = 0;
+        double cpu_sum = 0, wall_sum = 0;
         for (int i = 0; i < nt; i++) {
             if (w[i].rc)
                 bad = w[i].rc;
@@ -405,6 +417,8 @@ int bench_point(const aeslab_impl *im, const alg_info *alg, bench_op op, size_t 
             tsc += w[i].c1 - w[i].c0;
             ns_sum += (double)(w[i].t1 - w[i].t0) / (double)w[i].msgs;
             m_sum += (double)w[i].msgs;
+            cpu_sum += (double)(w[i].cpu1 - w[i].cpu0);
+            wall_sum += (double)(w[i].t1 - w[i].t0);
             core += w[i].cs.core_cycles;
             ghz_sum += w[i].cs.ghz;
             ins += w[i].cs.instructions;
@@ -427,6 +441,7 @@ int bench_point(const aeslab_impl *im, const alg_info *alg, bench_op op, size_t 
         ipb[s] = size ? ins / (double)bytes : 0;
         ipc[s] = pcyc > 0 ? ins / pcyc : 0;
         msgs[s] = m_sum / nt;
+        share[s] = wall_sum > 0 ? cpu_sum / wall_sum : 0;
         ns = s + 1;
         if (ns < min_ns)
             continue;
@@ -449,7 +464,11 @@ int bench_point(const aeslab_impl *im, const alg_info *alg, bench_op op, size_t 
         snprintf(res->error, sizeof res->error, "%s returned %d while timed", op_name(op), bad);
     } else {
         res->cv = cv_of(mbs, ns);
-        res->noisy = res->cv > (cfg->cv_target > 0 ? cfg->cv_target : 0.05);
+        /* A thread that did not have its core for the whole interval (other
+         * processes, hypervisor steal) measured something else as well. */
+        res->cpu_share = median(share, ns);
+        res->noisy = res->cv > (cfg->cv_target > 0 ? cfg->cv_target : 0.05) ||
+                     res->cpu_share < 0.9;
         res->samples = ns;
         res->mb_per_s = median(mbs, ns);
         /* 95% CI of the median: ranks n/2 -+ 0.98 sqrt(n) of the sorted samples */
@@ -490,7 +509,7 @@ int bench_point(const aeslab_impl *im, const alg_info *alg, bench_op op, size_t 
         free(pg);
     }
     free(mbs); free(nspm); free(cpb); free(msgs); free(thr);
-    free(ccpb); free(ghz); free(ipb); free(ipc); free(tghz);
+    free(ccpb); free(ghz); free(ipb); free(ipc); free(tghz); free(share);
 out:
     for (int i = 0; i < nt; i++)
         free_worker(&w[i]);

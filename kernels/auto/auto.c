@@ -225,7 +225,6 @@ static const char *auto_describe(const char *alg)
 
 /* Best first; absent kernels are NULL weak references. */
 extern const own_kernel own_kernel_armv8_ce_eor3 __attribute__((weak));
-extern const own_kernel own_kernel_armv8_ce_u4 __attribute__((weak));
 extern const own_kernel own_kernel_armv8_ce __attribute__((weak));
 extern const own_kernel own_kernel_portable __attribute__((weak));
 
@@ -238,8 +237,10 @@ typedef struct {
 
 static const own_kernel *pick(int xts)
 {
-    const own_kernel *c[] = {&own_kernel_armv8_ce_eor3, &own_kernel_armv8_ce_u4,
-                             &own_kernel_armv8_ce, &own_kernel_portable};
+    /* armv8-ce-u4 is not a candidate: it is the unroll-by-4 baseline kept
+     * for the seeds' comparison, not a better choice anywhere we know. */
+    const own_kernel *c[] = {&own_kernel_armv8_ce_eor3, &own_kernel_armv8_ce,
+                             &own_kernel_portable};
     for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
         const own_kernel *k = c[i];
         if (!k || (k->cpu_ok && !k->cpu_ok()))

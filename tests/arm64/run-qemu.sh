@@ -39,7 +39,15 @@ while [ $# -gt 0 ]; do
   shift
 done
 PY=${PY:-.venv/bin/python}
-export QEMU_LD_PREFIX=${QEMU_LD_PREFIX:-/usr/aarch64-linux-gnu}
+# The guest's dynamic loader and libc must come from one glibc build.  With
+# Debian's arm64 multiarch libc6 installed (libssl-dev:arm64 pulls it in),
+# the host's /lib/ld-linux-aarch64.so.1 and /lib/aarch64-linux-gnu are that
+# pair and no prefix is needed; QEMU_LD_PREFIX=/usr/aarch64-linux-gnu would
+# then take ld.so from the cross libc but libc.so.6 from multiarch (qemu
+# falls back to host paths), and threads and fork() hang in glibc.
+if [ -z "${QEMU_LD_PREFIX:-}" ] && [ ! -e /lib/ld-linux-aarch64.so.1 ]; then
+  export QEMU_LD_PREFIX=/usr/aarch64-linux-gnu
+fi
 log=$armb/test-arm64
 rm -rf "$log"; mkdir -p "$log"
 failures=()

@@ -10,8 +10,9 @@
 # and its own /run/lock (the runner's one-run-per-machine lock).  The
 # controller reaches them over real SSH with a key made for the test and
 # checks their host keys.  The hosts share this machine's file system, so
-# each works in its own folder, /tmp/aeslab-fleet-test/<host>/, and installs
-# its venv from a wheelhouse (a namespace has no route to a package index).
+# each works in its own folder, /tmp/aeslab-fleet-test/<host>/ (a tmpfs the
+# test mounts), and installs its venv from a wheelhouse (a namespace has no
+# route to a package index).
 # Peers built from source are left out (aeslab_build_peers=false): the hosts
 # build the harness, own kernels and the distro-packaged peers.
 #
@@ -68,12 +69,21 @@ cleanup() {
     ip netns del "$NS_PREFIX$h" 2>/dev/null || true
     ip link del "aft-$h" 2>/dev/null || true
   done
-  if [ "$rc" = 0 ]; then
-    rm -rf "$T"
-  else
-    say "kept $T for a look (logs: $T/*.log, $T/<host>/sshd.log)"
+  if [ "$rc" != 0 ] && [ -d "$T" ]; then
+    rm -rf "$T.failed"; mkdir -p "$T.failed"
+    cp "$T"/*.log "$T"/inventory.yml "$T.failed/" 2>/dev/null || true
+    for h in "${HOSTS[@]}"; do cp "$T/$h/sshd.log" "$T.failed/sshd-$h.log" 2>/dev/null || true; done
+    say "logs kept in $T.failed/"
   fi
+  drop_workdir
   exit "$rc"
+}
+# The test's hosts work in a tmpfs: their venvs and builds are thousands of
+# small files that a loaded disk takes a minute to write and another to
+# delete; a tmpfs takes neither, and unmounting it is the cleanup.
+drop_workdir() {
+  if mountpoint -q "$T"; then umount "$T" 2>/dev/null || umount -l "$T"; fi
+  rm -rf "$T"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -82,8 +92,9 @@ trap 'exit 130' INT TERM
 for h in "${HOSTS[@]}"; do
   host_kill "$h"; ip netns del "$NS_PREFIX$h" 2>/dev/null || true; ip link del "aft-$h" 2>/dev/null || true
 done
-rm -rf "$T"
+drop_workdir
 mkdir -p "$T"
+mount -t tmpfs -o size=6g,mode=0755 aeslab-fleet-test "$T"
 
 # ---- the controller's source: a snapshot, so that edits made in the work
 # tree while the test runs cannot look like a change between phases --------
@@ -222,11 +233,8 @@ export ANSIBLE_CONFIG=$ROOT/playbooks/ansible.cfg ANSIBLE_HOME=$T/ansible-home \
        ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0 ANSIBLE_CALLBACKS_ENABLED=ansible.posix.profile_tasks \
        PATH=$VENV/bin:$PATH
 play() {  # play LOG [ansible-playbook args...]; returns its exit status
-  local log=$1; shift
-  set +e
-  ansible-playbook -i "$T/inventory.yml" "$ROOT/playbooks/site.yml" "$@" > "$log" 2>&1
-  local rc=$?
-  set -e
+  local log=$1 rc=0; shift
+  ansible-playbook -i "$T/inventory.yml" "$ROOT/playbooks/site.yml" "$@" > "$log" 2>&1 || rc=$?
   return $rc
 }
 report() { sed -n '/TASK \[Fleet report\]/,/^$/p' "$1"; }
@@ -332,7 +340,7 @@ say "phase 3: ok: nothing rebuilt, a's run untouched, b resumed from $b_kept to 
 
 # ---- phase 4: a busy host is refused -------------------------------------------
 say "phase 4: busy hosts are refused"
-set +e; play "$T/phase4.log" --tags bench,collect -e fleet_busy_policy=refuse -e fleet_busy_max_load=-1; rc4=$?; set -e
+rc4=0; play "$T/phase4.log" --tags bench,collect -e fleet_busy_policy=refuse -e fleet_busy_max_load=-1 || rc4=$?
 report "$T/phase4.log"
 [ "$rc4" -ne 0 ] || fail "phase 4: busy hosts were not refused"
 for h in a b; do

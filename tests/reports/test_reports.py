@@ -336,3 +336,12 @@ def test_across_machines(data_dir, tmp_path):
     assert t.shape[1] == 2 and len(t) > 10
     assert (t.iloc[:, 0] == t.iloc[:, 1]).all()  # same data -> same winners
     assert load_results(tmp_path, machine="vm").machines() == ["vm"]
+
+
+def test_select_runs(results):
+    rid = results.runs["run_id"].iloc[-1]
+    r = results.select_runs([rid])
+    assert set(r.points["run_id"]) == {rid} and len(r.points) == (results.points["run_id"] == rid).sum()
+    assert r.noise == results.noise
+    with pytest.raises(ResultsError):
+        results.select_runs(["no-such-run"])

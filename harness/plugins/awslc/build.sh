@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# build.sh CACHE CRATE_VERSION
+# build.sh CACHE CRATE_VERSION [ARCH]
 #
 # Builds a static libcrypto.a of the AWS-LC tree inside the crate aws-lc-sys
 # at CRATE_VERSION, with AWS-LC's own CMake and ninja, into
@@ -14,10 +14,18 @@ set -euo pipefail
 # The whole script is one compound command, so bash has read all of it
 # before running any of it: editing the file during a long build is safe.
 {
-cache=$1 ver=$2
+cache=$1 ver=$2 arch=${3:-x86_64}
 here=$(cd "$(dirname "$0")" && pwd)
 fetch=$here/../openssl/fetch-crate.sh
 dir=$cache/aws-lc-sys-$ver
+[ "$arch" = x86_64 ] || dir=$dir-$arch
+# Cross build (make ARCH=arm64 on x86-64): the cross compilers, and CMake
+# told the target processor (which selects the library's assembly).
+cc=gcc cxx=g++ ar=ar cmake_cross=()
+if [ "$arch" != "$(uname -m)" ]; then
+  cc=$arch-linux-gnu-gcc cxx=$arch-linux-gnu-g++ ar=$arch-linux-gnu-ar
+  cmake_cross=(-DCMAKE_SYSTEM_NAME=Linux -DCMAKE_SYSTEM_PROCESSOR="$arch")
+fi
 log=$dir/build.log
 # Done when finished and every output the plugins link against is there.
 outputs="lib/libcrypto.a include/peer_version.h"
@@ -41,7 +49,7 @@ cmake -S "$dir/src/aws-lc" -B "$dir/build" -G Ninja \
   -DCMAKE_BUILD_TYPE=Release -DCMAKE_POSITION_INDEPENDENT_CODE=ON \
   -DBUILD_TESTING=OFF -DBUILD_TOOL=OFF -DBUILD_LIBSSL=OFF \
   -DDISABLE_GO=ON -DDISABLE_PERL=ON -DENABLE_SOURCE_MODIFICATION=OFF \
-  -DCMAKE_C_COMPILER=gcc -DCMAKE_CXX_COMPILER=g++ >> "$log" 2>&1 \
+  "${cmake_cross[@]}" -DCMAKE_C_COMPILER="$cc" -DCMAKE_CXX_COMPILER="$cxx" >> "$log" 2>&1 \
   || fail "cmake"
 
 step "building crypto (ninja -j2)"

@@ -9,14 +9,14 @@
 include harness/plugins/awslc/versions.mk
 
 AWSLC_SRCDIR := harness/plugins/awslc
-AWSLC_DIR := $(CACHE)/aws-lc-sys-$(AWS_LC_SYS_CRATE_VERSION)
+AWSLC_DIR := $(CACHE)/aws-lc-sys-$(AWS_LC_SYS_CRATE_VERSION)$(if $(filter x86_64,$(ARCH)),,-$(ARCH))
 AWSLC_A := $(AWSLC_DIR)/lib/libcrypto.a
 # Everything build.sh leaves in the cache that the plugins use.
 AWSLC_OUT := $(AWSLC_A) $(AWSLC_DIR)/include/peer_version.h
-AWSLC_PATHS := vaes512 aesni-avx aesni noaesni
+AWSLC_PATHS := $(if $(filter x86_64,$(ARCH)),vaes512 aesni-avx aesni noaesni)
 AWSLC_SOS := $(PLUGIN_DIR)/aws-lc.so $(foreach p,$(AWSLC_PATHS),$(PLUGIN_DIR)/aws-lc-$(p).so)
 
-ifeq ($(ARCH),x86_64)
+ifneq ($(filter x86_64 aarch64,$(ARCH)),)
 OPTIONAL_PLUGINS += peer-aws-lc
 endif
 .PHONY: peer-aws-lc
@@ -25,7 +25,7 @@ peer-aws-lc: $(AWSLC_SOS)
 # No prerequisites: the cache is keyed by version, so existing outputs are
 # never rebuilt (build.sh also skips a finished build).
 $(AWSLC_OUT) &:
-	@$(AWSLC_SRCDIR)/build.sh $(CACHE) $(AWS_LC_SYS_CRATE_VERSION)
+	@$(AWSLC_SRCDIR)/build.sh $(CACHE) $(AWS_LC_SYS_CRATE_VERSION) $(ARCH)
 
 AWSLC_BUILD = $(CC) $(CFLAGS_ALL) -I$(AWSLC_DIR)/include -DAEAD_AWSLC \
 	  -fvisibility=hidden -shared -o $@ $< $(AWSLC_A) -lpthread $(PEER_LINK_FLAGS)

@@ -67,7 +67,11 @@
 #error "define AEAD_BORINGSSL or AEAD_AWSLC"
 #endif
 
+#if defined(__x86_64__)
 extern uint32_t lib_ia32cap[4] __asm__(LIB_CAPS);
+#else
+static uint32_t lib_ia32cap[4]; /* elsewhere only the as-shipped path is built */
+#endif
 
 #define W1_PCLMUL (1u << 1)
 #define W1_SSSE3 (1u << 9)

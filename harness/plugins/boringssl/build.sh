@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# build.sh CACHE CRATE_VERSION
+# build.sh CACHE CRATE_VERSION [ARCH]
 #
 # Builds static libcrypto.a (and libdecrepit's XTS) of the BoringSSL tree inside
 # the crate boring-sys at CRATE_VERSION, with BoringSSL's own CMake and
@@ -10,15 +10,24 @@
 # relaxations) touch only libssl and X.509, so the tree is built as shipped.
 # The crate's tree carries pre-generated assembly (gen/), so neither Go nor
 # Perl is needed.  Position-independent code because the archives end up
-# inside a plugin shared object.
+# inside a plugin shared object.  ARCH (default x86_64) = aarch64 builds
+# into CACHE/boring-sys-CRATE_VERSION-aarch64, cross-compiled on x86-64.
 set -euo pipefail
 # The whole script is one compound command, so bash has read all of it
 # before running any of it: editing the file during a long build is safe.
 {
-cache=$1 ver=$2
+cache=$1 ver=$2 arch=${3:-x86_64}
 here=$(cd "$(dirname "$0")" && pwd)
 fetch=$here/../openssl/fetch-crate.sh
 dir=$cache/boring-sys-$ver
+[ "$arch" = x86_64 ] || dir=$dir-$arch
+# Cross build (make ARCH=arm64 on x86-64): the cross compilers, and CMake
+# told the target processor (which selects the library's assembly).
+cc=gcc cxx=g++ ar=ar cmake_cross=()
+if [ "$arch" != "$(uname -m)" ]; then
+  cc=$arch-linux-gnu-gcc cxx=$arch-linux-gnu-g++ ar=$arch-linux-gnu-ar
+  cmake_cross=(-DCMAKE_SYSTEM_NAME=Linux -DCMAKE_SYSTEM_PROCESSOR="$arch")
+fi
 log=$dir/build.log
 # Done when finished and every output the plugins link against is there.
 outputs="lib/libcrypto.a lib/libdecrepit-xts.a include/peer_version.h"
@@ -40,7 +49,7 @@ step "configuring with cmake (log: $log)"
 rm -rf "$dir/build" "$dir/lib" "$dir/include"
 cmake -S "$dir/src/deps/boringssl" -B "$dir/build" -G Ninja \
   -DCMAKE_BUILD_TYPE=Release -DCMAKE_POSITION_INDEPENDENT_CODE=ON \
-  -DBUILD_TESTING=OFF -DCMAKE_C_COMPILER=gcc -DCMAKE_CXX_COMPILER=g++ >> "$log" 2>&1 \
+  -DBUILD_TESTING=OFF "${cmake_cross[@]}" -DCMAKE_C_COMPILER="$cc" -DCMAKE_CXX_COMPILER="$cxx" >> "$log" 2>&1 \
   || fail "cmake"
 
 # From libdecrepit only XTS is wanted, and the whole library would drag in
@@ -52,7 +61,7 @@ ninja -C "$dir/build" -t targets all > "$dir/targets.txt" 2>/dev/null || true
 if grep -q "^$xts_obj:" "$dir/targets.txt"; then
   step "building crypto and libdecrepit's XTS (ninja -j2)"
   ninja -C "$dir/build" -j2 crypto "$xts_obj" >> "$log" 2>&1 || fail "ninja"
-  ar rcs "$dir/lib/libdecrepit-xts.a" "$dir/build/$xts_obj"
+  "$ar" rcs "$dir/lib/libdecrepit-xts.a" "$dir/build/$xts_obj"
 else
   step "building crypto and decrepit (ninja -j2)"
   ninja -C "$dir/build" -j2 crypto decrepit >> "$log" 2>&1 || fail "ninja"

@@ -9,14 +9,14 @@
 include harness/plugins/boringssl/versions.mk
 
 BSSL_SRCDIR := harness/plugins/boringssl
-BSSL_DIR := $(CACHE)/boring-sys-$(BORING_SYS_CRATE_VERSION)
+BSSL_DIR := $(CACHE)/boring-sys-$(BORING_SYS_CRATE_VERSION)$(if $(filter x86_64,$(ARCH)),,-$(ARCH))
 BSSL_A := $(BSSL_DIR)/lib/libcrypto.a
 # Everything build.sh leaves in the cache that the plugins use.
 BSSL_OUT := $(BSSL_A) $(BSSL_DIR)/lib/libdecrepit-xts.a $(BSSL_DIR)/include/peer_version.h
-BSSL_PATHS := vaes512 vaes256 aesni-avx aesni noaesni
+BSSL_PATHS := $(if $(filter x86_64,$(ARCH)),vaes512 vaes256 aesni-avx aesni noaesni)
 BSSL_SOS := $(PLUGIN_DIR)/boringssl.so $(foreach p,$(BSSL_PATHS),$(PLUGIN_DIR)/boringssl-$(p).so)
 
-ifeq ($(ARCH),x86_64)
+ifneq ($(filter x86_64 aarch64,$(ARCH)),)
 OPTIONAL_PLUGINS += peer-boringssl
 endif
 .PHONY: peer-boringssl
@@ -25,7 +25,7 @@ peer-boringssl: $(BSSL_SOS)
 # No prerequisites: the cache is keyed by version, so existing outputs are
 # never rebuilt (build.sh also skips a finished build).
 $(BSSL_OUT) &:
-	@$(BSSL_SRCDIR)/build.sh $(CACHE) $(BORING_SYS_CRATE_VERSION)
+	@$(BSSL_SRCDIR)/build.sh $(CACHE) $(BORING_SYS_CRATE_VERSION) $(ARCH)
 
 # BoringSSL is C++ inside (no exceptions, no RTTI); g++ links the runtime
 # bits it may still reference.

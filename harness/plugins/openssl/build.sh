@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# build.sh CACHE CRATE_VERSION
+# build.sh CACHE CRATE_VERSION [ARCH]
 #
 # Builds a static libcrypto of the OpenSSL release carried by the crate
 # openssl-src at CRATE_VERSION, with OpenSSL's own Configure, into
@@ -14,13 +14,20 @@
 # Configure turns PIC off together with shared and module.  Everything else
 # is OpenSSL's default for linux-x86_64, assembly included: the point is to
 # measure the code OpenSSL ships.
+#
+# ARCH (default x86_64) = aarch64 builds linux-aarch64 into
+# CACHE/openssl-src-CRATE_VERSION-aarch64, with aarch64-linux-gnu-gcc when
+# the host is not aarch64 (make ARCH=arm64, docs/arm64.md).
 set -euo pipefail
 # The whole script is one compound command, so bash has read all of it
 # before running any of it: editing the file during a long build is safe.
 {
-cache=$1 ver=$2
+cache=$1 ver=$2 arch=${3:-x86_64}
 here=$(cd "$(dirname "$0")" && pwd)
 dir=$cache/openssl-src-$ver
+[ "$arch" = x86_64 ] || dir=$dir-$arch
+cross=()
+[ "$arch" = "$(uname -m)" ] || cross=(--cross-compile-prefix="$arch-linux-gnu-")
 log=$dir/build.log
 # Done when finished and every output the plugins link against is there.
 outputs="lib/libcrypto.a include/openssl/opensslv.h"
@@ -42,7 +49,7 @@ step "configuring (log: $log)"
 rm -rf "$dir/build" "$dir/lib" "$dir/include"
 mkdir -p "$dir/build"
 cd "$dir/build"
-perl "$dir/src/openssl/Configure" linux-x86_64 --prefix="$dir" --openssldir="$dir/ssl" \
+perl "$dir/src/openssl/Configure" "linux-$arch" "${cross[@]}" --prefix="$dir" --openssldir="$dir/ssl" \
   --libdir=lib no-module no-shared no-tests no-apps no-docs -fPIC >> "$log" 2>&1 \
   || fail "Configure"
 

@@ -45,15 +45,16 @@ $(PLUGIN_DIR)/openssl-3.0-%.so: $(OSSL_SRCDIR)/evp_plugin.c harness/include/aesl
 # 400.0.2+4.0.3 -> release 4.0.3 -> implementation prefix openssl-4.0
 OSSL_NEW_RELEASE := $(lastword $(subst +, ,$(OPENSSL_SRC_CRATE_VERSION)))
 OSSL_NEW_MM := $(word 1,$(subst ., ,$(OSSL_NEW_RELEASE))).$(word 2,$(subst ., ,$(OSSL_NEW_RELEASE)))
-OSSL_NEW_DIR := $(CACHE)/openssl-src-$(OPENSSL_SRC_CRATE_VERSION)
+# (other architectures: a separate cache entry, openssl-src-<version>-<arch>)
+OSSL_NEW_DIR := $(CACHE)/openssl-src-$(OPENSSL_SRC_CRATE_VERSION)$(if $(filter x86_64,$(ARCH)),,-$(ARCH))
 OSSL_NEW_A := $(OSSL_NEW_DIR)/lib/libcrypto.a
 # Everything build.sh leaves in the cache that the plugins use.
 OSSL_NEW_OUT := $(OSSL_NEW_A) $(OSSL_NEW_DIR)/include/openssl/opensslv.h
-OSSL_NEW_PATHS := vaes512 aesni-avx aesni noaesni
+OSSL_NEW_PATHS := $(if $(filter x86_64,$(ARCH)),vaes512 aesni-avx aesni noaesni)
 OSSL_NEW_SOS := $(PLUGIN_DIR)/openssl-$(OSSL_NEW_MM).so \
                 $(foreach p,$(OSSL_NEW_PATHS),$(PLUGIN_DIR)/openssl-$(OSSL_NEW_MM)-$(p).so)
 
-ifeq ($(ARCH),x86_64)
+ifneq ($(filter x86_64 aarch64,$(ARCH)),)
 OPTIONAL_PLUGINS += peer-openssl-$(OSSL_NEW_MM)
 endif
 .PHONY: peer-openssl-$(OSSL_NEW_MM)
@@ -62,7 +63,7 @@ peer-openssl-$(OSSL_NEW_MM): $(OSSL_NEW_SOS)
 # No prerequisites: the cache is keyed by version, so existing outputs are
 # never rebuilt; build.sh itself also skips a finished build.
 $(OSSL_NEW_OUT) &:
-	@$(OSSL_SRCDIR)/build.sh $(CACHE) $(OPENSSL_SRC_CRATE_VERSION)
+	@$(OSSL_SRCDIR)/build.sh $(CACHE) $(OPENSSL_SRC_CRATE_VERSION) $(ARCH)
 
 OSSL_NEW_BUILD = $(CC) $(CFLAGS_ALL) -I$(OSSL_NEW_DIR)/include -fvisibility=hidden -shared -o $@ $< \
 	  -DEVP_LIB_NAME='"openssl-$(OSSL_NEW_MM)"' \

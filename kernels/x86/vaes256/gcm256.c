@@ -28,9 +28,10 @@
  *
  * Final step: the pending chunk (seal), the tail (under 12 blocks) and the
  * length block are multiplied by their powers of H and reduced once.  The
- * tail goes two blocks at a time; a last partial vector is staged through a
- * zero-padded 32-byte stack buffer (no mask registers in AVX2), so no byte
- * outside the caller's buffers is read or written and the padding adds
+ * tail goes two blocks at a time; a last partial vector is loaded and
+ * stored in pieces of 16, 8, 4, 2 and 1 bytes chosen by the bits of its
+ * length (no mask registers in AVX2), so no byte outside the caller's
+ * buffers is read or written, and it is zero-padded so the padding adds
  * nothing to GHASH.
  *
  * AAD: 8 blocks per reduction, then the tail as above.  E(K, J0) runs on an
@@ -247,7 +248,7 @@ V256_INL __m128i crypt_body(const vaes_gcm_ctx *c, const int nr, const int enc,
             d = v256_load_part(in + off, k);
             x1 = _mm256_xor_si256(x1, d);
             v256_store_part(out + off, x1, k);
-            g = enc ? v256_load_part(out + off, k) : d; /* ciphertext, zero-padded */
+            g = enc ? v256_keep(x1, k) : d; /* ciphertext, zero-padded */
         }
         g = _mm256_xor_si256(_mm256_shuffle_epi8(g, bswap), v256_zext(acc));
         acc = _mm_setzero_si128();

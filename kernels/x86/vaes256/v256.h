@@ -88,20 +88,78 @@ V256_INL __m256i v256_incbe(int k)
     return _mm256_set_epi32(b, 0, 0, 0, b, 0, 0, 0);
 }
 
+/*
+ * Up to 15 bytes into the low end of a zero xmm, and back, in pieces of
+ * 8, 4, 2 and 1 bytes picked by the bits of the (public) length: no byte
+ * outside [p, p+n) is touched, and no store-to-load round trip through a
+ * stack buffer (AVX2 has no byte masks).
+ */
+V256_INL __m128i v128_load_tail(const uint8_t *p, size_t n)
+{
+    uint64_t lo = 0, hi = 0;
+    size_t o = 0;
+    if (n & 8) { memcpy(&lo, p, 8); o = 8; }
+    uint64_t w = 0;
+    int sh = 0;
+    if (n & 4) { uint32_t t; memcpy(&t, p + o, 4); w |= (uint64_t)t; sh = 32; o += 4; }
+    if (n & 2) { uint16_t t; memcpy(&t, p + o, 2); w |= (uint64_t)t << sh; sh += 16; o += 2; }
+    if (n & 1) { w |= (uint64_t)p[o] << sh; }
+    if (n & 8) hi = w; else lo = w;
+    return _mm_set_epi64x((long long)hi, (long long)lo);
+}
+
+V256_INL void v128_store_tail(uint8_t *p, __m128i v, size_t n)
+{
+    if (n & 8) {
+        _mm_storel_epi64((__m128i *)(void *)p, v);
+        v = _mm_srli_si128(v, 8);
+        p += 8;
+    }
+    uint64_t w = (uint64_t)_mm_cvtsi128_si64(v);
+    if (n & 4) { uint32_t t = (uint32_t)w; memcpy(p, &t, 4); w >>= 32; p += 4; }
+    if (n & 2) { uint16_t t = (uint16_t)w; memcpy(p, &t, 2); w >>= 16; p += 2; }
+    if (n & 1) { *p = (uint8_t)w; }
+}
+
 /* Up to 32 bytes into a zero-padded vector, and back. */
 V256_INL __m256i v256_load_part(const uint8_t *p, size_t n)
 {
-    uint8_t b[32] __attribute__((aligned(32)));
-    memset(b, 0, sizeof b);
-    memcpy(b, p, n);
-    return _mm256_load_si256((const __m256i *)(const void *)b);
+    if (n >= 16)
+        return _mm256_set_m128i(v128_load_tail(p + 16, n - 16),
+                                _mm_loadu_si128((const __m128i *)(const void *)p));
+    return _mm256_zextsi128_si256(v128_load_tail(p, n));
 }
 
 V256_INL void v256_store_part(uint8_t *p, __m256i v, size_t n)
 {
-    uint8_t b[32] __attribute__((aligned(32)));
-    _mm256_store_si256((__m256i *)(void *)b, v);
-    memcpy(p, b, n);
+    __m128i lo = _mm256_castsi256_si128(v);
+    if (n >= 16) {
+        _mm_storeu_si128((__m128i *)(void *)p, lo);
+        v128_store_tail(p + 16, _mm256_extracti128_si256(v, 1), n - 16);
+    } else {
+        v128_store_tail(p, lo, n);
+    }
+}
+
+/* n (<= 32) bytes of 0xff, then zeros: a window of a ramp at a public
+ * offset. */
+static const int8_t v256_ramp[64] = {
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
+    0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0};
+
+/* Zero every byte of v from byte n on (n < 32). */
+V256_INL __m256i v256_keep(__m256i v, size_t n)
+{
+    return _mm256_and_si256(v, _mm256_loadu_si256((const __m256i *)(const void *)(v256_ramp + 32 - n)));
+}
+
+/* Bytes 0..n-1 from a, the rest from b (n < 16). */
+V256_INL __m128i v128_merge(__m128i a, __m128i b, size_t n)
+{
+    __m128i m = _mm_loadu_si128((const __m128i *)(const void *)(v256_ramp + 32 - n));
+    return _mm_blendv_epi8(b, a, m);
 }
 
 #endif /* OWN_V256_H */

@@ -22,10 +22,11 @@
  * form that wins in xts512.c measured slower here.)
  *
  * Tail: remaining whole blocks two at a time, a last single block on an
- * xmm.  Ciphertext stealing (length not a multiple of 16) on xmm registers
- * with the partial block staged through a stack buffer (AVX2 has no byte
- * masks), reading each input before writing the output that may alias it;
- * decryption swaps the two last tweaks as the standard requires.
+ * xmm.  Ciphertext stealing (length not a multiple of 16) on xmm registers,
+ * the partial block loaded and stored in pieces of 8, 4, 2 and 1 bytes
+ * chosen by the bits of its length (AVX2 has no byte masks), reading each
+ * input before writing the output that may alias it; decryption swaps the
+ * two last tweaks as the standard requires.
  *
  * Constant time: every branch and address depends on the length only.
  */
@@ -81,6 +82,8 @@ V256_INL void xts_body(const vaes_xts_ctx *c, const int nr, const int dec,
     const __m512i *rk = dec ? c->dk : c->ek;
     const size_t s = n & 15;
     size_t nfull = (n >> 4) - (s ? 1 : 0);
+    if (n < 16)
+        return; /* XTS needs one whole block; the plugin rejects shorter */
 
     /* The tweak as two 8-byte halves: a caller that writes a 64-bit sector
      * number into it gets store-to-load forwarding instead of a stall. */
@@ -127,6 +130,20 @@ V256_INL void xts_body(const vaes_xts_ctx *c, const int nr, const int dec,
     /* T of the first block not yet done. */
     const __m128i tc = bulk ? _mm256_castsi256_si128(t[0]) : t0;
 
+    /* With stealing, the last whole block q-1 goes first (T_q-1 to encrypt,
+     * T_q to decrypt: the standard's swapped order), so the two chained AES
+     * passes of ciphertext stealing overlap the other blocks. */
+    __m128i ta = _mm_setzero_si128(), tb = ta, part = ta, first = ta;
+    if (s) {
+        ta = _mm256_castsi256_si128(
+            x256_mulxk(_mm256_castsi128_si256(tc), _mm256_set1_epi64x((long long)nfull)));
+        tb = x128_mulx(ta);
+        part = v128_load_tail(in + 16 * nfull + 16, s);
+        first = x128_block(rk, nr, dec,
+                           _mm_loadu_si128((const __m128i *)(const void *)(in + 16 * nfull)),
+                           dec ? tb : ta);
+    }
+
     /* Whole blocks left (< 12): two at a time, a last odd one on an xmm. */
     _Pragma("GCC unroll 8") for (int j = 0; j < XW; j++) {
         if (nfull <= (size_t)(2 * j))
@@ -142,27 +159,12 @@ V256_INL void xts_body(const vaes_xts_ctx *c, const int nr, const int dec,
             _mm_storeu_si128((__m128i *)(void *)(out + 32 * j), x);
         }
     }
-    in += nfull * 16, out += nfull * 16;
     if (!s)
         return;
-
-    /* Ciphertext stealing: whole block q-1 and the s-byte block q. */
-    __m128i ta = _mm256_castsi256_si128(
-        x256_mulxk(_mm256_castsi128_si256(tc), _mm256_set1_epi64x((long long)nfull)));
-    __m128i tb = x128_mulx(ta);
-    uint8_t buf[16] __attribute__((aligned(16)));
-    uint8_t part[16];
-    memcpy(part, in + 16, s);
-    __m128i whole = _mm_loadu_si128((const __m128i *)(const void *)in);
-    __m128i first = x128_block(rk, nr, dec, whole, dec ? tb : ta);
-    _mm_store_si128((__m128i *)(void *)buf, first);
-    memcpy(out + 16, buf, s);   /* the stolen bytes become the short block */
-    memcpy(buf, part, s);       /* ... and the short block's bytes replace them */
-    __m128i last = x128_block(rk, nr, dec, _mm_load_si128((const __m128i *)(const void *)buf),
-                              dec ? ta : tb);
+    out += nfull * 16;
+    v128_store_tail(out + 16, first, s); /* the stolen bytes become the short block */
+    __m128i last = x128_block(rk, nr, dec, v128_merge(part, first, s), dec ? ta : tb);
     _mm_storeu_si128((__m128i *)(void *)out, last);
-    own_wipe(buf, sizeof buf);
-    own_wipe(part, sizeof part);
 }
 
 V256_TGT void own_v256_xts_encrypt(const void *ctx, const uint8_t tweak[16], const uint8_t *in,

@@ -21,6 +21,8 @@ def register(sub) -> None:
     p.add_argument("--machine", help="only this host (or glob)")
     p.add_argument("--lenient", action="store_true",
                    help="leave invalid points out (listed in the index) instead of failing")
+    p.add_argument("--run", action="append", metavar="RUN_ID",
+                   help="only these runs (repeatable; default: every run, the latest wins)")
 
     p = sub.add_parser("dashboard", help="static regression dashboard (HTML, works from file://)")
     p.add_argument("--results", metavar="DIR", action="append",
@@ -63,7 +65,10 @@ def main(a) -> int:
         if a.cmd == "report":
             from . import reports
             res = load_results(_inputs(a), machine=a.machine, strict=not a.lenient)
-            files = reports.write_all(res, Path(a.out))
+            if a.run:
+                res = res.select_runs(a.run)
+            files = reports.write_all(res, Path(a.out), command=" ".join(
+                ["aeslab"] + [x for x in sys.argv[1:]]) if sys.argv[0].endswith("aeslab") else None)
             for p in res.problems[:10]:
                 print(f"aeslab report: left out: {p}", file=sys.stderr)
             print(f"aeslab report: {len(files)} files in {a.out} for "

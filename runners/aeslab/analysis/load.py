@@ -132,6 +132,17 @@ class Results:
                       key=lambda d: d.get("created", ""))
         return docs[-1] if docs else None
 
+    def select_runs(self, run_ids) -> "Results":
+        """Only the points of these runs (noise floors and FPU costs are kept)."""
+        ids = set(run_ids)
+        missing = ids - set(self.runs["run_id"])
+        if missing:
+            raise ResultsError(f"no such run(s): {', '.join(sorted(missing))}")
+        return Results(self.points[self.points["run_id"].isin(ids)],
+                       self.runs[self.runs["run_id"].isin(ids)], self.noise, self.fpu,
+                       list(self.problems), list(self.files),
+                       {k: v for k, v in self.run_docs.items() if k[1] in ids})
+
     def select(self, machine: str | None = None) -> "Results":
         """Only the machines whose host name matches (exact, or a glob)."""
         if not machine:

@@ -58,7 +58,7 @@ def claims_html(sec: Section) -> str:
     if not sec.claims:
         return ""
     rows = "".join(f'<tr class="v-{c.verdict.replace(" ", "-")}"><td>{html.escape(c.claim)}</td>'
-                   f"<td>{html.escape(VERDICT_MARK[c.verdict])}</td>"
+                   f"<td>{html.escape(c.verdict)}</td>"
                    f"<td>{html.escape(c.evidence)}</td></tr>" for c in sec.claims)
     return ('<table class="claims"><caption>Claims checked</caption><thead><tr><th>claim</th>'
             f"<th>here</th><th>evidence</th></tr></thead><tbody>{rows}</tbody></table>")
@@ -107,9 +107,32 @@ caption{text-align:left;font-weight:600;padding:.3em 0}
 th,td{border:1px solid #ccc;padding:.25em .5em}td{text-align:right;font-variant-numeric:tabular-nums}
 tbody th{text-align:left;font-weight:normal}tr.pub{background:#f3f3f8;font-style:italic}
 table.claims td{text-align:left}.v-holds td:nth-child(2){color:#1a7f37}
-.v-does-not-hold td:nth-child(2){color:#b42318}.note{font-size:.85em;color:#555}
+.v-does-not-hold td:nth-child(2){color:#b42318}
+table.claims td:nth-child(2){font-weight:600;white-space:nowrap}.v-inconclusive td:nth-child(2){color:#6b6b6b}.note{font-size:.85em;color:#555}
 img{max-width:100%;border:1px solid #eee}nav a{margin-right:1em}
 """
+
+
+def md_inline_html(text: str) -> str:
+    """The little Markdown the provenance lines use (**bold**, `code`,
+    '- ' items) as HTML."""
+    import re
+    out, items = [], []
+    for line in text.splitlines():
+        t = html.escape(line)
+        t = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", t)
+        t = re.sub(r"`(.+?)`", r"<code>\1</code>", t)
+        if t.startswith("- "):
+            items.append(f"<li>{t[2:]}</li>")
+            continue
+        if items:
+            out.append("<ul>" + "".join(items) + "</ul>")
+            items = []
+        if t.strip():
+            out.append(f"<p>{t}</p>")
+    if items:
+        out.append("<ul>" + "".join(items) + "</ul>")
+    return "\n".join(out)
 
 
 def page_html(title: str, body: str, nav: str = "") -> str:
@@ -121,11 +144,11 @@ def page_html(title: str, body: str, nav: str = "") -> str:
 def section_html(sec: Section, figs: list[tuple[str, str, str]]) -> str:
     out = [f'<h2 id="{sec.key}">{html.escape(sec.title)}</h2>']
     if sec.intro:
-        out.append(f"<p>{html.escape(sec.intro)}</p>")
+        out.append(md_inline_html(sec.intro))
     out.append(claims_html(sec))
     out += [table_html(t) for t in sec.tables]
     if sec.notes:
-        out.append("<ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in sec.notes) + "</ul>")
+        out.append(md_inline_html("\n".join(f"- {n}" for n in sec.notes)))
     if sec.missing:
         out.append("<p><b>Missing on this machine (left empty, not invented):</b></p><ul>" +
                    "".join(f"<li>{html.escape(m)}</li>" for m in sec.missing) + "</ul>")

@@ -44,7 +44,7 @@ def write_page(res: Results, host: str, out: Path, name: str, title: str,
     d = out / host
     d.mkdir(parents=True, exist_ok=True)
     md = [f"# {title}: {res.machine_label(host)}", "", provenance_md(res, host)]
-    ht = [f"<p>{html.escape(provenance_md(res, host)).replace(chr(10) + '- ', '<br>• ')}</p>"]
+    ht = [render.md_inline_html(provenance_md(res, host))]
     for s in sections:
         figs = render.save_figures(s, d)
         md.append(render.section_md(s, figs))
@@ -58,7 +58,8 @@ def write_page(res: Results, host: str, out: Path, name: str, title: str,
     return mdp, htp
 
 
-def write_all(res: Results, out: Path, machine: str | None = None) -> list[Path]:
+def write_all(res: Results, out: Path, machine: str | None = None,
+              command: str | None = None) -> list[Path]:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     res = res.select(machine) if machine else res
@@ -66,7 +67,7 @@ def write_all(res: Results, out: Path, machine: str | None = None) -> list[Path]
     index_md = ["# aeslab reports", "",
                 "Regenerated from `results/` by `aeslab report` (or the notebooks in `notebooks/`)."
                 "  Published figures appear beside measured ones and are always labelled "
-                "published.", ""]
+                "published." + (f"  Made by: `{command}`." if command else ""), ""]
     index_ht = []
     for host in res.machines():
         index_md.append(f"## {res.machine_label(host)}")

@@ -37,5 +37,5 @@ for name in os.listdir("/proc"):
 
 load1 = os.getloadavg()[0]
 cpus = os.cpu_count() or 1
-print(json.dumps({"load1": load1, "cpus": cpus, "load_per_cpu": round(load1 / cpus, 3),
+print(json.dumps({"load1": round(load1, 2), "cpus": cpus, "load_per_cpu": round(load1 / cpus, 3),
                   "others": others}))

@@ -29,16 +29,18 @@ WORKDIR /opt/aeslab
 
 # Debian packages first, in a layer of their own that only changes with the
 # package list.  The list is the lab's own (scripts/apt-packages.txt), less the
-# tools only the fleet test on a developer machine uses; peers built from
-# source also need a Rust toolchain recent enough for the sparse crates index
-# (bookworm's cargo-web), CMake and ninja.
+# tools that only the tests on a developer machine use (container build, test
+# SSH hosts, headless browser, debugger, valgrind, the arm64 cross toolchain
+# and emulator); peers built from source also need a Rust toolchain recent
+# enough for the sparse crates index (bookworm's cargo-web), CMake and ninja.
 COPY scripts/apt-packages.txt /tmp/apt-packages.txt
 RUN set -eu; \
     arch=$(dpkg --print-architecture); \
     pkgs=$(awk -v arch="$arch" ' \
         /^[ \t]*(#|$)/ { next } \
         $2 ~ /^arch=/ && $2 != "arch=" arch { next } \
-        $1 ~ /^(buildah|debootstrap|openssh-server)$/ { next } \
+        $1 ~ /^(buildah|debootstrap|openssh-server|chromium|gdb|valgrind|qemu-user.*)$/ { next } \
+        $1 ~ /-(aarch64-linux-gnu|arm64-cross)$/ { next } \
         { print $1 }' /tmp/apt-packages.txt); \
     case "$PEERS" in \
       all) pkgs="$pkgs cargo-web cmake ninja-build perl" ;; \

@@ -9,6 +9,8 @@
 #                                                  arm64 peer plugin (Debian
 #                                                  multiarch: needs the arm64
 #                                                  foreign architecture)
+#   libstdc++6:arm64                               run time of the C++ peers
+#                                                  (BoringSSL) under qemu
 # Idempotent and quick when everything is there; needs root (or sudo) only
 # when something is missing.  On an aarch64 host nothing here is needed (the
 # native `make deps` installs libssl-dev) and the script does nothing.
@@ -26,6 +28,7 @@ done
 # co-installability), which apt resolves when both come from the same
 # archive state.
 installed libssl-dev:arm64 || missing+=("libssl-dev:arm64")
+installed libstdc++6:arm64 || missing+=("libstdc++6:arm64")
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if ! dpkg --print-foreign-architectures | grep -qx arm64; then

@@ -119,6 +119,8 @@ typedef struct {
     double thread_mb_min, thread_mb_med, thread_mb_max;
     double core_ghz;        /* measured core clock (see clock.c), median */
     double cpu_share;       /* thread CPU time / wall time while timed, median */
+    double mb_per_cpu_s;    /* payload MB per second of the threads' CPU time:
+                               the rate while the code had its core */
     double core_per_byte;   /* core cycles per byte (per thread), median */
     double thread_ghz_min, thread_ghz_med, thread_ghz_max;
     int noisy;              /* CV above the target (or 5%) when sampling stopped */

@@ -96,7 +96,7 @@ static void json_point(FILE *out, const point *p, size_t aad, const bench_cfg *c
                (unsigned long long)r->msgs_per_sample);
         fprintf(out, ", \"thread_mb_per_s\": {\"min\": %.3f, \"median\": %.3f, \"max\": %.3f}",
                r->thread_mb_min, r->thread_mb_med, r->thread_mb_max);
-        fprintf(out, ", \"cpu_share\": %.4f", r->cpu_share);
+        fprintf(out, ", \"cpu_share\": %.4f, \"mb_per_cpu_s\": %.3f", r->cpu_share, r->mb_per_cpu_s);
         fprintf(out, ", \"core_ghz\": %.4f, \"thread_core_ghz\": {\"min\": %.4f, \"median\": %.4f"
                ", \"max\": %.4f}, \"noisy\": %s, \"cv_target\": ",
                r->core_ghz, r->thread_ghz_min, r->thread_ghz_med, r->thread_ghz_max,

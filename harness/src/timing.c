@@ -396,7 +396,7 @@ int bench_point(const aeslab_impl *im, const alg_info *alg, bench_op op, size_t 
     double *ccpb = calloc(cap, sizeof(double)), *ghz = calloc(cap, sizeof(double));
     double *ipb = calloc(cap, sizeof(double)), *ipc = calloc(cap, sizeof(double));
     double *thr = calloc(cap * (size_t)nt, sizeof(double));
-    double *share = calloc(cap, sizeof(double));
+    double *share = calloc(cap, sizeof(double)), *cpumbs = calloc(cap, sizeof(double));
     double *tghz = calloc(cap * (size_t)nt, sizeof(double));
     int counted = clock_have_counters();
     uint64_t started = now_ns();
@@ -442,6 +442,7 @@ int bench_point(const aeslab_impl *im, const alg_info *alg, bench_op op, size_t 
         ipc[s] = pcyc > 0 ? ins / pcyc : 0;
         msgs[s] = m_sum / nt;
         share[s] = wall_sum > 0 ? cpu_sum / wall_sum : 0;
+        cpumbs[s] = cpu_sum > 0 ? (double)bytes * 1e3 / cpu_sum : 0;
         ns = s + 1;
         if (ns < min_ns)
             continue;
@@ -467,6 +468,7 @@ int bench_point(const aeslab_impl *im, const alg_info *alg, bench_op op, size_t 
         /* A thread that did not have its core for the whole interval (other
          * processes, hypervisor steal) measured something else as well. */
         res->cpu_share = median(share, ns);
+        res->mb_per_cpu_s = median(cpumbs, ns);
         res->noisy = res->cv > (cfg->cv_target > 0 ? cfg->cv_target : 0.05) ||
                      res->cpu_share < 0.9;
         res->samples = ns;
@@ -509,7 +511,7 @@ int bench_point(const aeslab_impl *im, const alg_info *alg, bench_op op, size_t 
         free(pg);
     }
     free(mbs); free(nspm); free(cpb); free(msgs); free(thr);
-    free(ccpb); free(ghz); free(ipb); free(ipc); free(tghz); free(share);
+    free(ccpb); free(ghz); free(ipb); free(ipc); free(tghz); free(share); free(cpumbs);
 out:
     for (int i = 0; i < nt; i++)
         free_worker(&w[i]);

@@ -231,6 +231,7 @@ EOF
 export ANSIBLE_CONFIG=$ROOT/playbooks/ansible.cfg ANSIBLE_HOME=$T/ansible-home \
        ANSIBLE_LOCAL_TEMP=$T/ansible-home/tmp ANSIBLE_SSH_CONTROL_PATH_DIR=$T/ansible-home/cp \
        ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0 ANSIBLE_CALLBACKS_ENABLED=ansible.posix.profile_tasks \
+       ANSIBLE_CALLBACK_RESULT_FORMAT=json \
        PATH=$VENV/bin:$PATH
 play() {  # play LOG [ansible-playbook args...]; returns its exit status
   local log=$1 rc=0; shift

@@ -4,7 +4,6 @@ parameters convention) on the committed results and shows the same tables
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import nbformat
 import pytest

@@ -345,3 +345,17 @@ def test_select_runs(results):
     assert r.noise == results.noise
     with pytest.raises(ResultsError):
         results.select_runs(["no-such-run"])
+
+
+def test_reference_copies_match_shared():
+    """reference/ is a verbatim copy of the shared published figures (when
+    the shared folder is beside the repository, as in CI)."""
+    shared = ROOT.parent / "shared" / "reference"
+    mine = sorted((ROOT / "reference").glob("*.csv"))
+    assert len(mine) == 3
+    if shared.is_dir():
+        for f in mine:
+            assert f.read_bytes() == (shared / f.name).read_bytes(), f.name
+    for f in mine:
+        rows = list(csv.DictReader(open(f)))
+        assert rows and all(r.get("source") for r in rows), f"{f.name}: every row names its source"

@@ -77,12 +77,18 @@
  *            batch is hashed after the loop);
  *   decrypt: the GHASH input is the batch's own ciphertext, read from in
  *            before out is written, so in == out works.
- * Why 8: a Neoverse V1/N2 core has 4 (V1, V2) or 2 (N1, N2) AES pipes with
- * AESE+AESMC latency ~2-3 cycles, so 8 independent chains keep them busy
- * while 4 leave bubbles; the PMULLs go to the same or sibling pipes and the
- * out-of-order window overlaps them.  Registers: 8 states, 2-8 GHASH
- * inputs, 3 accumulators, a few keys; round keys the allocator cannot keep
- * are re-loaded each round (loads are cheap and off the critical chain).
+ * Why 8: each block is a serial chain of R dependent AESE+AESMC pairs (a
+ * fused pair has a latency of 2-3 cycles on Neoverse cores) and the cores
+ * issue AES on two or more SIMD pipes, so latency x pipes exceeds 4
+ * independent chains; 8 fill them (Arm's recommendation for c7g, seed 002)
+ * and halve the reductions per byte.  The PMULLs share those pipes; the
+ * out-of-order window overlaps them with the rounds.  Registers: 8 states,
+ * 2-8 GHASH inputs, 3 accumulators, a few keys; round keys the allocator
+ * cannot keep are re-loaded each round (loads are cheap and off the
+ * critical chain).  mk/arm64.mk compiles the kernels with
+ * -fno-schedule-insns, so that GCC keeps this interleave in program order
+ * (its pre-RA scheduler would otherwise hoist a batch's whole GHASH above
+ * its first AES round).
  *
  * Tails: the last < U whole blocks and a partial one get their key stream
  * from one 4- or 8-wide AES pass (same latency as one block), their GHASH

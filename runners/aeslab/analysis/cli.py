@@ -91,9 +91,7 @@ def main(a) -> int:
 
 def _resolve(x: str, results: str | None) -> list[Path]:
     p = Path(x)
-    if p.exists():
-        if p.is_file() and p.suffix == ".jsonl":
-            return [p]
+    if p.exists():  # a JSONL file or a folder of results
         return [p]
     from .. import paths
     hits = sorted(paths.results_dir(results).glob(f"*/{x}.jsonl"))

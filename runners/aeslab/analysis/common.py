@@ -76,8 +76,9 @@ def pick(res: Results, host: str, aad=None, offset: int = 0, freq: str = "as-is"
          **eq) -> pd.DataFrame:
     """The measured points of one machine that a report shows: per
     configuration (impl, alg, op, size, aad, threads, ...), the latest run
-    that measured it; repetitions within that run are combined by their
-    median.  `aad` may be a number, a list of preferred numbers (first found
+    that measured it (runs with provenance first, bare aesbench output only
+    where nothing else has the configuration); repetitions within that run
+    are combined by their median.  `aad` may be a number, a list of preferred numbers (first found
     wins per configuration) or None (any; the most recent).  Other keyword
     arguments filter columns by equality (a list means any of)."""
     p = res.ok
@@ -92,13 +93,17 @@ def pick(res: Results, host: str, aad=None, offset: int = 0, freq: str = "as-is"
         p = p[p["_aadrank"] == best].drop(columns="_aadrank")
     if not len(p):
         return p.assign(reps=pd.Series(dtype=int))
+    # A run with provenance (run.json) beats bare aesbench output of the same
+    # configuration, whatever their times: only the former says what ran.
+    prov = p.groupby(KEY)["provenance"].transform("max")
+    p = p[p["provenance"] == prov]
     last = p.groupby(KEY)["time"].transform("max")
     run_of_last = p[p["time"] == last][KEY + ["run_id"]].drop_duplicates(KEY)
     p = p.merge(run_of_last, on=KEY + ["run_id"])
     agg = {c: "median" for c in ("mb_per_s", "ns_per_msg", "cycles_per_byte", "core_ghz", "cv",
                                  "thread_mb_median", "thread_mb_min", "thread_mb_max",
                                  "thread_ghz_median", "thread_ghz_min", "thread_ghz_max",
-                                 "ci_lo", "ci_hi", "loadavg")}
+                                 "ci_lo", "ci_hi", "loadavg", "cpu_share")}
     agg.update({c: "first" for c in ("isa", "width", "family", "variant", "library", "version",
                                      "mode", "key_bits", "direction", "run_id", "machine",
                                      "commit", "cycle_source")})

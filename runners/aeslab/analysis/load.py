@@ -19,7 +19,9 @@ threads, offset, pinned, smt, freq, rep, status, ok, mb_per_s, ns_per_msg,
 cycles_per_byte, tsc_cycles_per_byte, core_ghz, thread_mb_min/median/max,
 thread_ghz_min/median/max, cv, noisy, ci_lo, ci_hi, samples, min_time_s,
 loadavg, isa, width (register width of the ISA path: scalar/128/256/512),
-cycle_source, file.
+cycle_source, file, provenance (whether a run.json stands beside the points),
+cpu_share (thread CPU time over wall time while timed, where the harness
+records it).
 """
 from __future__ import annotations
 
@@ -182,7 +184,8 @@ def _num(x):
     return float(x) if isinstance(x, (int, float)) and not isinstance(x, bool) else math.nan
 
 
-def _flatten(rec: dict, run: dict, host: str, label: str, file: Path) -> dict:
+def _flatten(rec: dict, run: dict, host: str, label: str, file: Path,
+             file_time: str | None = None) -> dict:
     impl = rec["impl"]
     fam, _, var = impl.partition("/")
     alg = rec["alg"]
@@ -193,7 +196,7 @@ def _flatten(rec: dict, run: dict, host: str, label: str, file: Path) -> dict:
     git = ((run.get("provenance") or {}).get("git") or {}) if run else {}
     return {
         "host": host, "machine": label, "run_id": rec.get("run_id") or file.stem,
-        "time": rec.get("time") or (run.get("created") if run else None),
+        "time": rec.get("time") or (run.get("created") if run else None) or file_time,
         "commit": git.get("commit"), "dirty": bool(git.get("dirty")) if git else None,
         "impl": impl, "library": rec.get("library"), "family": fam, "variant": var,
         "version": rec.get("version"), "alg": alg, "mode": alg.rsplit("-", 1)[-1],
@@ -215,8 +218,10 @@ def _flatten(rec: dict, run: dict, host: str, label: str, file: Path) -> dict:
         "cv": _num(rec.get("cv")), "noisy": bool(rec.get("noisy", False)),
         "ci_lo": _num(ci[0]), "ci_hi": _num(ci[1]), "samples": rec.get("samples"),
         "min_time_s": _num(rec.get("min_time_s")), "loadavg": _num(rec.get("loadavg")),
+        "cpu_share": _num(rec.get("cpu_share")),
         "isa": rec.get("isa"), "width": isa_width(rec.get("isa")),
         "cycle_source": rec.get("cycle_source"), "file": str(file),
+        "provenance": bool(run),
     }
 
 
@@ -278,6 +283,10 @@ def load_results(inputs, machine: str | None = None, strict: bool = True,
                     problems += [f"{run_json}: {e}" for e in errs]
                     run = None
         host = (run or {}).get("host") or f.parent.name
+        # Bare `aesbench run --format jsonl` output carries no timestamps: the
+        # file's modification time stands in for its points' time.
+        import datetime as _dt
+        ftime = _dt.datetime.fromtimestamp(f.stat().st_mtime, _dt.timezone.utc).isoformat()
         prov = (run or {}).get("provenance")
         label = machine_label(prov, host)
         n = 0
@@ -292,13 +301,13 @@ def load_results(inputs, machine: str | None = None, strict: bool = True,
                 if errs:
                     problems += [f"{f}:{line}: {e}" for e in errs]
                     continue
-            rows.append(_flatten(rec, run or {}, host, label, f))
+            rows.append(_flatten(rec, run or {}, host, label, f, ftime))
             n += 1
         rid = (run or {}).get("run_id") or f.stem
         git = (prov or {}).get("git") or {}
         la = (prov or {}).get("load_average") or [math.nan]
         runs.append({"host": host, "run_id": rid,
-                     "created": (run or {}).get("created") or (rows[-1]["time"] if n else None),
+                     "created": (run or {}).get("created") or (rows[-1]["time"] if n else ftime),
                      "machine": label, "commit": git.get("commit"), "dirty": git.get("dirty"),
                      "branch": git.get("branch"), "aeslab": (run or {}).get("aeslab"),
                      "source": (run or {}).get("source"), "status": (run or {}).get("status"),

@@ -3,6 +3,7 @@ missing).  Self-contained HTML: inline CSS, figures as files beside it."""
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -18,11 +19,20 @@ def _md_cell(x) -> str:
     return str(x).replace("|", "\\|").replace("\n", " ")
 
 
+_NUM = re.compile(r"^([+-]?[\d,]+(\.\d+)?(%|x)?( \(tie\))?|—|)$")
+
+
+def _numeric(col) -> bool:
+    """A column of numbers (right-aligned) rather than words (left)."""
+    return all(_NUM.match(str(x).strip()) for x in col)
+
+
 def table_md(t: Table) -> str:
     df = t.df
     head = [""] + [str(c) for c in df.columns]
+    align = ["---:" if _numeric(df[c]) else ":---" for c in df.columns]
     out = [f"**{t.title}**", "", "| " + " | ".join(_md_cell(h) for h in head) + " |",
-           "|" + "|".join([":---"] + ["---:"] * len(df.columns)) + "|"]
+           "|" + "|".join([":---"] + align) + "|"]
     for idx, row in df.iterrows():
         out.append("| " + " | ".join(_md_cell(x) for x in [idx] + list(row)) + " |")
     if t.note:
@@ -35,10 +45,12 @@ def table_html(t: Table) -> str:
     h = ['<table class="t">', f"<caption>{html.escape(t.title)}</caption>", "<thead><tr><th></th>"]
     h += [f"<th>{html.escape(str(c))}</th>" for c in df.columns]
     h.append("</tr></thead><tbody>")
+    txt = [not _numeric(df[c]) for c in df.columns]
     for idx, row in df.iterrows():
         cls = ' class="pub"' if str(idx).startswith("published") else ""
         h.append(f"<tr{cls}><th>{html.escape(str(idx))}</th>" +
-                 "".join(f"<td>{html.escape(str(x))}</td>" for x in row) + "</tr>")
+                 "".join(f'<td{" class=txt" if t_ else ""}>{html.escape(str(x))}</td>'
+                         for x, t_ in zip(row, txt)) + "</tr>")
     h.append("</tbody></table>")
     if t.note:
         h.append(f'<p class="note">{html.escape(t.note)}</p>')
@@ -105,7 +117,7 @@ h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #dd
 table{border-collapse:collapse;margin:1em 0;font-size:.85em}
 caption{text-align:left;font-weight:600;padding:.3em 0}
 th,td{border:1px solid #ccc;padding:.25em .5em}td{text-align:right;font-variant-numeric:tabular-nums}
-tbody th{text-align:left;font-weight:normal}tr.pub{background:#f3f3f8;font-style:italic}
+tbody th{text-align:left;font-weight:normal}td.txt{text-align:left}tr.pub{background:#f3f3f8;font-style:italic}
 table.claims td{text-align:left}.v-holds td:nth-child(2){color:#1a7f37}
 .v-does-not-hold td:nth-child(2){color:#b42318}
 table.claims td:nth-child(2){font-weight:600;white-space:nowrap}.v-inconclusive td:nth-child(2){color:#6b6b6b}.note{font-size:.85em;color:#555}

@@ -23,6 +23,11 @@ def _f(x, digits=1):
     return round(float(x), digits)
 
 
+def _s(x) -> str:
+    """A text cell, '' for missing (pandas gives NaN for None in some columns)."""
+    return x if isinstance(x, str) else ""
+
+
 def run_href(host: str, run_id: str) -> str:
     return f"runs/{host}/{run_id}.html"
 
@@ -41,8 +46,8 @@ def data_for(res: Results, window: int = regress.WINDOW) -> dict:
                 flag = r["flag"] if isinstance(r["flag"], str) else None
                 pts.append({"t": r["time"].strftime("%Y-%m-%dT%H:%M:%SZ"), "mb": _f(r["mb_per_s"]),
                             "lo": _f(r["ci_lo"]), "hi": _f(r["ci_hi"]), "run": r["run_id"],
-                            "commit": (r["commit"] or "")[:10] + ("+" if r["dirty"] else ""),
-                            "version": r["version"] or "", "flag": flag,
+                            "commit": _s(r["commit"])[:10] + ("+" if r["dirty"] is True else ""),
+                            "version": _s(r["version"]), "flag": flag,
                             "chg": _f(r["change_pct"]), "z": _f(r["z"], 2),
                             "base": _f(r["baseline_mb_per_s"]), "noisy": bool(r["noisy"])})
                 if flag:
@@ -78,11 +83,12 @@ def _run_page(res: Results, host: str, run_id: str, flags: list[dict]) -> str:
     pts = pts.sort_values(["alg", "op", "impl", "threads", "size"])
     esc = html.escape
     info = [("machine", r["machine"]), ("run id", run_id), ("created", str(r["created"])),
-            ("project commit", f"{r['commit'] or '?'}{' (dirty)' if r['dirty'] else ''}"),
-            ("source", r["source"] or ""), ("status", r["status"] or ""),
+            ("project commit", f"{_s(r['commit']) or '?'}{' (dirty)' if r['dirty'] is True else ''}"),
+            ("source", _s(r["source"]) or "bare aesbench output (no run.json)"),
+            ("status", _s(r["status"])),
             ("points", str(r["points"])), ("load average at start", f"{r['loadavg']:.2f}"
                                            if pd.notna(r["loadavg"]) else "?"),
-            ("clock source", r["cycle_source"] or "?"), ("command", argv),
+            ("clock source", _s(r["cycle_source"]) or "?"), ("command", argv),
             ("results file", r["file"])]
     rows = "".join(f"<tr><th>{esc(k)}</th><td>{esc(str(v))}</td></tr>" for k, v in info)
     fl = "".join(f"<li class=\"{f['flag']}\">{esc(f['flag'])}: {esc(f['impl'])} {esc(f['alg'])} "

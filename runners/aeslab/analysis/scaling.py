@@ -106,7 +106,8 @@ def _figs(res: Results, host: str, tt: pd.DataFrame, ct: pd.DataFrame) -> list[F
     if len(tt):
         pref = ["own/vaes512", "linux-6.12/gcm-vaes-avx10-512", "linux-6.12/gcm-vaes-avx10-256",
                 "openssl-4.0/evp", "own/aesni", "linux-6.1/gcm-avx2"]
-        sel = tt[(tt["alg"] == "aes-128-gcm") & (tt["size"] == tt["size"].max())]
+        a128 = tt[tt["alg"] == "aes-128-gcm"]
+        sel = a128[a128["size"] == a128["size"].max()] if len(a128) else a128
         impls = [i for i in pref if i in set(sel["impl"])] or sorted(set(sel["impl"]))[:6]
         if impls:
             sty = plots.style_for(impls)

@@ -4,7 +4,7 @@
 # arm64 (the build runs `make` for the architecture it runs on; nothing is
 # cross-compiled).
 #
-#   docker build -t aeslab .                          # all peers (slow: ~1 h on 2 cores)
+#   docker build -t aeslab .                          # all peers (~20 min on 2 cores)
 #   docker build --build-arg PEERS=none -t aeslab .   # own kernels + distro libraries only
 #   docker buildx build --platform linux/amd64,linux/arm64 -t aeslab .
 #   docker run --rm -v "$PWD/results:/results" --hostname "$(hostname)" aeslab
@@ -18,9 +18,10 @@ ARG BASE=debian:bookworm
 FROM ${BASE}
 
 # PEERS=all builds every peer library from source (OpenSSL newest, BoringSSL,
-# AWS-LC, the Linux-derived code; sources come from crates and Debian source
-# packages at build time and are never redistributed in a layer of their own).
-# PEERS=none leaves those out: own kernels and the distro-packaged peers only.
+# AWS-LC, the Linux-derived code; their sources come from crates and Debian
+# packages at build time and stay in a build cache, but the plugins built from
+# them are in the image: mind their licences, see README, before publishing
+# one).  PEERS=none leaves those out: own kernels and distro-packaged peers.
 ARG PEERS=all
 ARG MAKE_JOBS=2
 ENV DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8 \

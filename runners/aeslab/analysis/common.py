@@ -74,13 +74,20 @@ KEY = ["impl", "alg", "op", "size", "aad", "threads", "offset", "smt", "freq"]
 
 def pick(res: Results, host: str, aad=None, offset: int = 0, freq: str = "as-is",
          **eq) -> pd.DataFrame:
-    """The measured points of one machine that a report shows: per
-    configuration (impl, alg, op, size, aad, threads, ...), the latest run
-    that measured it (runs with provenance first, bare aesbench output only
-    where nothing else has the configuration); repetitions within that run
-    are combined by their median.  `aad` may be a number, a list of preferred numbers (first found
-    wins per configuration) or None (any; the most recent).  Other keyword
-    arguments filter columns by equality (a list means any of)."""
+    """The measured points of one machine that a report shows.
+
+    A table compares its cells, so they should come from one run: the
+    latest run (with provenance, i.e. a run.json) among those that measured
+    at least 90% as many of the requested configurations as the most
+    complete one supplies every configuration it has.  Configurations it lacks come, each, from the
+    latest run that has them (runs with provenance first; bare aesbench
+    output only where nothing else has the configuration).  Repetitions
+    within a run are combined by their median; `run_id` says where each
+    value came from.
+
+    `aad` may be a number, a list of preferred numbers (first found wins per
+    configuration) or None (any).  Other keyword arguments filter columns by
+    equality (a list means any of)."""
     p = res.ok
     p = p[(p["host"] == host) & (p["offset"] == offset) & (p["freq"] == freq) & (~p["smt"])]
     for k, v in eq.items():
@@ -97,9 +104,23 @@ def pick(res: Results, host: str, aad=None, offset: int = 0, freq: str = "as-is"
     # configuration, whatever their times: only the former says what ran.
     prov = p.groupby(KEY)["provenance"].transform("max")
     p = p[p["provenance"] == prov]
-    last = p.groupby(KEY)["time"].transform("max")
-    run_of_last = p[p["time"] == last][KEY + ["run_id"]].drop_duplicates(KEY)
-    p = p.merge(run_of_last, on=KEY + ["run_id"])
+    withp = p[p["provenance"]]
+    cover = withp.groupby("run_id").agg(t=("time", "max"))
+    if len(cover):
+        cover["n"] = withp.drop_duplicates(KEY + ["run_id"]).groupby("run_id").size()
+        # the latest of the runs that measured (nearly) as much as the most complete one
+        full = cover[cover["n"] >= 0.9 * cover["n"].max()]
+        main = full.sort_values("t").index[-1]
+        in_main = p[p["run_id"] == main]
+        have = set(map(tuple, in_main[KEY].drop_duplicates().values.tolist()))
+        rest = p[[tuple(x) not in have for x in p[KEY].values.tolist()]]
+    else:
+        in_main, rest = p.iloc[0:0], p
+    if len(rest):
+        last = rest.groupby(KEY)["time"].transform("max")
+        run_of_last = rest[rest["time"] == last][KEY + ["run_id"]].drop_duplicates(KEY)
+        rest = rest.merge(run_of_last, on=KEY + ["run_id"])
+    p = pd.concat([in_main, rest]) if len(rest) else in_main
     agg = {c: "median" for c in ("mb_per_s", "ns_per_msg", "cycles_per_byte", "core_ghz", "cv",
                                  "thread_mb_median", "thread_mb_min", "thread_mb_max",
                                  "thread_ghz_median", "thread_ghz_min", "thread_ghz_max",

@@ -265,6 +265,9 @@ def section(res: Results, host: str, max_tables: int = 40) -> Section:
                                 "should dispatch to by size",
                                 pd.DataFrame.from_dict(fam_rows, orient="index",
                                                        columns=["size → ISA path"])))
+    c = p["run_id"].value_counts()
+    sec.notes.append("Measured cells from run " + ", ".join(f"`{r}` ({n} points)" for r, n in c.items())
+                     + ".")
     sec.figures += _figs(res, host, p)
     return sec
 

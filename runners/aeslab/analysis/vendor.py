@@ -41,6 +41,12 @@ OP_OF = {"encrypt": "seal", "decrypt": "open"}
 TABLE_OF = {"encrypt": ("Table 1", "Table 3"), "decrypt": ("Table 2", "Table 4")}
 
 
+def _runs_note(pts: pd.DataFrame) -> str:
+    """Which runs the measured cells of a section come from (see common.pick)."""
+    c = pts["run_id"].value_counts()
+    return "Measured cells from run " + ", ".join(f"`{r}` ({n} points)" for r, n in c.items()) + "."
+
+
 def _series(pts: pd.DataFrame, impl: str, op: str, sizes) -> dict[int, float]:
     p = pts[(pts["impl"] == impl) & (pts["op"] == op)]
     d = dict(zip(p["size"].astype(int), p["mb_per_s"]))
@@ -218,6 +224,8 @@ def seed000(res: Results, host: str) -> Section:
                 "to 94x; < 8 KB for the new code)", HOLDS if code[NEW_LINUX] < 8192 and r > 10
                 else FAILS, f"here {NEW_LINUX} {code[NEW_LINUX]:,} B vs ipsec-mb/avx512 "
                 f"{code['ipsec-mb/avx512']:,} B ({r:.0f}x)"))
+    if len(pts):
+        sec.notes.append(_runs_note(pts))
     share = pts["cpu_share"].median() if "cpu_share" in pts else math.nan
     if not math.isnan(share) and share < 0.9:
         sec.notes.append(f"Contention: the timed threads of these points got a median "
@@ -434,6 +442,8 @@ def seed002(res: Results, host: str) -> Section:
     for m in ("AWS c6g (Graviton2)", "AWS c7g (Graviton3)", "AWS c6i (Ice Lake)"):
         sec.missing.append(f"{m}: the seed's instance rows need that hardware; only "
                            f"{res.machine_label(host)} is measured here")
+    if len(pts):
+        sec.notes.append(_runs_note(pts))
     sec.figures += _fig_threads(res, host, pts)
     return sec
 
@@ -560,6 +570,7 @@ def seed003(res: Results, host: str) -> Section:
                                 "(seal-hp costs no more than seal, within the noise floor)", v,
                                 hp_ev + (f"; the {floor:.0f}% noise floor is too wide to call a "
                                          "few % hidden" if v == UNCLEAR else "")))
+    sec.notes.append(_runs_note(pts))
     sec.figures += _fig003(res, host, dd)
     return sec
 
@@ -681,6 +692,8 @@ def seed004(res: Results, host: str) -> Section:
                                     worst.get("breakeven_bytes") else "never breaks even"))
     else:
         sec.missing.append("FPU state-save costs: no `aeslab fpu-cost` result for this machine")
+    if len(pts):
+        sec.notes.append(_runs_note(pts))
     sec.figures += _fig004(res, host, pts)
     return sec
 

@@ -55,8 +55,6 @@ size_t registry_count(void);
 const impl_ref *registry_get(size_t i);
 /* The implementation `name` for `alg`, or NULL. */
 const aeslab_impl *registry_find(const char *name, const char *alg);
-/* Does any implementation carry this name (for any algorithm)? */
-int registry_name_known(const char *name);
 /* Print plugin load problems (one line each) to f; returns their count. */
 int registry_report_problems(FILE *f);
 int impl_supported(const aeslab_impl *im);

@@ -139,14 +139,6 @@ const aeslab_impl *registry_find(const char *name, const char *alg)
     return NULL;
 }
 
-int registry_name_known(const char *name)
-{
-    for (size_t i = 0; i < nrefs; i++)
-        if (strcmp(refs[i].impl->name, name) == 0)
-            return 1;
-    return 0;
-}
-
 int registry_report_problems(FILE *f)
 {
     for (int i = 0; i < nproblems; i++)

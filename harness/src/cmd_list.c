@@ -15,7 +15,7 @@ static const char list_help[] =
     "runs the NIST CAVP vectors, a differential check against own/portable and\n"
     "tamper checks, each implementation in a child process.\n"
     "--json prints an array of objects with keys name, library, version, alg, isa,\n"
-    "supported, status, code_bytes, note, plugin.\n";
+    "supported, status, code_bytes, note, plugin, ops (what `run` can time).\n";
 
 static const char verify_help[] =
     "usage: aesbench verify [--impl PATTERNS] [--alg ALGS]\n"
@@ -98,7 +98,14 @@ int cmd_list(int argc, char **argv)
             if (im->note) json_str(stdout, im->note); else printf("null");
             printf(", \"plugin\": ");
             json_str(stdout, r->plugin_file);
-            printf("}");
+            /* the ops `aesbench run` can time for it (seal-hp only where offered) */
+            const alg_info *ai = alg_find(im->alg);
+            static const bench_op all_ops[] = {OP_SEAL, OP_OPEN, OP_SEAL_HP, OP_ENC, OP_DEC};
+            printf(", \"ops\": [");
+            for (size_t k = 0, n = 0; ai && k < sizeof all_ops / sizeof all_ops[0]; k++)
+                if (op_fits(all_ops[k], ai, im))
+                    printf("%s\"%s\"", n++ ? ", " : "", op_name(all_ops[k]));
+            printf("]}");
         } else {
             char code[24] = "-", ver[96];
             if (im->code_bytes)

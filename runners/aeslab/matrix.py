@@ -495,12 +495,24 @@ def expand(cfg: dict, impls: list[dict], freqs: list[str]) -> tuple[list[Group],
                             if note not in notes:
                                 notes.append(note)
                     rows = [r for r in rows if r.get("supported", True)]
+                    lacking = [o for o in ops if any(o not in r.get("ops", ops) for r in rows)]
+                    for o in lacking:
+                        have = [r["name"] for r in rows if o in r.get("ops", ops)]
+                        note = (f"{alg} {o}: offered by {len(have)} of {len(rows)} implementations"
+                                f"{' (' + ', '.join(have) + ')' if have else ''}; measured there only")
+                        if note not in notes:
+                            notes.append(note)
                     aads = [0] if alg.endswith("xts") else blk["aad"]
                     for aad in aads:
                         for off in blk["offset"]:
                             for t in blk["threads"]:
                                 for r in rows:
-                                    g = Group(impl=r["name"], alg=alg, ops=list(ops),
+                                    # seal-hp only where the implementation offers it
+                                    # (listings from before "ops" existed: all ops)
+                                    r_ops = [o for o in ops if o in r.get("ops", ops)]
+                                    if not r_ops:
+                                        continue
+                                    g = Group(impl=r["name"], alg=alg, ops=r_ops,
                                               sizes=list(sizes), aad=aad, threads=t, offset=off,
                                               pin=blk["pin"], smt=blk["smt"], freq=freq, rep=rep,
                                               min_time=blk["min_time"], samples=blk["samples"],

@@ -145,3 +145,17 @@ def test_nothing_to_run_is_an_error():
     cfg = matrix.normalise({"impl": "nobody/*"}, ncpu=1)
     with pytest.raises(ConfigError):
         matrix.expand(cfg, IMPLS, ["as-is"])
+
+
+def test_seal_hp_only_where_offered():
+    # the harness listing says which ops each implementation can time
+    impls = [{"name": "own/fused", "alg": "aes-128-gcm", "isa": "vaes512", "supported": True,
+              "plugin": "own.so", "ops": ["seal", "open", "seal-hp"]},
+             {"name": "peer/evp", "alg": "aes-128-gcm", "isa": "aesni", "supported": True,
+              "plugin": "peer.so", "ops": ["seal", "open"]}]
+    cfg = matrix.normalise({"impl": "*", "alg": "aes-128-gcm", "op": "seal,seal-hp",
+                            "sizes": "64"}, ncpu=1)
+    groups, notes = matrix.expand(cfg, impls, ["as-is"])
+    ops = {g.impl: g.ops for g in groups}
+    assert ops == {"own/fused": ["seal", "seal-hp"], "peer/evp": ["seal"]}
+    assert any("seal-hp: offered by 1 of 2" in n and "own/fused" in n for n in notes)

@@ -59,10 +59,13 @@ class Section:
     missing: list[str] = field(default_factory=list)
 
 
-def noise_floor(res: Results, host: str) -> tuple[float, str]:
+def noise_floor(res: Results, host: str, pts: pd.DataFrame | None = None) -> tuple[float, str]:
     """(floor %, where it comes from).  The A/A floor of the machine if it was
-    measured, else DEFAULT_FLOOR_PCT, said as such."""
-    f, src = res.noise_floor(host)
+    measured, else DEFAULT_FLOOR_PCT, said as such.  pts: the picked points a
+    section compares; when each is the median of several repetitions, the
+    floor for such medians applies (the fewest repetitions among them)."""
+    reps = int(pts["reps"].min()) if pts is not None and len(pts) and "reps" in pts else 1
+    f, src = res.noise_floor(host, reps)
     if f is not None:
         return f, f"A/A noise floor {f:.1f}% measured by {src}"
     return DEFAULT_FLOOR_PCT, (f"no A/A noise floor measured on {host} (run `aeslab noise`); "

@@ -171,14 +171,14 @@ def _cross(alg, op, th, what, a: pd.Series, b: pd.Series, floor: float) -> dict:
 
 
 def section(res: Results, host: str, max_tables: int = 40) -> Section:
-    floor, floor_src = noise_floor(res, host)
+    p = _points(res, host)
+    floor, floor_src = noise_floor(res, host, p)
     sec = Section("isa", "Fastest path by message size, threads and direction")
     sec.intro = ("Fastest implementation and ISA path per message size, thread count and "
                  "direction; margins under the noise floor are ties (" + floor_src + ").  "
                  "'Cost of a wrong choice' is the throughput lost by running the best code of "
                  "another ISA path instead.  Dispatchers (ISA auto) compete for fastest but are "
                  "never recommended as a path.")
-    p = _points(res, host)
     if not len(p):
         sec.missing.append("no measured points")
         return sec

@@ -117,17 +117,24 @@ class Results:
         r = self.runs[self.runs["host"] == host].sort_values("created")
         return r["run_id"].iloc[-1] if len(r) else None
 
-    def noise_floor(self, host: str) -> tuple[float | None, str]:
+    def noise_floor(self, host: str, reps: int = 1) -> tuple[float | None, str]:
         """The latest A/A noise floor of a machine (% that 95% of A/A pairs
-        differ by less), with where it came from; (None, why) when there is none."""
+        differ by less), with where it came from; (None, why) when there is none.
+        For values that are medians of `reps` repetitions, the floor of such
+        medians where the A/A check measured one (the largest K <= reps)."""
         docs = sorted((d for d in self.noise if d.get("host") == host),
                       key=lambda d: d.get("created", ""))
         if not docs:
             return None, f"no `aeslab noise` result for {host}"
         d = docs[-1]
-        return float(d["noise_floor_pct"]), (f"`aeslab noise` {d.get('id')} ({d.get('impl')} "
-                                             f"{d.get('alg')} {d.get('op')}, {d.get('repeats')} runs,"
-                                             f" {d.get('created', '')[:10]})")
+        src = (f"`aeslab noise` {d.get('id')} ({d.get('impl')} {d.get('alg')} {d.get('op')}, "
+               f"{d.get('repeats')} runs, {d.get('created', '')[:10]})")
+        by = {int(k): float(v) for k, v in (d.get("noise_floor_by_reps") or {}).items()}
+        ks = [k for k in by if 1 < k <= reps]
+        if ks:
+            k = max(ks)
+            return by[k], f"{src}, for medians of {k} repetitions as here"
+        return float(d["noise_floor_pct"]), src
 
     def fpu_cost(self, host: str) -> dict | None:
         docs = sorted((d for d in self.fpu if d.get("host") == host),

@@ -74,7 +74,9 @@ def crossover(a: dict[int, float], b: dict[int, float], floor: float) -> int | N
 
 
 def seed000(res: Results, host: str) -> Section:
-    floor, floor_src = noise_floor(res, host)
+    pts = pick(res, host, aad=16, alg="aes-256-gcm", threads=1, op=["seal", "open"],
+               size=SIZES000)
+    floor, floor_src = noise_floor(res, host, pts)
     sec = Section("seed000", "Seed 000: Linux VAES/AVX10 AES-GCM, Tables 1-4 (AES-256-GCM, "
                   "16-byte AAD, 1 thread)")
     sec.intro = ("Seed 000 (Linux commit b06affb1) reports, per message length, the gain of the "
@@ -85,8 +87,6 @@ def seed000(res: Results, host: str) -> Section:
                  "the seed's Tables 1-2 came from a kernel module, so their absolute overheads "
                  "differ).  MB/s = 10^6 payload bytes per second.  Rows marked published are the "
                  "seed's figures, not measurements of this lab.  " + floor_src + ".")
-    pts = pick(res, host, aad=16, alg="aes-256-gcm", threads=1, op=["seal", "open"],
-               size=SIZES000)
     pub = reference.seed000()
     have = set(pts["impl"])
     cols = [str(s) for s in SIZES000]
@@ -341,7 +341,9 @@ ARM_EOR3 = ("own/armv8-ce-eor3", "own/armv8-ce")      # EOR3 on top of unroll 8
 
 
 def seed002(res: Results, host: str) -> Section:
-    floor, floor_src = noise_floor(res, host)
+    pts = pick(res, host, aad=[0, 16], alg=["aes-128-gcm", "aes-192-gcm"], op="seal",
+               size=[1024, 8192])
+    floor, floor_src = noise_floor(res, host, pts)
     sec = Section("seed002", "Seed 002: throughput vs threads, AES-128/192-GCM, 1024 and 8192-byte "
                   "buffers (openssl speed -multi -evp)")
     sec.intro = ("Seed 002 (Arm's blog) measured `openssl speed -multi N -evp aes-{128,192}-gcm` "
@@ -350,8 +352,6 @@ def seed002(res: Results, host: str) -> Section:
                  "implementation's aggregate MB/s at 1..nproc threads (timed over one interval "
                  "by aesbench, not summed processes), AAD 0 as in `openssl speed -evp`.  " +
                  floor_src + ".")
-    pts = pick(res, host, aad=[0, 16], alg=["aes-128-gcm", "aes-192-gcm"], op="seal",
-               size=[1024, 8192])
     ncpu = _ncpu(res, host)
     have_threads = sorted(pts["threads"].unique()) if len(pts) else []
     if not len(pts):
@@ -482,7 +482,9 @@ def _fig_threads(res: Results, host: str, pts: pd.DataFrame) -> list[Figure]:
 # ---------------------------------------------------------------- seed 003 ---
 
 def seed003(res: Results, host: str) -> Section:
-    floor, floor_src = noise_floor(res, host)
+    pts = pick(res, host, aad=[16, 0], alg="aes-128-gcm", threads=1, size=[1440, 16384],
+               op=["seal", "seal-hp"])
+    floor, floor_src = noise_floor(res, host, pts)
     sec = Section("seed003", "Seed 003: AEAD overhead at 1440 bytes vs 16 KiB, and the cost of "
                   "QUIC header protection (AES-128-GCM)")
     pub_ossl, src = reference.other_value("AEAD overhead at 1440 B vs 16 KB", note_has="OpenSSL")
@@ -495,8 +497,6 @@ def seed003(res: Results, host: str) -> Section:
                  "16-byte AAD, 1 thread.  Header-protection cost = extra ns per 1440-byte packet "
                  "of seal-hp (seal + the 5-byte mask from one more AES block) over seal.  " +
                  floor_src + ".")
-    pts = pick(res, host, aad=[16, 0], alg="aes-128-gcm", threads=1, size=[1440, 16384],
-               op=["seal", "seal-hp"])
     if not len(pts):
         sec.missing.append("no AES-128-GCM seal points at 1440 and 16384 bytes here")
         return sec
@@ -598,7 +598,9 @@ def _fig003(res, host, dd: pd.DataFrame) -> list[Figure]:
 # ---------------------------------------------------------------- seed 004 ---
 
 def seed004(res: Results, host: str) -> Section:
-    floor, floor_src = noise_floor(res, host)
+    pts = pick(res, host, alg=["aes-128-xts", "aes-256-xts"], threads=1, size=[512, 4096],
+               op=["enc", "dec"])
+    floor, floor_src = noise_floor(res, host, pts)
     sec = Section("seed004", "Seed 004: AES-XTS at 4096 and 512 bytes, generic vs VAES for one "
                   "sector, and the FPU state-save cost")
     sec.intro = ("Seed 004 (LKML, Faster AES-XTS on modern x86_64 CPUs): one 512-byte sector "
@@ -606,8 +608,6 @@ def seed004(res: Results, host: str) -> Section:
                  "Sapphire Rapids ('almost 30 times faster', published), and the kernel_fpu_begin/"
                  "end that makes SIMD usable adds 90-290 ns to a syscall.  Here: every XTS "
                  "implementation at 4096 and 512 bytes, 1 thread.  " + floor_src + ".")
-    pts = pick(res, host, alg=["aes-128-xts", "aes-256-xts"], threads=1, size=[512, 4096],
-               op=["enc", "dec"])
     if not len(pts):
         sec.missing.append("no AES-XTS points at 512/4096 bytes here")
     else:

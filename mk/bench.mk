@@ -12,12 +12,22 @@ GOAL_GCM_PEERS := boringssl/auto,boringssl/vaes512,boringssl/vaes256,linux-6.12/
 GOAL_XTS_PEERS := openssl-4.0/vaes512,openssl-3.0/evp,aws-lc/vaes512,linux-6.12/xts-vaes-avx10-512,linux-6.12/xts-vaes-avx10-256,linux-6.12/xts-vaes-avx2
 
 .PHONY: bench-goals bench-table3 bench-xts bench-openssl-speed
-# Issue 4's goals: own kernels vs every fast peer, GCM and XTS, both directions.
+# Issue 4's goals: own kernels vs every fast peer, GCM and XTS, both
+# directions, in GOAL_PASSES passes minutes apart appended to the same two
+# files; `aeslab goals` then prints each cell as the median of its passes.
+GOAL_PASSES ?= 3
+GOAL_STAMP := $(shell date -u +%Y%m%dT%H%M%SZ)
+GOAL_GCM_OUT = results/$(BENCH_HOST)/goals-gcm-$(GOAL_STAMP).jsonl
+GOAL_XTS_OUT = results/$(BENCH_HOST)/goals-xts-$(GOAL_STAMP).jsonl
 bench-goals: build
-	$(BENCH_RUN) --impl 'own/auto,own/fused,own/vaes512,own/vaes256,own/aesni,$(GOAL_GCM_PEERS)' \
-	  --alg aes-128-gcm,aes-256-gcm --op seal,open --out $(call BENCH_OUT,goals-gcm)
-	$(BENCH_RUN) --impl 'own/auto,own/vaes512,own/vaes256,own/aesni,$(GOAL_XTS_PEERS)' \
-	  --alg aes-128-xts,aes-256-xts --op enc,dec --out $(call BENCH_OUT,goals-xts)
+	@for pass in $$(seq $(GOAL_PASSES)); do \
+	  echo "== bench-goals: pass $$pass of $(GOAL_PASSES)"; \
+	  $(BENCH_RUN) --format jsonl --impl 'own/auto,own/fused,own/vaes512,own/vaes256,own/aesni,$(GOAL_GCM_PEERS)' \
+	    --alg aes-128-gcm,aes-256-gcm --op seal,open --out $(GOAL_GCM_OUT) >/dev/null || exit 1; \
+	  $(BENCH_RUN) --format jsonl --impl 'own/auto,own/vaes512,own/vaes256,own/aesni,$(GOAL_XTS_PEERS)' \
+	    --alg aes-128-xts,aes-256-xts --op enc,dec --out $(GOAL_XTS_OUT) >/dev/null || exit 1; \
+	done
+	$(VENV)/bin/aeslab goals $(GOAL_GCM_OUT) $(GOAL_XTS_OUT)
 
 # Seed 000 Table 3/4: Linux VAES/AVX10-512 vs OpenSSL's Intel AVX-512 code vs
 # ipsec-mb (standing in for the Intel Linux proposal), and the 6.1 baseline.

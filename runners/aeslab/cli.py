@@ -20,6 +20,7 @@ EPILOG = """commands:
   report     seed tables beside the published figures, ISA selection, scaling (reports/)
   dashboard  static regression dashboard (reports/dashboard, works from file://)
   compare    significant changes between two sets of runs; exit 1 on a regression
+  goals      issue 4's goals (own best vs best peer, c/B at 16 KiB) from make bench-goals
 """
 
 

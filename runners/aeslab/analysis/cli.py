@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-COMMANDS = ("report", "dashboard", "compare")
+COMMANDS = ("report", "dashboard", "compare", "goals")
 
 
 def register(sub) -> None:
@@ -52,6 +52,14 @@ def register(sub) -> None:
     p.add_argument("--all", action="store_true", help="print every compared configuration")
 
 
+    p = sub.add_parser("goals", help="issue 4's goals from `make bench-goals` points (Markdown)",
+                       description="Own best vs best peer at every size, per algorithm and "
+                       "direction, the short-message ratio to BoringSSL and cycles per byte at "
+                       "16 KiB against the bound, each cell the median of the passes in FILES.  "
+                       "Prints measurements; asserts nothing (exit 0).")
+    p.add_argument("files", nargs="+", metavar="FILE", help="goals-*.jsonl from make bench-goals")
+
+
 def _inputs(a) -> list[str]:
     if a.results:
         return a.results
@@ -60,6 +68,9 @@ def _inputs(a) -> list[str]:
 
 
 def main(a) -> int:
+    if a.cmd == "goals":
+        from .goals import goals_command
+        return goals_command(a)
     from .load import ResultsError, load_results
     try:
         if a.cmd == "report":

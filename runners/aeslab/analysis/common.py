@@ -84,7 +84,8 @@ def pick(res: Results, host: str, aad=None, offset: int = 0, freq: str = "as-is"
     at least 90% as many of the requested configurations as the most
     complete one supplies every configuration it has.  Configurations it lacks come, each, from the
     latest run that has them (runs with provenance first; bare aesbench
-    output only where nothing else has the configuration).  Repetitions
+    output only where nothing else has the configuration), if the main run's
+    listing still names their implementation.  Repetitions
     within a run are combined by their median; `run_id` says where each
     value came from.
 
@@ -117,6 +118,13 @@ def pick(res: Results, host: str, aad=None, offset: int = 0, freq: str = "as-is"
         in_main = p[p["run_id"] == main]
         have = set(map(tuple, in_main[KEY].drop_duplicates().values.tolist()))
         rest = p[[tuple(x) not in have for x in p[KEY].values.tolist()]]
+        # Gaps are filled only with implementations that still existed when the
+        # main run was made (its listing): an implementation since renamed or
+        # removed is history for the dashboard, not a row of today's table.
+        listing = (res.run_docs.get((host, main)) or {}).get("provenance", {}).get("libraries")
+        if listing and len(rest):
+            known = {(x.get("name"), x.get("alg")) for x in listing}
+            rest = rest[[(i, a) in known for i, a in zip(rest["impl"], rest["alg"])]]
     else:
         in_main, rest = p.iloc[0:0], p
     if len(rest):

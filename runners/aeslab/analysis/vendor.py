@@ -400,7 +400,9 @@ def seed002(res: Results, host: str) -> Section:
                 # Other work held the cores: the claim's premise (a core per
                 # thread) was not met, so a poor speedup says nothing.
                 v = UNCLEAR
-                ev += "; the machine was busy with other work, so the threads did not have cores of their own"
+                ev += ("; the premise (a core per thread) was not met or cannot be known here: the "
+                       "load average (which counts the benchmark's own threads) left no CPU "
+                       "idle, and a virtual machine's vCPUs may share cores on the host")
             sec.claims.append(Claim(
                 "002", "throughput scales with threads when every thread has a core of its own "
                 "(the seed's c6i scaled badly because its threads shared cores through "

@@ -1,0 +1,126 @@
+"""`aeslab goals FILE...`: issue 4's benchmark goals, read from the points of
+one or more `make bench-goals` passes.
+
+The goals compare the fastest own kernel with the fastest peer at every size,
+for each algorithm and direction, and the own kernels' core cycles per byte
+at 16 KiB with the pipe bound.  A pass measures every implementation at one
+size before the next size (aesbench interleaves them), and `make bench-goals`
+makes three passes minutes apart into the same files; each cell here is the
+median of an implementation's passes, so a slow spell of the shared machine
+that hits one pass does not decide a cell.  These are measurements, printed;
+nothing here asserts a speed (the exit status is 0 whatever they show).
+"""
+from __future__ import annotations
+
+import statistics
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+from ..store import iter_points
+
+# Issue 4 (measured on the Zen 4 it names): pipe bounds at 16 KiB, in core
+# cycles per byte, and the goals (>= 90% of the bound).
+BOUND_CPB = {"aes-256-gcm": 0.289, "aes-128-gcm": 0.227, "aes-256-xts": 0.234}
+GOAL_CPB = {"aes-256-gcm": 0.32, "aes-256-xts": 0.26}
+SHORT_GOAL = 1.5           # x BoringSSL's best path, AES-256-GCM seal
+SHORT_SIZES = (16, 64)
+OPS = {"gcm": ("seal", "open"), "xts": ("enc", "dec")}
+
+
+def _own(impl: str) -> bool:
+    return impl.startswith("own/") and impl != "own/portable"
+
+
+def load(files: list[Path]) -> dict:
+    """{(alg, op, size, impl): [points]} of single-thread, aligned, ok points."""
+    cells: dict = defaultdict(list)
+    for f in files:
+        for _, r, _ in iter_points(f):
+            if (r and r.get("status") == "ok" and r.get("threads", 1) == 1
+                    and not r.get("offset") and r.get("mb_per_s")):
+                cells[(r["alg"], r["op"], r["size"], r["impl"])].append(r)
+    return cells
+
+
+def _median(rs: list[dict], key: str) -> float | None:
+    xs = [r[key] for r in rs if r.get(key) is not None]
+    return statistics.median(xs) if xs else None
+
+
+def tables(cells: dict) -> str:
+    out: list[str] = []
+    by: dict = defaultdict(dict)
+    for (alg, op, size, impl), rs in cells.items():
+        by[(alg, op)].setdefault(size, {})[impl] = rs
+    passes = max((len(rs) for rs in cells.values()), default=0)
+    out.append(f"Each cell: the median of {passes} pass(es) per implementation "
+               "(MB/s = 10^6 payload bytes per second, 1 thread, 16-byte AAD for GCM).")
+    cells_total = cells_met = 0
+    for (alg, op) in sorted(by):
+        out += ["", f"### {alg} {op}", "",
+                "| size | own best | MB/s | best peer | MB/s | own / peer |",
+                "|---:|---|---:|---|---:|---:|"]
+        for size in sorted(by[(alg, op)]):
+            row = {i: _median(rs, "mb_per_s") for i, rs in by[(alg, op)][size].items()}
+            own = {i: v for i, v in row.items() if _own(i)}
+            peer = {i: v for i, v in row.items() if not i.startswith("own/")}
+            if not own or not peer:
+                continue
+            oi, pi = max(own, key=own.get), max(peer, key=peer.get)
+            r = own[oi] / peer[pi]
+            cells_total += 1
+            cells_met += r >= 1
+            out.append(f"| {size} | {oi} | {own[oi]:,.0f} | {pi} | {peer[pi]:,.0f} | "
+                       f"{'**' if r >= 1 else ''}{r:.3f}{'**' if r >= 1 else ''} |")
+    out += ["", f"Own best >= best peer in {cells_met} of {cells_total} cells.", ""]
+
+    out += ["### Short messages: AES-256-GCM seal vs BoringSSL's best path", "",
+            "| size | own best | MB/s | BoringSSL best | MB/s | ratio | goal |",
+            "|---:|---|---:|---|---:|---:|---:|"]
+    for size in SHORT_SIZES:
+        row = {i: _median(rs, "mb_per_s")
+               for i, rs in by.get(("aes-256-gcm", "seal"), {}).get(size, {}).items()}
+        own = {i: v for i, v in row.items() if _own(i)}
+        bssl = {i: v for i, v in row.items() if i.startswith("boringssl/")}
+        if own and bssl:
+            oi, bi = max(own, key=own.get), max(bssl, key=bssl.get)
+            r = own[oi] / bssl[bi]
+            out.append(f"| {size} | {oi} | {own[oi]:,.0f} | {bi} | {bssl[bi]:,.0f} | {r:.2f}x | "
+                       f">= {SHORT_GOAL}x: {'met' if r >= SHORT_GOAL else 'missed'} |")
+
+    out += ["", "### Core cycles per byte at 16 KiB (own kernels; TSC cycles per byte beside)", "",
+            "| alg op | kernel | core c/B | TSC c/B | core GHz | bound | goal |",
+            "|---|---|---:|---:|---:|---:|---|"]
+    for (alg, op) in sorted(by):
+        rs16 = by[(alg, op)].get(16384, {})
+        own = {i: (_median(rs, "cycles_per_byte"), _median(rs, "tsc_cycles_per_byte"),
+                   _median(rs, "core_ghz")) for i, rs in rs16.items() if _own(i)}
+        own = {i: v for i, v in own.items() if v[0]}
+        if not own:
+            continue
+        i = min(own, key=lambda k: own[k][0])
+        cpb, tsc, ghz = own[i]
+        goal = GOAL_CPB.get(alg)
+        verdict = (f"<= {goal}: {'met' if cpb <= goal else f'missed by {100 * (cpb / goal - 1):.1f}%'}"
+                   if goal else "—")
+        bound = BOUND_CPB.get(alg)
+        out.append(f"| {alg} {op} | {i} | {cpb:.3f} | {tsc:.3f} | {ghz or 0:.2f} | "
+                   f"{bound if bound else '—'} | {verdict} |")
+    src = {r.get("cycle_source") for rs in cells.values() for r in rs}
+    out += ["", f"Core cycles come from the harness's cycle source ({', '.join(sorted(map(str, src)))})."]
+    return "\n".join(out)
+
+
+def goals_command(a) -> int:
+    files = [Path(f) for f in a.files]
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing:
+        print(f"aeslab goals: no such file: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    cells = load(files)
+    if not cells:
+        print("aeslab goals: no single-thread points in these files", file=sys.stderr)
+        return 1
+    print(tables(cells))
+    return 0

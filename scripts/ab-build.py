@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""A/B two builds of the own kernels on this machine: how kernel tuning knobs
+were chosen.
+
+    scripts/ab-build.py -A="-DX512_MULXK_CLMUL=1" -B="" --impl own/vaes512 \
+        --alg aes-256-xts --op enc,dec --sizes 200,512,1420 [--rounds 8]
+
+Each variant's own.so is built into its own folder (build-ab/A, build-ab/B)
+with the extra CFLAGS given; then the two are measured in alternating fresh
+aesbench processes, --rounds times each, so that a slow spell of a shared
+machine hits both alike.  Printed per point: the median MB/s of each variant
+over its rounds and B/A.  Nothing is asserted; read the ratios beside the
+machine's noise floor (`aeslab noise`).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def build(tag: str, cflags: str) -> Path:
+    out = ROOT / "build-ab" / tag
+    target = out / "plugins" / "own.so"
+    r = subprocess.run(["make", "-s", f"BUILD={out}", f"CFLAGS={cflags}", str(target)], cwd=ROOT,
+                       capture_output=True, text=True)
+    if r.returncode:
+        sys.exit(f"ab-build: building {tag} ({cflags!r}) failed:\n{r.stderr[-2000:]}")
+    return target.parent
+
+
+def measure(plugins: Path, a) -> list[dict]:
+    env = dict(os.environ, AESLAB_PLUGINS=str(plugins))
+    cmd = [str(ROOT / "build" / "aesbench"), "run", "--format", "jsonl", "--impl", a.impl,
+           "--alg", a.alg, "--sizes", a.sizes, "--min-time", a.min_time]
+    if a.op:
+        cmd += ["--op", a.op]
+    r = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    if r.returncode:
+        sys.exit(f"ab-build: aesbench failed: {r.stderr.strip()[-500:]}")
+    return [json.loads(l) for l in r.stdout.splitlines() if l.startswith("{")]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("-A", default="", help="extra CFLAGS of variant A (write -A=\"-DX=1\")")
+    ap.add_argument("-B", default="", help="extra CFLAGS of variant B")
+    ap.add_argument("--impl", required=True)
+    ap.add_argument("--alg", required=True)
+    ap.add_argument("--op")
+    ap.add_argument("--sizes", default="512,16384")
+    ap.add_argument("--rounds", type=int, default=8)
+    ap.add_argument("--min-time", default="0.02")
+    a = ap.parse_args()
+    if not (ROOT / "build" / "aesbench").exists():
+        sys.exit("ab-build: build/aesbench is missing (make build first)")
+    dirs = {"A": build("A", a.A), "B": build("B", a.B)}
+    got: dict = defaultdict(lambda: defaultdict(list))
+    for i in range(a.rounds):
+        for tag in ("A", "B") if i % 2 == 0 else ("B", "A"):
+            for r in measure(dirs[tag], a):
+                if r.get("status") == "ok":
+                    got[(r["impl"], r["alg"], r["op"], r["size"])][tag].append(r["mb_per_s"])
+        print(f"\rround {i + 1}/{a.rounds}", end="", file=sys.stderr)
+    print(file=sys.stderr)
+    print(f"A: CFLAGS={a.A!r}   B: CFLAGS={a.B!r}   {a.rounds} alternating rounds each")
+    print(f"{'impl':18} {'alg':12} {'op':5} {'size':>6} {'A MB/s':>9} {'B MB/s':>9} {'B/A':>6}")
+    for k in sorted(got):
+        ma, mb = statistics.median(got[k]["A"]), statistics.median(got[k]["B"])
+        print(f"{k[0]:18} {k[1]:12} {k[2]:5} {k[3]:6} {ma:9.0f} {mb:9.0f} {mb / ma:6.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -147,8 +147,9 @@ def noise_command(a) -> int:
                                              if (f := floor_of_medians(mbs, k)) is not None}})
                 rows.append(st)
             floor = max(r["pair_diff_p95_pct"] for r in rows)
+            common = set.intersection(*(set(r["floor_by_reps"]) for r in rows))
             by_reps = {k: max(r["floor_by_reps"][k] for r in rows)
-                       for k in rows[0]["floor_by_reps"]}
+                       for k in sorted(common, key=int)}
             host = paths.host()
             folder = paths.results_dir(a.results) / host
             folder.mkdir(parents=True, exist_ok=True)

@@ -125,6 +125,7 @@
 #define OWN_X86_F_OS_ZMM     (1u << 12) /* XCR0 also has opmask+ZMM state */
 #define OWN_X86_F_BMI2       (1u << 13)
 #define OWN_X86_F_GFNI       (1u << 14)
+#define OWN_X86_F_AVX512VBMI (1u << 15) /* VPERMT2B (every AVX-512 VAES CPU so far) */
 
 #define OWN_X86_AESNI_MASK \
     (OWN_X86_F_SSSE3 | OWN_X86_F_SSE41 | OWN_X86_F_AES | OWN_X86_F_PCLMUL)
@@ -133,7 +134,7 @@
      OWN_X86_F_VPCLMULQDQ | OWN_X86_F_OS_YMM)
 #define OWN_X86_VAES512_MASK \
     (OWN_X86_VAES256_MASK | OWN_X86_F_AVX512F | OWN_X86_F_AVX512BW | \
-     OWN_X86_F_AVX512VL | OWN_X86_F_OS_ZMM)
+     OWN_X86_F_AVX512VL | OWN_X86_F_AVX512VBMI | OWN_X86_F_OS_ZMM)
 
 /* XGETBV(0) without needing target("xsave"); only call when OSXSAVE is set. */
 static inline uint64_t own_x86_xcr0(void)
@@ -173,6 +174,7 @@ static inline unsigned own_x86_features_uncached(void)
             if (b & (1u << 16)) f |= OWN_X86_F_AVX512F;
             if (b & (1u << 30)) f |= OWN_X86_F_AVX512BW;
             if (b & (1u << 31)) f |= OWN_X86_F_AVX512VL;
+            if (c & (1u << 1))  f |= OWN_X86_F_AVX512VBMI;
         }
     }
     return f;

@@ -117,16 +117,20 @@ class Results:
         r = self.runs[self.runs["host"] == host].sort_values("created")
         return r["run_id"].iloc[-1] if len(r) else None
 
+    def noise_doc(self, host: str) -> dict | None:
+        """The latest `aeslab noise` result of a machine."""
+        docs = sorted((d for d in self.noise if d.get("host") == host),
+                      key=lambda d: d.get("created", ""))
+        return docs[-1] if docs else None
+
     def noise_floor(self, host: str, reps: int = 1) -> tuple[float | None, str]:
         """The latest A/A noise floor of a machine (% that 95% of A/A pairs
         differ by less), with where it came from; (None, why) when there is none.
         For values that are medians of `reps` repetitions, the floor of such
         medians where the A/A check measured one (the largest K <= reps)."""
-        docs = sorted((d for d in self.noise if d.get("host") == host),
-                      key=lambda d: d.get("created", ""))
-        if not docs:
+        d = self.noise_doc(host)
+        if d is None:
             return None, f"no `aeslab noise` result for {host}"
-        d = docs[-1]
         src = (f"`aeslab noise` {d.get('id')} ({d.get('impl')} {d.get('alg')} {d.get('op')}, "
                f"{d.get('repeats')} runs, {d.get('created', '')[:10]})")
         by = {int(k): float(v) for k, v in (d.get("noise_floor_by_reps") or {}).items()}

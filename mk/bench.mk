@@ -27,7 +27,7 @@ bench-goals: build
 	  $(BENCH_RUN) --format jsonl --impl 'own/auto,own/vaes512,own/vaes256,own/aesni,$(GOAL_XTS_PEERS)' \
 	    --alg aes-128-xts,aes-256-xts --op enc,dec --out $(GOAL_XTS_OUT) >/dev/null || exit 1; \
 	done
-	$(VENV)/bin/aeslab goals $(GOAL_GCM_OUT) $(GOAL_XTS_OUT)
+	$(VENV)/bin/aeslab goals $(GOAL_GCM_OUT) $(GOAL_XTS_OUT) | tee results/$(BENCH_HOST)/goals-$(GOAL_STAMP).md
 
 # Seed 000 Table 3/4: Linux VAES/AVX10-512 vs OpenSSL's Intel AVX-512 code vs
 # ipsec-mb (standing in for the Intel Linux proposal), and the 6.1 baseline.

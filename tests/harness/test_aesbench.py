@@ -63,6 +63,13 @@ def test_list_json_has_the_documented_keys(listing):
         assert r["alg"] in {"aes-128-gcm", "aes-192-gcm", "aes-256-gcm", "aes-128-xts",
                             "aes-256-xts"}
         assert "/" in r["name"]
+        # the ops `run` can time: seal-hp only where the implementation offers it
+        assert r["ops"] == (["enc", "dec"] if r["alg"].endswith("xts") else
+                            ["seal", "open", "seal-hp"] if r["name"] in HP else ["seal", "open"])
+
+
+# implementations with QUIC header protection (gcm_seal_hp)
+HP = {"own/portable", "own/aesni", "own/vaes256", "own/vaes512", "own/fused", "own/auto"}
 
 
 def test_own_kernels_and_distro_openssl_are_present(listing):

@@ -340,3 +340,29 @@ def test_report_floor_follows_the_repetitions(tmp_path):
     assert r.noise_floor("h", 3)[0] == 9.0 and "3 repetitions" in r.noise_floor("h", 4)[1]
     assert r.noise_floor("h", 7)[0] == 4.0
     assert r.noise_floor("other")[0] is None
+    # a later, quieter check does not hide a noisy one: the wider of the last two
+    quiet = dict(doc, id="noise-y", created="2026-01-02", noise_floor_pct=10.0,
+                 noise_floor_by_reps={"1": 10.0, "3": 2.0, "5": 1.0})
+    r = Results(points=None, runs=None, noise=[doc, quiet])
+    assert r.noise_floor("h", 3)[0] == 9.0 and r.noise_floors_by_reps("h") == {1: 90.0, 3: 9.0, 5: 4.0}
+    r = Results(points=None, runs=None, noise=[dict(doc, created="2025-12-31"), quiet, quiet])
+    assert r.noise_floor("h", 3)[0] == 2.0   # only the last two count
+
+
+def test_inrun_floor_reads_the_runs_own_repetitions():
+    import pandas as pd
+    from aeslab.analysis.load import Results
+
+    def run(spread):
+        rows = []
+        for c in range(40):
+            for rep, f in enumerate((1.0, 1.0 + spread, 1.0 - spread)):
+                rows.append({"impl": f"x/{c}", "alg": "aes-128-gcm", "op": "seal", "size": 64,
+                             "aad": 16, "threads": 1, "offset": 0, "smt": False, "freq": "as-is",
+                             "host": "h", "run_id": "r", "ok": True, "mb_per_s": 1000.0 * f})
+        return Results(points=pd.DataFrame(rows), runs=None)
+    quiet, noisy = run(0.01), run(0.2)
+    fq, src = quiet.inrun_floor("h", "r", 3)
+    fn, _ = noisy.inrun_floor("h", "r", 3)
+    assert 0 < fq < 3 < 10 < fn and "40 configurations x 3" in src
+    assert quiet.inrun_floor("h", "r", 2)[0] is None     # no configuration has 2 repetitions

@@ -44,8 +44,7 @@ def provenance_md(res: Results, host: str) -> str:
         if cs is not None and not pd.isna(cs):
             extra += f", median CPU share of the timed threads {cs:.2f}"
         lines.append(f"- `{x.run_id}` ({when}, {x.points} points, {how}{extra})")
-    by = {k: float(v) for k, v in ((res.noise_doc(host) or {}).get("noise_floor_by_reps") or {}).items()
-          if k != "1"}
+    by = {k: v for k, v in res.noise_floors_by_reps(host).items() if k > 1}
     if by:
         src += ("; for the median of K repetitions of a point (`aeslab run --repeat K`): " +
                 ", ".join(f"K={k}: {v:.1f}%" for k, v in by.items()))

@@ -24,7 +24,6 @@ from __future__ import annotations
 import itertools
 import math
 import os
-import random
 import statistics
 import sys
 import time
@@ -35,18 +34,10 @@ from rich.table import Table
 from . import paths, provenance
 from .harness import Harness, HarnessError, run_args, run_child
 from .matrix import ConfigError, parse_seconds, parse_sizes
+from .stats import median_diff_floor, percentile
 from .store import Lock, StoreError, new_run_id, utcnow, write_json_atomic
 
 PREFERRED = ("own/aesni", "openssl-3.0/evp", "own/portable")
-
-
-def percentile(xs: list[float], q: float) -> float:
-    xs = sorted(xs)
-    if not xs:
-        return 0.0
-    k = (len(xs) - 1) * q
-    lo, hi = math.floor(k), math.ceil(k)
-    return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
 
 
 def floor_stats(mbs: list[float], cvs: list[float]) -> dict:
@@ -66,15 +57,10 @@ def floor_of_medians(mbs: list[float], k: int, draws: int = 20000, seed: int = 1
     """95th percentile (%) of the difference between the medians of two
     disjoint sets of k runs, resampled from the A/A runs; None when there
     are fewer than 2k runs.  k = 1 is the pair floor."""
-    xs = [x for x in mbs if x > 0]
-    if len(xs) < 2 * k:
+    logs = [math.log(x) for x in mbs if x > 0]
+    if len(logs) < 2 * k:
         return None
-    rng = random.Random(seed)
-    diffs = []
-    for _ in range(draws):
-        sm = rng.sample(xs, 2 * k)
-        diffs.append(abs(math.log(statistics.median(sm[:k]) / statistics.median(sm[k:]))))
-    return 100 * (math.exp(percentile(diffs, 0.95)) - 1)
+    return median_diff_floor(logs, k, replace=False, draws=draws, seed=seed)
 
 
 REPS = (1, 3, 5)

@@ -33,6 +33,7 @@ from typing import Iterable
 
 import pandas as pd
 
+from ..stats import median_diff_floor
 from ..store import iter_points
 from ..validate import check_point, schema_errors
 
@@ -100,6 +101,7 @@ class Results:
     problems: list[str] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     run_docs: dict = field(default_factory=dict)  # (host, run_id) -> run.json
+    _floors: dict = field(default_factory=dict, repr=False)  # inrun_floor, per section asked
 
     @property
     def ok(self) -> pd.DataFrame:
@@ -127,6 +129,12 @@ class Results:
         taken from); two medians of `reps` draws from all of them differ by
         less than the floor in 95% of 20000 resamplings (fixed seed).  None
         when fewer than 30 configurations have `reps` >= 2 repetitions."""
+        key = (host, run_id, reps, draws)
+        if key not in self._floors:  # every section of a report asks again
+            self._floors[key] = self._inrun_floor(host, run_id, reps, draws)
+        return self._floors[key]
+
+    def _inrun_floor(self, host: str, run_id: str, reps: int, draws: int):
         p = self.ok
         p = p[(p["host"] == host) & (p["run_id"] == run_id) & p["mb_per_s"].gt(0)]
         from .common import KEY
@@ -134,16 +142,10 @@ class Results:
         groups = [v.to_numpy() for _, v in g if len(v) == reps]
         if reps < 2 or len(groups) < 30:
             return None, f"run {run_id} has too few repeated configurations"
-        import random
         scale = math.sqrt(reps / (reps - 1))
         dev = [(math.log(x) - m) * scale for v in groups
                for m in [sum(math.log(y) for y in v) / len(v)] for x in v]
-        rng = random.Random(1)
-        mid = reps // 2
-        diffs = sorted(abs(sorted(rng.choice(dev) for _ in range(reps))[mid] -
-                           sorted(rng.choice(dev) for _ in range(reps))[mid])
-                       for _ in range(draws))
-        f = 100 * (math.exp(diffs[int(0.95 * (len(diffs) - 1))]) - 1)
+        f = median_diff_floor(dev, reps, replace=True, draws=draws)
         return f, (f"measured from run {run_id}'s own repetitions ({len(groups)} configurations "
                    f"x {reps}): 95% of differences between medians of {reps} are smaller")
 

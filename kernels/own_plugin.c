@@ -218,6 +218,7 @@ AESLAB_EXPORT const aeslab_plugin *aeslab_plugin_entry(void)
             im->code_bytes = code_bytes_of(k);
             im->priv = k;
             im->supported = impl_supported;
+            im->needs = k->needs;
             im->key_new = key_new;
             im->key_free = key_free;
             if (algs[a].xts) {

@@ -59,7 +59,7 @@ test-fuzz fuzz: fuzz-build
 	 tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; cp $(FUZZ_CORPUS)/* "$$tmp"/; \
 	 echo "fuzz: fuzzing for $(FUZZ_TIME) s (log: $(FUZZ_DIR)/fuzz.log)"; \
 	 if $(FUZZ_BIN) $(FUZZ_FLAGS) -max_total_time=$(FUZZ_TIME) "$$tmp" > $(FUZZ_DIR)/fuzz.log 2>&1; then \
-	   grep -E '^fuzz_diff:|^stat::(number_of_executed_units|average_exec_per_sec|new_units_added|peak_rss_mb)' $(FUZZ_DIR)/fuzz.log; \
+	   grep -E '^fuzz_diff:|^skip: |^stat::(number_of_executed_units|average_exec_per_sec|new_units_added|peak_rss_mb)' $(FUZZ_DIR)/fuzz.log; \
 	 else \
 	   grep -v -E '^#[0-9]+ +(NEW|REDUCE|pulse)' $(FUZZ_DIR)/fuzz.log | tail -n 60; \
 	   echo "fuzz: FAILED (input saved in $(FUZZ_DIR)/; replay: $(FUZZ_BIN) FILE)"; exit 1; \

@@ -33,7 +33,7 @@
 extern "C" {
 #endif
 
-#define AESLAB_ABI_VERSION 1u
+#define AESLAB_ABI_VERSION 2u
 
 /* Return codes of every operation. */
 #define AESLAB_OK 0
@@ -110,6 +110,18 @@ struct aeslab_impl {
                        const uint8_t *in, size_t len,
                        uint8_t *out, uint8_t tag[16],
                        const uint8_t sample[16], uint8_t mask[16]);
+
+    /* --- what the CPU must have (ABI 2) ------------------------------ */
+    /* The CPU features this path executes beyond the architecture's
+     * baseline, space separated, in the harness's vocabulary (see
+     * harness/src/cpufeat.c): x86-64 "aes pclmul ssse3 sse4.1 sse4.2 avx avx2
+     * bmi2 movbe vaes vpclmulqdq gfni avx512f avx512dq avx512cd avx512bw
+     * avx512vl avx512vbmi avx512vbmi2" (a ymm/zmm feature also means the OS saves
+     * those registers); arm64 "aes pmull sha3".  NULL for portable code.
+     * supported() stays the authority; `needs` is what a user is told when
+     * a row cannot run here, so it must name every feature supported()
+     * checks. */
+    const char *needs;
 };
 
 typedef struct aeslab_plugin {

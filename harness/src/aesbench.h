@@ -59,6 +59,15 @@ const aeslab_impl *registry_find(const char *name, const char *alg);
 int registry_report_problems(FILE *f);
 int impl_supported(const aeslab_impl *im);
 
+/* cpufeat.c: 1 if this CPU (and OS) has the named feature of an
+ * implementation's `needs`, 0 if not, -1 for a name it does not know. */
+int cpu_feature(const char *name);
+/* The names in `needs` this machine lacks (unknown names get "(?)"),
+ * space separated, in buf; "" if none. */
+const char *cpu_lacking(const char *needs, char *buf, size_t n);
+/* "unsupported: lacks X Y (needs ...)" for a row this CPU cannot run. */
+const char *unsupported_status(const aeslab_impl *im, char *buf, size_t n);
+
 /* ---- cavp.c: NIST CAVP vector files ------------------------------------ */
 typedef struct {
     const char *file; /* basename, for messages */
@@ -79,11 +88,15 @@ const char *cavp_dir(void);
 #define VERIFY_MSG 256
 /* Runs KATs, the differential check against own/portable, tamper checks and
  * streaming splits, in a child process (a crash or hang is a failure).
- * Returns 1 if it passed; otherwise writes the first failing case to msg. */
+ * Returns 1 if it passed; otherwise writes the first failing case to msg
+ * and returns 0, or VERIFY_TIMEOUT_EMULATED: under an emulator the check
+ * ran out of time, which says nothing about the code. */
+#define VERIFY_TIMEOUT_EMULATED 2
 int verify_impl(const aeslab_impl *im, char msg[VERIFY_MSG]);
 /* Same, in this process (used by the child, and by tests under sanitizers). */
 int verify_impl_inproc(const aeslab_impl *im, char msg[VERIFY_MSG]);
-/* Status string for list/run: "pass", "unsupported", "fail: ..." (cached). */
+/* Status string for list/run: "pass", "unsupported", "fail: ...", or
+ * "timeout: ..." (emulated only; neither pass nor fail) (cached). */
 const char *verify_status(const aeslab_impl *im);
 
 /* ---- timing.c: throughput of one point --------------------------------- */

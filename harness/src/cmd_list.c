@@ -13,14 +13,21 @@ static const char list_help[] =
     "whether this CPU runs it, and its verification status: pass, fail: <first\n"
     "failing case>, unsupported (or unverified with --no-verify).  Verification\n"
     "runs the NIST CAVP vectors, a differential check against own/portable and\n"
-    "tamper checks, each implementation in a child process.\n"
+    "tamper checks, each implementation in a child process.  A row this CPU\n"
+    "cannot run says which features it lacks of those it needs.\n"
     "--json prints an array of objects with keys name, library, version, alg, isa,\n"
-    "supported, status, code_bytes, note, plugin, ops (what `run` can time).\n";
+    "supported, status (pass, fail: ..., unsupported, unverified), needs (CPU\n"
+    "features it executes), lacks (those this CPU has not), code_bytes, note,\n"
+    "plugin, ops (what `run` can time).\n";
 
 static const char verify_help[] =
     "usage: aesbench verify [--impl PATTERNS] [--alg ALGS]\n"
     "Verify the selected implementations (all by default) and print one line\n"
-    "each: `<status> <name> <alg>`.  Exit status 3 if any fails.\n";
+    "each: `<status> <name> <alg> <detail>`, status ok, FAIL or unsupported (a\n"
+    "row this CPU cannot run, with the features it lacks; never verified, never\n"
+    "counted as ok) or TIMEOUT (under an emulator only: the check ran out of\n"
+    "time, which says nothing about the code; natively a hang is a FAIL).\n"
+    "Exit status 3 if any fails, else 4 if any timed out, else 0.\n";
 
 static const opt_spec list_opts[] = {{"json", 0}, {"no-verify", 0}, {"impl", 1}, {"alg", 1}};
 
@@ -34,8 +41,9 @@ static int wanted(const aeslab_impl *im, const aeslab_impl **sel, int nsel)
 
 static const char *status_of(const aeslab_impl *im, int verify)
 {
+    static char buf[512];
     if (!impl_supported(im))
-        return "unsupported";
+        return unsupported_status(im, buf, sizeof buf);
     return verify ? verify_status(im) : "unverified";
 }
 
@@ -90,8 +98,14 @@ int cmd_list(int argc, char **argv)
             json_str(stdout, im->alg);
             printf(", \"isa\": ");
             json_str(stdout, im->isa);
-            printf(", \"supported\": %s, \"status\": ", impl_supported(im) ? "true" : "false");
-            json_str(stdout, st);
+            int sup = impl_supported(im);
+            char lack[256];
+            printf(", \"supported\": %s, \"status\": ", sup ? "true" : "false");
+            json_str(stdout, sup ? st : "unsupported");
+            printf(", \"needs\": ");
+            if (im->needs) json_str(stdout, im->needs); else printf("null");
+            printf(", \"lacks\": ");
+            json_str(stdout, cpu_lacking(im->needs, lack, sizeof lack));
             printf(", \"code_bytes\": ");
             if (im->code_bytes) printf("%zu", im->code_bytes); else printf("null");
             printf(", \"note\": ");
@@ -160,14 +174,25 @@ int cmd_verify(int argc, char **argv)
     registry_report_problems(stderr);
     static const aeslab_impl *sel[4096];
     int n = select_impls(opt_get(&o, "impl") ? opt_get(&o, "impl") : "all", opt_get(&o, "alg"),
-                         sel, 4096, 1);
-    int failed = 0;
+                         sel, 4096, SELECT_ALL_ROWS);
+    int failed = 0, timeouts = 0;
     for (int i = 0; i < n; i++) {
+        if (!impl_supported(sel[i])) {
+            char buf[512];
+            printf("%-11s %-34s %-12s %s\n", "unsupported", sel[i]->name, sel[i]->alg,
+                   unsupported_status(sel[i], buf, sizeof buf) + strlen("unsupported: "));
+            fflush(stdout);
+            continue;
+        }
         const char *st = verify_status(sel[i]);
-        printf("%-6s %-34s %-12s %s\n", strncmp(st, "pass", 4) ? "FAIL" : "ok", sel[i]->name,
+        const char *word = !strncmp(st, "pass", 4)      ? "ok"
+                           : !strncmp(st, "timeout", 7) ? "TIMEOUT"
+                                                        : "FAIL";
+        printf("%-11s %-34s %-12s %s\n", word, sel[i]->name,
                sel[i]->alg, st);
         fflush(stdout);
-        failed += strncmp(st, "pass", 4) != 0;
+        failed += *word == 'F';
+        timeouts += *word == 'T';
     }
-    return failed ? 3 : 0;
+    return failed ? 3 : timeouts ? 4 : 0;
 }

@@ -240,7 +240,7 @@ int cmd_run(int argc, char **argv)
     registry_load(NULL);
     registry_report_problems(stderr);
     static const aeslab_impl *sel[4096];
-    int nsel = select_impls(opt_get(&o, "impl"), opt_get(&o, "alg"), sel, 4096, 0);
+    int nsel = select_impls(opt_get(&o, "impl"), opt_get(&o, "alg"), sel, 4096, SELECT_RUNNABLE);
     if (nsel == 0)
         die("run: nothing to run (no selected implementation offers the algorithm on this CPU)");
     const alg_info *algs[8];

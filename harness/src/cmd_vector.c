@@ -49,7 +49,7 @@ int cmd_vector(int argc, char **argv)
         die("vector: op %s does not apply to %s", ops, alg->name);
     registry_load(NULL);
     const aeslab_impl *sel[1];
-    select_impls(name, algname, sel, 1, 1);
+    select_impls(name, algname, sel, 1, SELECT_QUIET);
     const aeslab_impl *im = registry_find(name, algname);
     if (!im)
         die("vector: unknown implementation '%s' for %s (see aesbench list)", name, algname);

@@ -110,7 +110,7 @@ int select_algs(const char *spec, const alg_info **out)
 }
 
 int select_impls(const char *impl_spec, const char *alg_spec, const aeslab_impl **out, int max,
-                 int quiet_unsupported)
+                 int mode)
 {
     const alg_info *algs[8];
     int na = select_algs(alg_spec, algs), n = 0, cnt;
@@ -131,10 +131,10 @@ int select_impls(const char *impl_spec, const char *alg_spec, const aeslab_impl 
             if (!alg_ok)
                 continue;
             matched = 1;
-            if (!impl_supported(im)) {
+            if (mode != SELECT_ALL_ROWS && !impl_supported(im)) {
                 if (!glob)
                     die("%s (%s, isa %s) cannot run on this CPU", im->name, im->alg, im->isa);
-                if (!quiet_unsupported)
+                if (mode == SELECT_RUNNABLE)
                     warnx("skipping %s %s: this CPU cannot run it (isa %s)", im->name, im->alg,
                           im->isa);
                 continue;

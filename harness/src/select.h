@@ -26,10 +26,13 @@ long parse_count(const char *what, const char *s, long min, long max);
 double parse_seconds(const char *what, const char *s, double min, double max);
 
 int select_algs(const char *spec, const alg_info **out);
-/* Implementations matching the patterns and algorithms, supported here.
- * A plain name that is unknown, lacks the algorithm or cannot run on this CPU
- * is an error; globs skip what this CPU cannot run. */
+/* Implementations matching the patterns and algorithms.  A plain name that
+ * is unknown or lacks the algorithm is an error.  What this CPU cannot run:
+ *   SELECT_RUNNABLE  a plain name is an error, a glob skips it with a warning
+ *   SELECT_QUIET     the same without the warning
+ *   SELECT_ALL_ROWS  selected like any other row (verify reports it) */
+enum { SELECT_RUNNABLE = 0, SELECT_QUIET = 1, SELECT_ALL_ROWS = 2 };
 int select_impls(const char *impl_spec, const char *alg_spec, const aeslab_impl **out, int max,
-                 int quiet_unsupported);
+                 int mode);
 
 #endif

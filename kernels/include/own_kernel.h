@@ -35,6 +35,9 @@ typedef struct own_kernel {
     const char *name; /* kernel name: the implementation is "own/<name>" */
     const char *isa;  /* ISA tag: generic, aesni, vaes256, vaes512, ...   */
     int (*cpu_ok)(void);
+    /* CPU features cpu_ok() checks, in the vocabulary of aeslab_impl.needs
+     * (harness/include/aeslab_abi.h); NULL for portable code. */
+    const char *needs;
 
     /* GCM: AES key lengths in gcm_keys; NULL functions if no GCM. */
     unsigned gcm_keys;

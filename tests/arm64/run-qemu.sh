@@ -125,6 +125,7 @@ for m in "${models[@]}"; do
     fail "$name: aesbench list exited $rc: $(tail -n 1 "$log/list-$name.err")"
   elif "$PY" tests/arm64/check_list.py "$lvl" "$log/list-$name.json" >"$log/list-$name.txt"; then
     ok "$name: aesbench list: $(grep -c '^    ok' "$log/list-$name.txt") implementation x algorithm rows as expected ($(( $(date +%s) - start )) s)"
+    grep '^skip: ' "$log/list-$name.txt"
   else
     cat "$log/list-$name.txt"; fail "$name: aesbench list"
   fi
@@ -149,7 +150,7 @@ for m in "${models[@]}"; do
         "$armb/plugins/own.so" >"$log/auto-$name.txt" 2>&1 || fail "$name: own/auto lengths"
       in_asm_check "$log/inasm-auto-$name.log" "$lvl" "$name: own/auto alone"
     else
-      echo "  note own/auto is not in this build; its dispatch is not checked"
+      echo "skip: arm64 own/auto dispatch on $name: own/auto is not in this build"
     fi
   fi
 
@@ -166,7 +167,7 @@ for m in "${models[@]}"; do
     for spec in "boringssl|" "openssl-[1-9]*|0x183d"; do
       IFS='|' read -r pat cap <<<"$spec"
       so=$(ls "$armb"/plugins/$pat.so 2>/dev/null | grep -v 'openssl-3\.0' | head -n 1)
-      [ -n "$so" ] || { echo "  note $pat: not in this build (peer not cross-built), skipped"; continue; }
+      [ -n "$so" ] || { echo "skip: arm64 $pat EOR3 GCM: not in this build (peer not cross-built)"; continue; }
       lib=$(basename "$so" .so)
       pdir=$log/plugins-$lib
       mkdir -p "$pdir"

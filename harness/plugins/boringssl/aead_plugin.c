@@ -73,23 +73,7 @@ extern uint32_t lib_ia32cap[4] __asm__(LIB_CAPS);
 static uint32_t lib_ia32cap[4]; /* elsewhere only the as-shipped path is built */
 #endif
 
-#define W1_PCLMUL (1u << 1)
-#define W1_SSSE3 (1u << 9)
-#define W1_MOVBE (1u << 22)
-#define W1_AESNI (1u << 25)
-#define W1_AVX (1u << 28)
-#define W2_AVX2 (1u << 5)
-#define W2_BMI2 (1u << 8)
-#define W2_NOZMM (1u << 14) /* BoringSSL: "avoid zmm registers" (the MPX bit) */
-#define W2_AVX512F (1u << 16)
-#define W2_AVX512DQ (1u << 17)
-#define W2_AVX512BW (1u << 30)
-#define W2_AVX512VL (1u << 31)
-#define W3_VBMI2 (1u << 6)
-#define W3_VAES (1u << 9)
-#define W3_VPCLMUL (1u << 10)
-#define W2_AVX512 (W2_AVX512F | W2_AVX512DQ | W2_AVX512BW | W2_AVX512VL)
-#define W3_WIDE (W3_VAES | W3_VPCLMUL)
+#include "../kit/ia32cap.h"
 
 /* need[] = CPU bits the path requires; clear[] = bits cleared in this copy.
  * xts == NULL: this path has no XTS row (same code as another row, or the
@@ -307,6 +291,10 @@ static void add(const char *alg, int xts)
     d->isa = path.isa;
     d->note = xts ? xts_note : gcm_note;
     d->supported = supported;
+#if defined(__x86_64__)
+    static char needs[160];
+    d->needs = ia32cap_needs(path.need, needs, sizeof needs);
+#endif
     if (xts) {
         d->key_new = xts_key_new;
         d->key_free = xts_key_free;

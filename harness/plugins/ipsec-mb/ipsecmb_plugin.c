@@ -218,23 +218,29 @@ static const struct path paths[] = {P3(A_SSE), P3(A_AVX), P3(A_AVX2), P3(A_AVX51
                                     P3(A_AVX512_NOVAES)};
 
 #define NOTE_MGR "direct GCM API of an IMB_MGR made by init_mb_mgr_"
-#define IMPL(path_, isa_, note_, idx, alg_)                                              \
+/* What each IMB_CPUFLAGS_* set asks of the CPU (AVX512_SKX: F, DQ, CD, BW, VL). */
+#define NEEDS_SSE "aes pclmul sse4.2"
+#define NEEDS_AVX NEEDS_SSE " avx"
+#define NEEDS_AVX2 NEEDS_AVX " avx2 bmi2"
+#define NEEDS_AVX512 NEEDS_AVX2 " avx512f avx512dq avx512cd avx512bw avx512vl"
+#define IMPL(path_, isa_, needs_, note_, idx, alg_)                                      \
     {.name = "ipsec-mb/" path_, .library = "ipsec-mb", .alg = alg_, .isa = isa_,         \
+     .needs = needs_,                                                                    \
      .note = note_, .priv = &paths[idx], .supported = supported, .key_new = key_new,       \
      .key_free = key_free, .gcm_seal = gcm_seal, .gcm_open = gcm_open}
-#define IMPLS(path_, isa_, note_, base)                                                  \
-    IMPL(path_, isa_, note_, base, "aes-128-gcm"),                                       \
-        IMPL(path_, isa_, note_, base + 1, "aes-192-gcm"),                               \
-        IMPL(path_, isa_, note_, base + 2, "aes-256-gcm")
+#define IMPLS(path_, isa_, needs_, note_, base)                                          \
+    IMPL(path_, isa_, needs_, note_, base, "aes-128-gcm"),                               \
+        IMPL(path_, isa_, needs_, note_, base + 1, "aes-192-gcm"),                       \
+        IMPL(path_, isa_, needs_, note_, base + 2, "aes-256-gcm")
 
 static aeslab_impl impls[] = {
-    IMPLS("avx512", "vaes512", NOTE_MGR "avx512 (VAES by48 code when the CPU has VAES)", 9),
-    IMPLS("avx512-novaes", "avx512",
+    IMPLS("avx512", "vaes512", NEEDS_AVX512, NOTE_MGR "avx512 (VAES by48 code when the CPU has VAES)", 9),
+    IMPLS("avx512-novaes", "avx512", NEEDS_AVX512,
           "aes_gcm_*_avx512 called directly: the by8 AVX-512 code init_mb_mgr_avx512 "
           "picks on CPUs without VAES", 12),
-    IMPLS("avx2", "aesni-avx2", NOTE_MGR "avx2 (avx_gen4 code)", 6),
-    IMPLS("avx", "aesni-avx", NOTE_MGR "avx (avx_gen2 code)", 3),
-    IMPLS("sse", "aesni", NOTE_MGR "sse", 0),
+    IMPLS("avx2", "aesni-avx2", NEEDS_AVX2, NOTE_MGR "avx2 (avx_gen4 code)", 6),
+    IMPLS("avx", "aesni-avx", NEEDS_AVX, NOTE_MGR "avx (avx_gen2 code)", 3),
+    IMPLS("sse", "aesni", NEEDS_SSE, NOTE_MGR "sse", 0),
 };
 
 static aeslab_plugin plugin = {AESLAB_ABI_VERSION, "ipsec-mb", NULL,

@@ -90,7 +90,7 @@ static int gcm_open(void *key, const uint8_t iv[12], const uint8_t *aad, size_t 
 #endif
 
 static aeslab_impl impls[] = {
-    {.name = "libsodium/aesni", .library = "libsodium", .alg = "aes-256-gcm", .isa = "aesni",
+    {.name = "libsodium/aesni", .library = "libsodium", .alg = "aes-256-gcm", .isa = "aesni", .needs = "aes pclmul",
      .note = "crypto_aead_aes256gcm precomputed state (beforenm) + *_detached_afternm per "
              "message; AES-256 only, needs AES-NI and PCLMULQDQ",
      .code_bytes = SODIUM_AESGCM_TEXT, .supported = supported, .key_new = key_new, .key_free = key_free,

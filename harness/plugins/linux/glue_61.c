@@ -349,8 +349,11 @@ AESLAB_EXPORT const aeslab_plugin *aeslab_plugin_entry(void)
         static const char *const xts[] = {"aesni_enc", "_aesni_enc1", "_aesni_enc4", "_aesni_dec1",
                                           "_aesni_dec4", "aesni_xts_encrypt",
                                           "aesni_xts_decrypt", NULL};
+        static char needs[sizeof impls / sizeof impls[0]][96];
         for (size_t i = 0; i < plugin.n_impls; i++) {
             aeslab_impl *im = &impls[i];
+            im->needs = cpu_x86_needs(((const struct lx_path *)im->priv)->cpu, needs[i],
+                                      sizeof needs[i]);
             const char *path = strchr(im->name, '/') + 1;
             const char *const *syms = !strcmp(path, "gcm-dispatch") ? all
                                       : !strcmp(path, "gcm-avx2")   ? gen4

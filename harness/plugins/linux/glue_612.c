@@ -467,12 +467,12 @@ static const struct {
 static aeslab_impl impls[] = {
     GCM_IMPLS("gcm-vaes-avx10-512", "vaes512", vaes_avx10_512, gcm_key_free_avx10,
               p_gcm_avx10_512),
-    GCM_IMPLS("gcm-vaes-avx10-256", "vaes256", vaes_avx10_256, gcm_key_free_avx10,
+    GCM_IMPLS("gcm-vaes-avx10-256", "avx10-256", vaes_avx10_256, gcm_key_free_avx10,
               p_gcm_avx10_256),
     GCM_IMPLS("gcm-aesni-avx", "aesni-avx", aesni_avx, gcm_key_free_aesni, p_gcm_aesni_avx),
     GCM_IMPLS("gcm-aesni", "aesni", aesni, gcm_key_free_aesni, p_gcm_aesni),
     XTS_IMPLS("xts-vaes-avx10-512", "vaes512", NOTE_XTS, vaes_avx10_512, p_xts_avx10_512),
-    XTS_IMPLS("xts-vaes-avx10-256", "vaes256", NOTE_XTS, vaes_avx10_256, p_xts_avx10_256),
+    XTS_IMPLS("xts-vaes-avx10-256", "avx10-256", NOTE_XTS, vaes_avx10_256, p_xts_avx10_256),
     XTS_IMPLS("xts-vaes-avx2", "vaes256-avx2", NOTE_XTS, vaes_avx2, p_xts_vaes_avx2),
     XTS_IMPLS("xts-aesni-avx", "aesni-avx", NOTE_XTS, aesni_avx, p_xts_aesni_avx),
     XTS_IMPLS("xts-generic", "generic",
@@ -492,7 +492,10 @@ AESLAB_EXPORT const aeslab_plugin *aeslab_plugin_entry(void)
 {
     static int done;
     if (!done) {
+        static char needs[sizeof impls / sizeof impls[0]][96];
         for (size_t i = 0; i < plugin.n_impls; i++) {
+            const struct lx_path *lp = impls[i].priv;
+            impls[i].needs = cpu_x86_needs(lp->cpu, needs[i], sizeof needs[i]);
             const char *path = strchr(impls[i].name, '/') + 1;
             for (size_t j = 0; j < sizeof path_syms / sizeof path_syms[0]; j++)
                 if (!strcmp(path, path_syms[j].path))

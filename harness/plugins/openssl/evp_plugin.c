@@ -70,23 +70,7 @@ static unsigned int no_caps[1]; /* elsewhere only the as-shipped path is built *
 #define CAP_WORDS 1
 #endif
 
-/* CPUID bits, by the word of OPENSSL_ia32cap_P they live in. */
-#define W1_PCLMUL (1u << 1)
-#define W1_SSSE3 (1u << 9)
-#define W1_MOVBE (1u << 22)
-#define W1_AESNI (1u << 25)
-#define W1_AVX (1u << 28)
-#define W2_AVX2 (1u << 5)
-#define W2_AVX512F (1u << 16)
-#define W2_AVX512DQ (1u << 17)
-#define W2_AVX512BW (1u << 30)
-#define W2_AVX512VL (1u << 31)
-#define W3_VBMI2 (1u << 6)
-#define W3_VAES (1u << 9)
-#define W3_VPCLMUL (1u << 10)
-
-#define W2_AVX512 (W2_AVX512F | W2_AVX512DQ | W2_AVX512BW | W2_AVX512VL)
-#define W3_WIDE (W3_VAES | W3_VPCLMUL)
+#include "../kit/ia32cap.h"
 
 /* The releases built here: 3.0 has no VAES / AVX-512 AES code at all; 3.6+
  * has both aes-gcm-avx512.pl and aesni-xts-avx512.pl.  (The 3.x releases in
@@ -301,6 +285,10 @@ static void add(const char *alg, int xts)
     d->isa = path.isa;
     d->note = xts ? xts_note : gcm_note;
     d->supported = supported;
+#if defined(__x86_64__)
+    static char needs[160];
+    d->needs = ia32cap_needs(path.need, needs, sizeof needs);
+#endif
     d->key_new = key_new;
     d->key_free = key_free;
     if (xts) {

@@ -145,7 +145,7 @@ def main():
         where = f"{os.path.basename(a.expect)}:{r['line']}"
         what = f"{r['impl']} {r['alg']} {r['op']}"
         if r["cpu"] and not set(r["cpu"]) <= flags:
-            print(f"skip {what} ({where}: this CPU lacks {','.join(sorted(set(r['cpu']) - flags))})")
+            print(f"skip: {what} ({where}: this CPU lacks {','.join(sorted(set(r['cpu']) - flags))})")
             skipped += 1
             continue
         keys = [k for k in impls if fnmatch.fnmatchcase(k[0], r["impl"])
@@ -155,12 +155,12 @@ def main():
                 print(f"FAIL {what} ({where}): no plugin of it was built")
                 failed += 1
             else:
-                print(f"skip {what} ({where}): not built here")
+                print(f"skip: {what} ({where}): not built here")
                 skipped += 1
             continue
         for impl, alg in sorted(keys):
             if not impls[(impl, alg)]:
-                print(f"skip {impl} {alg} {r['op']}: this CPU cannot run it")
+                print(f"skip: {impl} {alg} {r['op']}: this CPU cannot run it")
                 skipped += 1
                 continue
             key = (impl, alg, r["op"])

@@ -697,6 +697,7 @@ const own_kernel CE_KERNEL = {
     .name = CE_NAME,
     .isa = CE_EOR3 ? "armv8-ce+sha3" : "armv8-ce",
     .cpu_ok = ce_cpu_ok,
+    .needs = CE_EOR3 ? "aes pmull sha3" : "aes pmull",
     .gcm_keys = OWN_K128 | OWN_K192 | OWN_K256,
     .gcm_ctx_bytes = sizeof(struct gcm_ctx),
     .gcm_init = ce_gcm_init,

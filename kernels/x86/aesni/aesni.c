@@ -774,6 +774,7 @@ const own_kernel own_kernel_aesni = {
     .name = "aesni",
     .isa = "aesni",
     .cpu_ok = aesni_cpu_ok,
+    .needs = "aes pclmul ssse3 sse4.1",
     .gcm_keys = OWN_K128 | OWN_K192 | OWN_K256,
     .gcm_ctx_bytes = sizeof(struct gcm_ctx),
     .gcm_init = aesni_gcm_init,

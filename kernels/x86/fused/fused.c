@@ -194,6 +194,7 @@ const own_kernel own_kernel_fused = {
     .name = "fused",
     .isa = "vaes512",
     .cpu_ok = cpu_ok,
+    .needs = "aes pclmul ssse3 sse4.1 avx avx2 vaes vpclmulqdq avx512f avx512bw avx512vl avx512vbmi",
     .gcm_keys = OWN_K128 | OWN_K192 | OWN_K256,
     .gcm_ctx_bytes = sizeof(vaes_gcm_ctx),
     .gcm_init = own_vaes_gcm_init,

@@ -16,6 +16,7 @@ const own_kernel own_kernel_vaes256 = {
     .name = "vaes256",
     .isa = "vaes256",
     .cpu_ok = cpu_ok,
+    .needs = "aes pclmul ssse3 sse4.1 avx avx2 vaes vpclmulqdq",
     .gcm_keys = OWN_K128 | OWN_K192 | OWN_K256,
     .gcm_ctx_bytes = sizeof(vaes_gcm_ctx),
     .gcm_init = own_vaes_gcm_init,

@@ -58,6 +58,9 @@ const aeslab_impl *registry_find(const char *name, const char *alg);
 /* Print plugin load problems (one line each) to f; returns their count. */
 int registry_report_problems(FILE *f);
 int impl_supported(const aeslab_impl *im);
+/* The lab's own baselines (library "lab", e.g. lab/null): timed beside the
+ * others to show the harness's cost, never verified, never a result. */
+int impl_is_baseline(const aeslab_impl *im);
 
 /* cpufeat.c: 1 if this CPU (and OS) has the named feature of an
  * implementation's `needs`, 0 if not, -1 for a name it does not know. */
@@ -95,8 +98,9 @@ const char *cavp_dir(void);
 int verify_impl(const aeslab_impl *im, char msg[VERIFY_MSG]);
 /* Same, in this process (used by the child, and by tests under sanitizers). */
 int verify_impl_inproc(const aeslab_impl *im, char msg[VERIFY_MSG]);
-/* Status string for list/run: "pass", "unsupported", "fail: ...", or
- * "timeout: ..." (emulated only; neither pass nor fail) (cached). */
+/* Status string for list/run: "pass", "unsupported", "fail: ...",
+ * "baseline" (lab/null: timed, never verified), or "timeout: ..." (emulated
+ * only; neither pass nor fail) (cached). */
 const char *verify_status(const aeslab_impl *im);
 
 /* ---- timing.c: throughput of one point --------------------------------- */

@@ -25,8 +25,9 @@ static const char verify_help[] =
     "Verify the selected implementations (all by default) and print one line\n"
     "each: `<status> <name> <alg> <detail>`, status ok, FAIL or unsupported (a\n"
     "row this CPU cannot run, with the features it lacks; never verified, never\n"
-    "counted as ok) or TIMEOUT (under an emulator only: the check ran out of\n"
-    "time, which says nothing about the code; natively a hang is a FAIL).\n"
+    "counted as ok), TIMEOUT (under an emulator only: the check ran out of\n"
+    "time, which says nothing about the code; natively a hang is a FAIL) or\n"
+    "baseline (lab/null, which does nothing on purpose: never verified).\n"
     "Exit status 3 if any fails, else 4 if any timed out, else 0.\n";
 
 static const opt_spec list_opts[] = {{"json", 0}, {"no-verify", 0}, {"impl", 1}, {"alg", 1}};
@@ -185,9 +186,10 @@ int cmd_verify(int argc, char **argv)
             continue;
         }
         const char *st = verify_status(sel[i]);
-        const char *word = !strncmp(st, "pass", 4)      ? "ok"
-                           : !strncmp(st, "timeout", 7) ? "TIMEOUT"
-                                                        : "FAIL";
+        const char *word = !strncmp(st, "pass", 4)       ? "ok"
+                           : !strcmp(st, "baseline")     ? "baseline"
+                           : !strncmp(st, "timeout", 7)  ? "TIMEOUT"
+                                                         : "FAIL";
         printf("%-11s %-34s %-12s %s\n", word, sel[i]->name,
                sel[i]->alg, st);
         fflush(stdout);

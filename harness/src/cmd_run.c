@@ -43,6 +43,10 @@ static const char help[] =
     "  --offset N        misalign buffers by N bytes (default 0: 64-byte aligned)\n"
     "  --no-pin          do not pin threads (default: one per physical core first)\n"
     "  --smt             use SMT siblings as early as distinct cores\n"
+    "  --no-floor        do not measure lab/null (by default it is timed beside the\n"
+    "                    selection at every algorithm, op and size, and the tables\n"
+    "                    state the harness floor it gives: its ns per message and\n"
+    "                    their share of the fastest figure at each size)\n"
     "  --format F        table (default) or jsonl (one JSON object per point)\n"
     "  --out FILE        also append every point as JSONL to FILE (flushed and\n"
     "                    fsynced point by point)\n"
@@ -56,6 +60,7 @@ static const opt_spec spec[] = {
     {"threads", 1}, {"min-time", 1}, {"samples", 1}, {"offset", 1}, {"no-pin", 0},
     {"smt", 0},     {"format", 1},  {"out", 1},  {"cv-target", 1}, {"max-samples", 1},
     {"budget", 1},  {"clock", 1},   {"no-counters", 0}, {"allow-emulated", 0},
+    {"no-floor", 0},
 };
 
 static const char default_sizes[] = "16,63,64,200,300,500,512,1024,1420,4095,4096,8192,16384";
@@ -116,8 +121,44 @@ static void json_point(FILE *out, const point *p, size_t aad, const bench_cfg *c
     fflush(out);
 }
 
+/* The harness floor under a table: lab/null's ns per message at each size,
+ * and the share of the fastest real implementation's ns per message that it
+ * is (what of that figure is the harness's own cost). */
+static void print_floor(const point *pts, int np, const alg_info *alg, bench_op op,
+                        const size_t *sizes, int nsizes)
+{
+    double floor_ns[64] = {0}, fast_ns[64] = {0};
+    int have = 0;
+    for (int k = 0; k < np; k++) {
+        const point *p = &pts[k];
+        if (p->alg != alg || p->op != op || strcmp(p->status, "ok"))
+            continue;
+        for (int s = 0; s < nsizes && s < 64; s++) {
+            if (p->size != sizes[s])
+                continue;
+            if (impl_is_baseline(p->im)) {
+                floor_ns[s] = p->r.ns_per_msg;
+                have = 1;
+            } else if (fast_ns[s] == 0 || p->r.ns_per_msg < fast_ns[s]) {
+                fast_ns[s] = p->r.ns_per_msg;
+            }
+        }
+    }
+    if (!have)
+        return;
+    printf("%-34s", "floor: lab/null, ns per message");
+    for (int s = 0; s < nsizes && s < 64; s++)
+        floor_ns[s] > 0 ? printf(" %9.1f", floor_ns[s]) : printf(" %9s", "");
+    printf("\n%-34s", "floor: share of the fastest, %");
+    for (int s = 0; s < nsizes && s < 64; s++)
+        floor_ns[s] > 0 && fast_ns[s] > 0 ? printf(" %9.1f", 100 * floor_ns[s] / fast_ns[s])
+                                          : printf(" %9s", "");
+    printf("\n");
+}
+
 /* One matrix per (alg, op): implementations down, sizes across, MB/s in the
- * cells, the fastest at each size marked '*', noisy cells (CV > 5%) '~'. */
+ * cells, the fastest at each size marked '*', noisy cells (CV > 5%) '~'.
+ * lab/null is left out of the matrix and stated as the floor under it. */
 static void print_tables(point *pts, int np, const size_t *sizes, int nsizes)
 {
     for (int i = 0; i < np; i++) {
@@ -138,7 +179,7 @@ static void print_tables(point *pts, int np, const size_t *sizes, int nsizes)
             int dup = 0;
             for (int k = i; k < a; k++)
                 dup |= pts[k].alg == pts[a].alg && pts[k].op == pts[a].op && pts[k].im == pts[a].im;
-            if (dup)
+            if (dup || impl_is_baseline(pts[a].im))
                 continue;
             printf("%-34s", pts[a].im->name);
             for (int s = 0; s < nsizes; s++) {
@@ -149,7 +190,8 @@ static void print_tables(point *pts, int np, const size_t *sizes, int nsizes)
                         continue;
                     if (pts[k].im == pts[a].im)
                         p = &pts[k];
-                    if (!strcmp(pts[k].status, "ok") && pts[k].r.mb_per_s > best)
+                    if (!strcmp(pts[k].status, "ok") && !impl_is_baseline(pts[k].im) &&
+                        pts[k].r.mb_per_s > best)
                         best = pts[k].r.mb_per_s;
                 }
                 if (!p)
@@ -162,6 +204,7 @@ static void print_tables(point *pts, int np, const size_t *sizes, int nsizes)
             }
             printf("\n");
         }
+        print_floor(pts, np, pts[i].alg, pts[i].op, sizes, nsizes);
     }
     int header = 0;
     for (int i = 0; i < np; i++) {
@@ -177,6 +220,25 @@ static void print_tables(point *pts, int np, const size_t *sizes, int nsizes)
         header = 1;
         printf("  %s %s: %s\n", pts[i].im->name, pts[i].alg->name, pts[i].status);
     }
+}
+
+/* lab/null for every algorithm of the selection that lacks it, placed first
+ * so that at each size it is timed right before the others. */
+static int add_floor(const aeslab_impl **sel, int n, int max)
+{
+    int orig = n;
+    for (int i = 0; i < orig; i++) {
+        const aeslab_impl *f = registry_find("lab/null", sel[i]->alg);
+        int have = 0;
+        for (int k = 0; k < n; k++)
+            have |= sel[k] == f;
+        if (!f || have || n == max)
+            continue;
+        memmove(sel + 1, sel, sizeof *sel * (size_t)n++);
+        sel[0] = f;
+        orig++, i++;
+    }
+    return n;
 }
 
 int cmd_run(int argc, char **argv)
@@ -243,6 +305,8 @@ int cmd_run(int argc, char **argv)
     int nsel = select_impls(opt_get(&o, "impl"), opt_get(&o, "alg"), sel, 4096, SELECT_RUNNABLE);
     if (nsel == 0)
         die("run: nothing to run (no selected implementation offers the algorithm on this CPU)");
+    if (!opt_flag(&o, "no-floor"))
+        nsel = add_floor(sel, nsel, 4096);
     const alg_info *algs[8];
     int na = select_algs(opt_get(&o, "alg"), algs);
     for (int a = 0; a < na; a++)
@@ -281,6 +345,8 @@ int cmd_run(int argc, char **argv)
         if (isatty(2))
             fprintf(stderr, "\rverifying %-34s %-12s", sel[i]->name, sel[i]->alg);
         status[i] = verify_status(sel[i]);
+        if (!strcmp(status[i], "baseline"))
+            status[i] = "pass"; /* timed, and never a result (print_tables) */
         if (strcmp(status[i], "pass")) {
             any_failed = 1;
             warnx("%s %s: %s (not timed)", sel[i]->name, sel[i]->alg, status[i]);

@@ -150,3 +150,8 @@ int impl_supported(const aeslab_impl *im)
 {
     return im->supported == NULL || im->supported(im);
 }
+
+int impl_is_baseline(const aeslab_impl *im)
+{
+    return im->library && !strcmp(im->library, "lab");
+}

@@ -516,6 +516,8 @@ const char *verify_status(const aeslab_impl *im)
     cache[n].im = im;
     if (!impl_supported(im)) {
         strcpy(cache[n].status, "unsupported");
+    } else if (impl_is_baseline(im)) {
+        strcpy(cache[n].status, "baseline");
     } else {
         char msg[VERIFY_MSG];
         int v = verify_impl(im, msg);

@@ -486,9 +486,16 @@ def expand(cfg: dict, impls: list[dict], freqs: list[str]) -> tuple[list[Group],
                         sizes = [s for s in sizes if s >= 16]
                     if not sizes:
                         continue
-                    rows = [r for r in impls if r["alg"] == alg and _match(r["name"], blk["impl"])
-                            and not _match(r["name"], blk["exclude"])
-                            and _match(r.get("isa") or "", blk["isa"])]
+                    # lab/null (the harness floor) goes with every selection, first,
+                    # so each setting of the run states what of it is the harness's
+                    rows = [r for r in impls if r["alg"] == alg and r.get("library") == "lab"
+                            and not _match(r["name"], blk["exclude"])]
+                    rows += [r for r in impls if r["alg"] == alg and r.get("library") != "lab"
+                             and _match(r["name"], blk["impl"])
+                             and not _match(r["name"], blk["exclude"])
+                             and _match(r.get("isa") or "", blk["isa"])]
+                    if len(rows) == sum(r.get("library") == "lab" for r in rows):
+                        rows = []  # the floor alone measures nothing
                     for r in rows:
                         if not r.get("supported", True):
                             note = f"{r['name']} {alg}: this CPU cannot run it (isa {r.get('isa')})"

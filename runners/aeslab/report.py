@@ -77,7 +77,14 @@ def summary(records: list[dict], console: Console, metric: str = "mbps",
         cells: dict[tuple, list[dict]] = defaultdict(list)
         for r in rs:
             cells[(r["impl"], r["size"])].append(r)  # several reps -> several records
-        impls = sorted({r["impl"] for r in rs})
+        # lab/null is the harness floor: stated under the table, never ranked
+        floor = {s: _median_ok(cells.get(("lab/null", s), []), "ns_per_msg") for s in sizes}
+        fastest_ns = {s: min((v for v in (_median_ok(cells.get((i, s), []), "ns_per_msg")
+                                          for i in {r["impl"] for r in rs} if i != "lab/null")
+                              if v is not None), default=None) for s in sizes}
+        impls = sorted({r["impl"] for r in rs if r.get("library") != "lab" and r["impl"] != "lab/null"})
+        if not impls:
+            continue
         best: dict[int, float] = {}
         for s in sizes:
             vals = [v for v in (_median_ok(cells.get((i, s), []), key) for i in impls) if v is not None]
@@ -116,11 +123,20 @@ def summary(records: list[dict], console: Console, metric: str = "mbps",
                         style = "bold green" if mark == "*" else ("yellow" if mark == "~" else "")
                         row.append(Text(fmt.format(v) + mark, style=style))
                 t.add_row(*row)
+            if any(floor.get(s) for s in chunk):
+                t.add_row(Text("floor: lab/null ns/msg", style="dim"),
+                          *[Text(f"{floor[s]:.1f} " if floor.get(s) else "", style="dim")
+                            for s in chunk])
+                t.add_row(Text("floor: % of fastest", style="dim"),
+                          *[Text(f"{100 * floor[s] / fastest_ns[s]:.1f} "
+                                 if floor.get(s) and fastest_ns.get(s) else "", style="dim")
+                            for s in chunk])
             if c0:
                 console.print()
             console.print(t)
     console.print(Text("* fastest at that size   ~ noisy (CV above target)   "
-                       "FAIL/CRASH/HANG: not measured, see below", style="dim"))
+                       "FAIL/CRASH/HANG: not measured, see below   floor: the harness's own "
+                       "cost per message (lab/null, which does nothing)", style="dim"))
     _threads(recs, console, max_thread_rows)
     _footer(recs, console)
 

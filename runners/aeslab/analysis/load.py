@@ -105,8 +105,34 @@ class Results:
 
     @property
     def ok(self) -> pd.DataFrame:
-        """The measured points (status ok)."""
-        return self.points[self.points["ok"]]
+        """The measured points (status ok) of real implementations: the
+        harness floor (lab/null) is never a result, so no ranking sees it."""
+        return self.points[self.points["ok"] & (self.points["library"] != "lab")]
+
+    @property
+    def floor(self) -> pd.DataFrame:
+        """lab/null's points: the harness's own cost per message."""
+        return self.points[self.points["ok"] & (self.points["library"] == "lab")]
+
+    def floor_md(self, host: str) -> str:
+        """One sentence: the harness floor of the latest run of this machine
+        that measured it, and its share of the fastest 16-byte figure."""
+        f = self.floor[self.floor["host"] == host]
+        if not len(f):
+            return ("Harness floor: not measured in these runs (runs before lab/null "
+                    "existed); every 16-byte figure includes an unknown harness cost.")
+        run = f.sort_values("time")["run_id"].iloc[-1]
+        f = f[(f["run_id"] == run) & (f["threads"] == 1)]
+        ok = self.ok
+        ok = ok[(ok["host"] == host) & (ok["run_id"] == run) & (ok["threads"] == 1)]
+        small = int(f["size"].min()) if len(f) else 16
+        fl = f[f["size"] == small]["ns_per_msg"].median()
+        fast = ok[ok["size"] == small].groupby(["alg", "op", "impl"])["ns_per_msg"].median()
+        share = f"; {100 * fl / fast.min():.1f}% of the fastest {small}-byte figure " \
+                f"({fast.idxmin()[2]}, {fast.idxmin()[0]} {fast.idxmin()[1]}, " \
+                f"{fast.min():.0f} ns)" if len(fast) else ""
+        return (f"Harness floor (lab/null, which does nothing, run `{run}`): "
+                f"{fl:.1f} ns per {small}-byte message{share}.")
 
     def machines(self) -> list[str]:
         return sorted(self.points["host"].unique()) if len(self.points) else []

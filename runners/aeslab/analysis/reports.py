@@ -48,7 +48,7 @@ def provenance_md(res: Results, host: str) -> str:
     if by:
         src += ("; for the median of K repetitions of a point (`aeslab run --repeat K`): " +
                 ", ".join(f"K={k}: {v:.1f}%" for k, v in by.items()))
-    lines += ["", f"Noise: {src}.", ""]
+    lines += ["", f"Noise: {src}.", "", res.floor_md(host), ""]
     return "\n".join(lines)
 
 

@@ -138,7 +138,11 @@ class Results:
         return sorted(self.points["host"].unique()) if len(self.points) else []
 
     def machine_label(self, host: str) -> str:
-        r = self.runs[self.runs["host"] == host]
+        """The label of the latest run with provenance (bare aesbench output
+        knows only the host name)."""
+        r = self.runs[self.runs["host"] == host].sort_values("created")
+        pr = r[r["run_json"].notna()]
+        r = pr if len(pr) else r
         return r["machine"].iloc[-1] if len(r) else host
 
     def latest_run(self, host: str) -> str | None:

@@ -14,6 +14,7 @@ from .. import paths
 SEED000 = "seed000_linux_vaes_gcm_tables.csv"
 OTHER = "seeds_other_figures.csv"
 ANCHORS = "published_anchors.csv"
+NEWER = "published_linux_newer.csv"
 
 
 def reference_dir() -> Path:
@@ -41,6 +42,13 @@ def anchors() -> pd.DataFrame:
     for c in ("source", "comparison"):
         df[c] = df[c].where(df[c] != "same").ffill()
     return df
+
+
+def linux_newer() -> pd.DataFrame:
+    """The Linux series newer than the seeds (VAES+AVX2 AES-GCM for 6.19, the
+    AES-XTS series): columns source, machine, comparison, alg, direction,
+    message_bytes, value, unit, note."""
+    return pd.read_csv(reference_dir() / NEWER)
 
 
 def other_value(claim: str, machine: str | None = None, size: int | None = None,

@@ -53,8 +53,47 @@ def fault_dir(tmp_path_factory):
 def test_every_supported_implementation_passes_verification(listing):
     assert listing, "no implementations found"
     bad = [f"{r['name']} {r['alg']}: {r['status']}" for r in listing
-           if r["supported"] and r["status"] != "pass"]
+           if r["supported"] and r["status"] != "pass" and r["library"] != "lab"]
     assert not bad, "\n".join(bad)
+    # a row this CPU cannot run names the features it lacks, from those it needs
+    for r in listing:
+        if not r["supported"]:
+            assert r["status"] == "unsupported" and r["needs"], r
+            assert r["lacks"] and set(r["lacks"].split()) <= set(r["needs"].split()), r
+
+
+def test_lab_null_is_a_baseline_timed_beside_every_run(listing):
+    """lab/null is never verified (it does nothing) and never ranked, but
+    `aesbench run` times it beside the selection and states the floor."""
+    null = [r for r in listing if r["name"] == "lab/null"]
+    assert {r["alg"] for r in null} == {"aes-128-gcm", "aes-192-gcm", "aes-256-gcm",
+                                        "aes-128-xts", "aes-256-xts"}
+    assert all(r["status"] == "baseline" for r in null), null
+    p = aesbench("run", "--impl", "own/portable", "--alg", "aes-128-gcm", "--op", "seal",
+                 "--sizes", "16,64", "--min-time", "0.002", "--samples", "5", check=True)
+    lines = p.stdout.splitlines()
+    assert not any(line.startswith("lab/null") for line in lines)  # not a row of the table
+    floor = next(line for line in lines if line.startswith("floor: lab/null"))
+    share = next(line for line in lines if line.startswith("floor: share of the fastest"))
+    assert len(floor.split()[-2:]) == 2 and all(float(x) > 0 for x in floor.split()[-2:])
+    assert all(0 < float(x) < 100 for x in share.split()[-2:]), share
+    p = aesbench("run", "--impl", "own/portable", "--alg", "aes-128-gcm", "--op", "seal",
+                 "--sizes", "16", "--min-time", "0.002", "--samples", "5", "--format", "jsonl",
+                 check=True)
+    impls = [json.loads(x)["impl"] for x in p.stdout.splitlines()]
+    assert impls == ["lab/null", "own/portable"]
+    p = aesbench("run", "--impl", "own/portable", "--alg", "aes-128-gcm", "--op", "seal",
+                 "--sizes", "16", "--min-time", "0.002", "--samples", "5", "--format", "jsonl",
+                 "--no-floor", check=True)
+    assert [json.loads(x)["impl"] for x in p.stdout.splitlines()] == ["own/portable"]
+
+
+def test_verify_lists_what_this_cpu_cannot_run(fault_dir):
+    p = aesbench("verify", "--impl", "test/unsupported", env={"AESLAB_PLUGINS": str(fault_dir)})
+    assert p.returncode == 0, p.stderr
+    word, name, alg, *detail = p.stdout.split()
+    assert (word, name, alg) == ("unsupported", "test/unsupported", "aes-128-gcm")
+    assert " ".join(detail).startswith("lacks no-such-feature(?) (needs aes no-such-feature)")
 
 
 def test_list_json_has_the_documented_keys(listing):
@@ -212,12 +251,9 @@ def test_asan_bad_arguments_are_one_line_errors(args):
     assert len(lines) == 1 and lines[0].startswith("aesbench: "), p.stderr
 
 
-def test_unsupported_implementation_is_an_error(listing):
-    unsupported = [r for r in listing if not r["supported"]]
-    if not unsupported:
-        pytest.skip("this CPU runs every implementation")
-    r = unsupported[0]
-    p = aesbench("run", "--impl", r["name"], "--alg", r["alg"])
+def test_unsupported_implementation_is_an_error(fault_dir):
+    p = aesbench("run", "--impl", "test/unsupported", "--alg", "aes-128-gcm",
+                 env={"AESLAB_PLUGINS": str(fault_dir)})
     assert p.returncode == 2 and "cannot run on this CPU" in p.stderr
 
 
@@ -240,7 +276,7 @@ def test_asan_vector_agrees_with_python_cryptography(listing):
                "aes-128-xts": 32, "aes-256-xts": 64}
     checked = 0
     for r in listing:
-        if not r["supported"] or r["status"] not in ("pass", "unverified"):
+        if not r["supported"] or r["status"] not in ("pass", "unverified") or r["library"] == "lab":
             continue
         if ASAN and not r["name"].startswith("own/"):
             continue

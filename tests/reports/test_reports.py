@@ -182,6 +182,28 @@ def test_claims_are_judged(results, host):
     assert all(c.verdict == MISSING for c in s002.claims if "Graviton3" in c.claim)
 
 
+def test_newer_linux_rows_are_measured_beside_published_and_judged_on_their_cpu(results, host):
+    from aeslab.analysis import linux_newer
+    from aeslab.analysis.common import MISSING
+    sec = linux_newer.section(results, host)
+    here = linux_newer.generation(results.machine_label(host))
+    assert sec.tables and sec.claims
+    for t in sec.tables:
+        assert any(str(i).startswith("published") for i in t.df.index), t.title
+    judged = [c for c in sec.claims if c.verdict != MISSING]
+    for c in judged:  # only the figures published for this machine's CPU generation
+        assert here and here in c.claim, c
+    for c in sec.claims:
+        if c.verdict == MISSING and "figure, and this machine is a" in c.evidence:
+            assert f"this machine is a {here}" in c.evidence
+    # a measured row is the ratio of the two implementations' MB/s
+    t = next((t for t in sec.tables if t.data is not None and
+              any(str(i).startswith("measured here") for i in t.data.index)), None)
+    if t is not None:
+        row = next(i for i in t.data.index if str(i).startswith("measured here"))
+        assert t.data.loc[row].notna().any()
+
+
 def test_sector_ratio_matches_input(results, host, data_dir):
     from aeslab.analysis import vendor
     pts = raw_points(data_dir)
@@ -382,8 +404,10 @@ def test_reference_copies_match_shared():
     the shared folder is beside the repository, as in CI)."""
     shared = ROOT.parent / "shared" / "reference"
     mine = sorted((ROOT / "reference").glob("*.csv"))
-    assert len(mine) == 3
+    assert {f.name for f in mine} == {"seed000_linux_vaes_gcm_tables.csv", "seeds_other_figures.csv",
+                                      "published_anchors.csv", "published_linux_newer.csv"}
     if shared.is_dir():
+        assert {f.name for f in shared.glob("*.csv")} <= {f.name for f in mine}
         for f in mine:
             assert f.read_bytes() == (shared / f.name).read_bytes(), f.name
     for f in mine:

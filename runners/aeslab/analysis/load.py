@@ -107,12 +107,18 @@ class Results:
     def ok(self) -> pd.DataFrame:
         """The measured points (status ok) of real implementations: the
         harness floor (lab/null) is never a result, so no ranking sees it."""
-        return self.points[self.points["ok"] & (self.points["library"] != "lab")]
+        return self.points[self.points["ok"] & ~self._baseline()]
 
     @property
     def floor(self) -> pd.DataFrame:
         """lab/null's points: the harness's own cost per message."""
-        return self.points[self.points["ok"] & (self.points["library"] == "lab")]
+        return self.points[self.points["ok"] & self._baseline()]
+
+    def _baseline(self) -> pd.Series:
+        lib = self.points["library"] if "library" in self.points else None
+        if lib is None:
+            return pd.Series(False, index=self.points.index)
+        return lib == "lab"
 
     def floor_md(self, host: str) -> str:
         """One sentence: the harness floor of the latest run of this machine

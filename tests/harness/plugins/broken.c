@@ -20,6 +20,7 @@ struct key {
 };
 
 static int yes(const aeslab_impl *s) { (void)s; return 1; }
+static int no(const aeslab_impl *s) { (void)s; return 0; }
 
 static void *key_new(const aeslab_impl *self, const uint8_t *k, size_t len)
 {
@@ -114,6 +115,10 @@ static aeslab_impl impls[] = {
     GCM("test/release-plaintext", RELEASE_PLAINTEXT),
     GCM("test/crash", CRASH),
     GCM("test/slow-ok", SLOW_OK),
+    /* a row no CPU can run: it must be listed unsupported, with what it lacks */
+    {.name = "test/unsupported", .library = "test", .version = "1", .alg = "aes-128-gcm",
+     .isa = "generic", .needs = "aes no-such-feature", .supported = no, .key_new = key_new,
+     .key_free = key_free, .gcm_seal = seal, .gcm_open = open_},
     {.name = "test/xts-no-steal", .library = "test", .version = "1", .alg = "aes-128-xts",
      .isa = "generic", .priv = (void *)(intptr_t)XTS_NO_STEAL, .supported = yes,
      .key_new = key_new, .key_free = key_free, .xts_encrypt = xe, .xts_decrypt = xd},

@@ -79,7 +79,7 @@ RUN --mount=type=cache,target=/root/.cache/aeslab,sharing=locked \
     make -j"$MAKE_JOBS" build $peers; \
     rm -rf build/obj; \
     aesbench list; \
-    aesbench list --json | python3 -c 'import json, sys; bad = [i["name"] + " " + i["alg"] + ": " + i["status"] for i in json.load(sys.stdin) if i["status"] not in ("pass", "unsupported")]; print("\n".join(bad)); sys.exit(1 if bad else 0)'; \
+    aesbench list --json | python3 -c 'import json, sys; bad = [i["name"] + " " + i["alg"] + ": " + i["status"] for i in json.load(sys.stdin) if i["status"] not in ("pass", "unsupported", "baseline")]; print("\n".join(bad)); sys.exit(1 if bad else 0)'; \
     rm -rf /var/lib/apt/lists/*
 
 # Run time: an unprivileged user; results go to /results, where the user

@@ -256,13 +256,13 @@ for h in a b; do
   grep -q "ok fleet-$h: run " "$T/phase1.log" || fail "phase 1: host $h is not reported ok"
   validate "fleet-$h"
   n=$(cat "$T/controller/results/fleet-$h"/*.jsonl | grep -c '')
-  [ "$n" -eq 4 ] || fail "phase 1: host $h has $n points on the controller, expected 4 (2 impls x 2 sizes)"
+  [ "$n" -eq 6 ] || fail "phase 1: host $h has $n points on the controller, expected 6 (2 impls and the lab/null floor x 2 sizes)"
   ls "$T/controller/results/fleet-$h"/*.run.json >/dev/null || fail "phase 1: no run.json of $h"
   ls "$T/controller/results/fleet-$h"/*.fleet.ndjson >/dev/null || fail "phase 1: no fleet provenance of $h"
   grep -q '"hostname": "fleet-'"$h"'"' "$T/controller/results/fleet-$h"/*.run.json \
     || grep -q "\"fleet-$h\"" "$T/controller/results/fleet-$h"/*.run.json || fail "phase 1: run.json of $h does not name its host"
 done
-say "phase 1: ok: 4 points from each host arrived and validate"
+say "phase 1: ok: 6 points from each host arrived and validate"
 
 # ---- phase 2: crash host b in the middle of its run ----------------------------
 say "phase 2: bigger matrix; host b crashes mid-run"

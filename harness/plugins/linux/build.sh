@@ -8,12 +8,26 @@
 # CFLAGS, LDFLAGS_SAN, CACHE and ROOT in the environment.
 set -euo pipefail
 series=$1 out=$2 obj=$3
+why=$obj.why
+rm -f "$why"
 here=$(cd "$(dirname "$0")" && pwd)
-fail() { echo "linux-$series: plugin not built: $*" >&2; exit 1; }
+# On failure the reason also goes to OBJ_DIR.why, for check-rows.sh's skip line.
+fail() {
+  echo "linux-$series: plugin not built: $*" >&2
+  { mkdir -p "$(dirname "$why")" && echo "$*" > "$why"; } 2>/dev/null || true
+  exit 1
+}
 trap 'fail "this step failed: $BASH_COMMAND"' ERR
 
-src=$("$here/fetch-source.sh" "$series" "$CACHE") ||
-  fail "no kernel source (Debian linux-source-$series; fetch-source.sh says why above)"
+errlog=$(mktemp)
+if ! src=$("$here/fetch-source.sh" "$series" "$CACHE" 2>"$errlog"); then
+  cat "$errlog" >&2
+  reason=$(grep '^fetch-source.sh: ' "$errlog" | tail -n 1 | sed 's/^fetch-source.sh: //')
+  rm -f "$errlog"
+  fail "no kernel source (Debian linux-source-$series: ${reason:-see fetch-source.sh above})"
+fi
+cat "$errlog" >&2
+rm -f "$errlog"
 version=$(cut -d' ' -f1 "$src/.complete")
 
 # asm: assembly files, relative to the kernel tree.

@@ -94,10 +94,13 @@ private_suite() {
 }
 
 # apt options that make apt-get/apt-cache see only the private source, with
-# its own lists and caches under $adir (nothing system-wide is touched).
+# its own lists, caches and (empty) package status under $adir: nothing
+# system-wide is read or touched, and what dpkg has installed does not
+# change the candidate.
 apt_private_opts() {
   aopts=(-o Dir::Etc::sourcelist="$adir/aeslab.sources" -o Dir::Etc::sourceparts=-
          -o Dir::State::Lists="$adir/lists" -o Dir::Cache="$adir/cache"
+         -o Dir::State::status="$adir/status"
          -o APT::Get::List-Cleanup=0)
   [ "$(id -u)" != 0 ] || aopts+=(-o APT::Sandbox::User=root)
 }
@@ -149,21 +152,27 @@ extract() {
 
 fresh() { [ "$(cat "$dest/.complete" 2>/dev/null)" = "$stamp" ]; }
 
-# 1. Installed system-wide: use its tarball.
+# 1. Installed system-wide: use its tarball.  Not installed but offered by
+# the machine's own apt sources (6.1 always; 6.12 on a release that has
+# it): install it as usual.  7.2 is never installed.
 version=$(installed_version)
-if [ -z "$version" ] && [ "$series" = 6.1 ]; then
-  # In the release's own suite: install it as usual.
-  if [ "$(id -u)" != 0 ]; then
-    log "$pkg is not installed and this is not root: install it (see docs/peers-linux-ipsecmb-sodium.md)"
-    exit 1
-  fi
-  if [ -z "$(apt-cache madison "$pkg" 2>/dev/null)" ]; then
+if [ -z "$version" ] && [ "$series" != 7.2 ]; then
+  if [ -z "$(apt-cache madison "$pkg" 2>/dev/null)" ] && [ "$(id -u)" = 0 ]; then
     apt-get update -qq >&2 || true
   fi
-  log "installing $pkg"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$pkg" >&2 || true
-  version=$(installed_version)
-  [ -n "$version" ] || { log "$pkg did not install"; exit 1; }
+  if [ -n "$(apt-cache madison "$pkg" 2>/dev/null)" ]; then
+    if [ "$(id -u)" != 0 ]; then
+      log "$pkg is not installed and this is not root: install it (see docs/peers-linux-ipsecmb-sodium.md)"
+      exit 1
+    fi
+    log "installing $pkg"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$pkg" >&2 || true
+    version=$(installed_version)
+    [ -n "$version" ] || { log "$pkg did not install"; exit 1; }
+  elif [ "$series" = 6.1 ]; then
+    log "no apt source offers $pkg"
+    exit 1
+  fi
 fi
 if [ -n "$version" ]; then
   [ -r "$tarball" ] || { log "$pkg $version is installed but $tarball is missing"; exit 1; }
@@ -178,6 +187,7 @@ fi
 suite=$(private_suite) || { log "cannot tell the Debian codename"; exit 1; }
 adir=$cache/apt-$suite
 mkdir -p "$adir"
+: >> "$adir/status"
 apt_private_opts
 exec 9> "$adir/.lock"
 flock 9

@@ -77,7 +77,8 @@ void aesni_xts_decrypt(const struct crypto_aes_ctx *ctx, u8 *out, const u8 *in,
 
 #define NEED_AVX2 (NEED_AVX | CPU_AVX2)
 
-static const struct lx_path p_aesni = {NEED_AESNI}, p_avx = {NEED_AVX}, p_avx2 = {NEED_AVX2};
+static const struct lx_path p_aesni = {.cpu = NEED_AESNI}, p_avx = {.cpu = NEED_AVX},
+                            p_avx2 = {.cpu = NEED_AVX2};
 
 /* ---- GCM ---------------------------------------------------------------- */
 

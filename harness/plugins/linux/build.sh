@@ -8,20 +8,40 @@
 # CFLAGS, LDFLAGS_SAN, CACHE and ROOT in the environment.
 set -euo pipefail
 series=$1 out=$2 obj=$3
+why=$obj.why
+rm -f "$why"
 here=$(cd "$(dirname "$0")" && pwd)
-fail() { echo "linux-$series: plugin not built: $*" >&2; exit 1; }
+# On failure the reason also goes to OBJ_DIR.why, for check-rows.sh's skip line.
+fail() {
+  echo "linux-$series: plugin not built: $*" >&2
+  { mkdir -p "$(dirname "$why")" && echo "$*" > "$why"; } 2>/dev/null || true
+  exit 1
+}
 trap 'fail "this step failed: $BASH_COMMAND"' ERR
 
-src=$("$here/fetch-source.sh" "$series" "$CACHE") ||
-  fail "no kernel source (Debian linux-source-$series; fetch-source.sh says why above)"
+errlog=$(mktemp)
+if ! src=$("$here/fetch-source.sh" "$series" "$CACHE" 2>"$errlog"); then
+  cat "$errlog" >&2
+  reason=$(grep '^fetch-source.sh: ' "$errlog" | tail -n 1 | sed 's/^fetch-source.sh: //')
+  rm -f "$errlog"
+  fail "no kernel source (Debian linux-source-$series: ${reason:-see fetch-source.sh above})"
+fi
+cat "$errlog" >&2
+rm -f "$errlog"
 version=$(cut -d' ' -f1 "$src/.complete")
 
+# asm: assembly files, relative to the kernel tree.
 case $series in
-  6.12) asm="aes-gcm-avx10-x86_64.S aes-gcm-aesni-x86_64.S aes-xts-avx-x86_64.S"
+  7.2)  asm="arch/x86/crypto/aes-gcm-vaes-avx512.S arch/x86/crypto/aes-gcm-vaes-avx2.S
+             arch/x86/crypto/aes-gcm-aesni-x86_64.S arch/x86/crypto/aes-xts-avx-x86_64.S
+             arch/x86/crypto/aesni-intel_asm.S lib/crypto/x86/aes-aesni.S"
+        kc="" shim="" glue="glue_72.c" ;;
+  6.12) asm="arch/x86/crypto/aes-gcm-avx10-x86_64.S arch/x86/crypto/aes-gcm-aesni-x86_64.S
+             arch/x86/crypto/aes-xts-avx-x86_64.S"
         kc="lib/crypto/aes.c"
         shim="aes_generic_shim.c"
         glue="glue_612.c" ;;
-  6.1)  asm="aesni-intel_avx-x86_64.S aesni-intel_asm.S"
+  6.1)  asm="arch/x86/crypto/aesni-intel_avx-x86_64.S arch/x86/crypto/aesni-intel_asm.S"
         kc="" shim="" glue="glue_61.c" ;;
   *) echo "build.sh: unknown series $series" >&2; exit 2 ;;
 esac
@@ -34,7 +54,7 @@ obj=$(mktemp -d "$final.XXXXXX")
 trap 'rm -rf "$obj"' EXIT
 # Empty stand-ins for every header the kernel files include: what they
 # would provide comes from kcompat.h, force-included.
-for h in linux/linkage.h linux/cfi_types.h asm/frame.h asm/nospec-branch.h \
+for h in linux/linkage.h linux/cfi_types.h linux/objtool.h asm/frame.h asm/nospec-branch.h \
          crypto/aes.h crypto/algapi.h linux/crypto.h linux/module.h linux/unaligned.h \
          linux/init.h linux/types.h linux/errno.h asm/byteorder.h; do
   mkdir -p "$obj/stub/$(dirname "$h")"
@@ -53,11 +73,12 @@ expect_lines() { # file grep-pattern count
   n=$(grep -c -- "$2" "$1" || true)
   [ "$n" = "$3" ] || { echo "build.sh: expected $3 line(s) matching '$2' in $1, found $n" >&2; return 1; }
 }
-asmdir=$src/arch/x86/crypto
+asmroot=$src
 if [ "$series" = 6.1 ]; then
-  mkdir -p "$obj/src"
-  cp "$asmdir"/aesni-intel_avx-x86_64.S "$asmdir"/aesni-intel_asm.S "$obj/src/"
-  asmdir=$obj/src
+  asmroot=$obj/src
+  asmdir=$asmroot/arch/x86/crypto
+  mkdir -p "$asmdir"
+  cp "$src"/arch/x86/crypto/aesni-intel_avx-x86_64.S "$src"/arch/x86/crypto/aesni-intel_asm.S "$asmdir/"
   expect_lines "$asmdir/aesni-intel_avx-x86_64.S" 'vmovdqu  *aad_shift_arr(%r11), *\\T1' 1
   # %rax is free here: the macro already clobbers it reading the AAD tail
   sed -i 's/vmovdqu  *aad_shift_arr(%r11), *\\T1/lea aad_shift_arr(%rip), %rax ; vmovdqu (%rax,%r11), \\T1/' \
@@ -71,8 +92,8 @@ for f in $asm; do
   # The kernel assembles the VAES/VPCLMULQDQ code only when its assembler
   # supports them (CONFIG_AS_*); binutils 2.30+ does.
   $CC -c "${kflags[@]}" -DCONFIG_AS_VAES=1 -DCONFIG_AS_VPCLMULQDQ=1 -Wa,--noexecstack \
-    "$asmdir/$f" -o "$obj/${f%.S}.o"
-  objs+=("$obj/${f%.S}.o")
+    "$asmroot/$f" -o "$obj/$(basename "$f" .S).o"
+  objs+=("$obj/$(basename "$f" .S).o")
 done
 for f in $kc; do
   b=$(basename "$f" .c)

@@ -75,19 +75,10 @@ void aesni_xts_encrypt(const struct crypto_aes_ctx *ctx, u8 *out, const u8 *in,
 void aesni_xts_decrypt(const struct crypto_aes_ctx *ctx, u8 *out, const u8 *in,
                        unsigned int len, u8 *iv);
 
-#define NEED_AESNI (CPU_AES | CPU_PCLMUL | CPU_SSE41)
-#define NEED_AVX (NEED_AESNI | CPU_AVX)
 #define NEED_AVX2 (NEED_AVX | CPU_AVX2)
 
-struct lx_path {
-    unsigned cpu;
-};
-static const struct lx_path p_aesni = {NEED_AESNI}, p_avx = {NEED_AVX}, p_avx2 = {NEED_AVX2};
-
-static int supported(const aeslab_impl *self)
-{
-    return cpu_x86_has(((const struct lx_path *)self->priv)->cpu);
-}
+static const struct lx_path p_aesni = {.cpu = NEED_AESNI}, p_avx = {.cpu = NEED_AVX},
+                            p_avx2 = {.cpu = NEED_AVX2};
 
 /* ---- GCM ---------------------------------------------------------------- */
 
@@ -98,7 +89,7 @@ struct lx61_gcm_key {
 
 static void *gcm_key_new(const aeslab_impl *self, const uint8_t *key, size_t key_len)
 {
-    if (aes_check_keylen((unsigned)key_len) || !supported(self))
+    if (aes_check_keylen((unsigned)key_len) || !lx_supported(self))
         return NULL;
     struct lx61_gcm_key *k = lx_alloc(sizeof *k);
     if (!k)
@@ -230,7 +221,7 @@ struct lx61_xts_key {
 static void *xts_key_new(const aeslab_impl *self, const uint8_t *key, size_t key_len)
 {
     size_t half = key_len / 2;
-    if ((key_len != 32 && key_len != 64) || !supported(self))
+    if ((key_len != 32 && key_len != 64) || !lx_supported(self))
         return NULL;
     struct lx61_xts_key *k = lx_alloc(sizeof *k);
     if (!k)
@@ -273,25 +264,12 @@ static int xts_dec(void *key, const uint8_t tweak[16], const uint8_t *in, size_t
 
 /* ---- machine-code size of each path ------------------------------------- */
 
-struct lx_sym {
-    const char *name;
-    size_t bytes;
-};
 static const struct lx_sym lx_syms[] = {
 #include "linux-6.1-syms.inc"
     {NULL, 0}};
 
-/* Bytes of the named functions (local helpers such as _aesni_enc1 are
- * named with the path that calls them). */
-static size_t code_bytes_of(const char *const *names)
-{
-    size_t total = 0;
-    for (; *names; names++)
-        for (const struct lx_sym *s = lx_syms; s->name; s++)
-            if (!strcmp(s->name, *names))
-                total += s->bytes;
-    return total;
-}
+/* Local helpers such as _aesni_enc1 are named with the path that calls
+ * them (lx_code_bytes in glue_common.h adds them up). */
 
 /* ---- the implementations ------------------------------------------------ */
 
@@ -308,7 +286,7 @@ static size_t code_bytes_of(const char *const *names)
 
 #define GCM_IMPL(path, alg_, isa_, note_, sfx, pp)                                       \
     {.name = LIB "/" path, .library = LIB, .version = LINUX_PKG_VERSION, .alg = alg_,    \
-     .isa = isa_, .note = note_, .priv = &pp, .supported = supported,                     \
+     .isa = isa_, .note = note_, .priv = &pp, .supported = lx_supported,                     \
      .key_new = gcm_key_new, .key_free = gcm_key_free, .gcm_seal = gcm_seal##sfx,         \
      .gcm_open = gcm_open##sfx}
 #define GCM_IMPLS(path, isa_, note_, sfx, pp)                                            \
@@ -317,7 +295,7 @@ static size_t code_bytes_of(const char *const *names)
         GCM_IMPL(path, "aes-256-gcm", isa_, note_, sfx, pp)
 #define XTS_IMPL(path, alg_, isa_, pp)                                                   \
     {.name = LIB "/" path, .library = LIB, .version = LINUX_PKG_VERSION, .alg = alg_,    \
-     .isa = isa_, .note = NOTE_XTS, .priv = &pp, .supported = supported,                  \
+     .isa = isa_, .note = NOTE_XTS, .priv = &pp, .supported = lx_supported,                  \
      .key_new = xts_key_new, .key_free = xts_key_free, .xts_encrypt = xts_enc,            \
      .xts_decrypt = xts_dec}
 
@@ -349,18 +327,16 @@ AESLAB_EXPORT const aeslab_plugin *aeslab_plugin_entry(void)
         static const char *const xts[] = {"aesni_enc", "_aesni_enc1", "_aesni_enc4", "_aesni_dec1",
                                           "_aesni_dec4", "aesni_xts_encrypt",
                                           "aesni_xts_decrypt", NULL};
-        static char needs[sizeof impls / sizeof impls[0]][96];
+        lx_fill_needs(impls, plugin.n_impls);
         for (size_t i = 0; i < plugin.n_impls; i++) {
             aeslab_impl *im = &impls[i];
-            im->needs = cpu_x86_needs(((const struct lx_path *)im->priv)->cpu, needs[i],
-                                      sizeof needs[i]);
             const char *path = strchr(im->name, '/') + 1;
             const char *const *syms = !strcmp(path, "gcm-dispatch") ? all
                                       : !strcmp(path, "gcm-avx2")   ? gen4
                                       : !strcmp(path, "gcm-avx")    ? gen2
                                       : !strcmp(path, "gcm-aesni")  ? sse
                                                                     : xts;
-            im->code_bytes = code_bytes_of(syms);
+            im->code_bytes = lx_code_bytes(lx_syms, syms);
         }
         done = 1;
     }

@@ -12,21 +12,13 @@
  *     aes_expandkey()                     round keys (same layout the
  *                                         kernel's aesni_set_key writes)
  *     aes_gcm_precompute_<path>()         H^n .. H^1, pre-multiplied by x^-1
- * Per message, exactly the kernel's sequence for a linear buffer:
- *     le_ctr = {2, IV words byte-swapped}
- *     ghash_acc = 0; aes_gcm_aad_update_<p>(aad)        (if aad_len)
- *     aes_gcm_{enc,dec}_update_<path>(payload)          (always, even empty)
- *     aes_gcm_enc_final_<p>() -> tag  |  aes_gcm_dec_final_<p>() -> match?
- * dec_final compares the tag in constant time inside the assembly; the
- * kernel leaves the plaintext in place on a mismatch (its caller discards
- * it), here it is wiped before returning AESLAB_ETAG.
+ * Per message, the kernel's sequence for a linear buffer (LX_GCM_PATH in
+ * glue_common.h).
  *
  * XTS (aes-xts-avx-x86_64.S: aesni_avx, vaes_avx2, vaes_avx10_256,
  * vaes_avx10_512).  Two aes_expandkey() schedules (data key, tweak key);
- * per data unit: aes_xts_encrypt_iv(tweak key, iv) then one call of
- * aes_xts_{en,de}crypt_<path>(data key, src, dst, len, tweak), which does
- * ciphertext stealing itself for len % 16 != 0 (the kernel's fast path for
- * a unit within one page).
+ * per data unit aes_xts_encrypt_iv() then one aes_xts_{en,de}crypt_<path>()
+ * call with ciphertext stealing inside (LX_XTS_PATH in glue_common.h).
  *
  * xts-generic: crypto/aes_generic.c (the "aes-generic" driver, 4 KiB
  * T-tables: what seed 004's xts(ecb(aes-generic)) runs) under a plain XTS
@@ -72,58 +64,23 @@ _Static_assert(offsetof(struct lx_gcm_key_avx10, h_powers) == 512, "avx10 h_powe
 _Static_assert(offsetof(struct lx_gcm_key_avx10, padding) == 768, "avx10 padding");
 
 /* The assembly's entry points (the key pointer is the struct above). */
-#define GCM_PROTOS(sfx)                                                                  \
-    void aes_gcm_precompute_##sfx(void *key);                                            \
-    void aes_gcm_enc_update_##sfx(const void *key, const u32 le_ctr[4], u8 acc[16],      \
-                                  const u8 *src, u8 *dst, int len);                      \
-    void aes_gcm_dec_update_##sfx(const void *key, const u32 le_ctr[4], u8 acc[16],      \
-                                  const u8 *src, u8 *dst, int len);
-#define GCM_TAIL_PROTOS(sfx)                                                             \
-    void aes_gcm_aad_update_##sfx(const void *key, u8 acc[16], const u8 *aad, int len);  \
-    void aes_gcm_enc_final_##sfx(const void *key, const u32 le_ctr[4], u8 acc[16],       \
-                                 u64 aad_len, u64 len);                                  \
-    bool aes_gcm_dec_final_##sfx(const void *key, const u32 le_ctr[4], const u8 acc[16], \
-                                 u64 aad_len, u64 len, const u8 tag[16], int taglen);
-GCM_PROTOS(aesni)
-GCM_PROTOS(aesni_avx)
-GCM_PROTOS(vaes_avx10_256)
-GCM_PROTOS(vaes_avx10_512)
-GCM_TAIL_PROTOS(aesni)
-GCM_TAIL_PROTOS(aesni_avx)
-GCM_TAIL_PROTOS(vaes_avx10)
-
-#define XTS_PROTOS(sfx)                                                                  \
-    void aes_xts_encrypt_##sfx(const struct crypto_aes_ctx *key, const u8 *src, u8 *dst, \
-                               unsigned int len, u8 tweak[16]);                          \
-    void aes_xts_decrypt_##sfx(const struct crypto_aes_ctx *key, const u8 *src, u8 *dst, \
-                               unsigned int len, u8 tweak[16]);
-XTS_PROTOS(aesni_avx)
-XTS_PROTOS(vaes_avx2)
-XTS_PROTOS(vaes_avx10_256)
-XTS_PROTOS(vaes_avx10_512)
-void aes_xts_encrypt_iv(const struct crypto_aes_ctx *tweak_key, u8 iv[16]);
+LX_GCM_UPDATE_PROTOS(aesni)
+LX_GCM_UPDATE_PROTOS(aesni_avx)
+LX_GCM_UPDATE_PROTOS(vaes_avx10_256)
+LX_GCM_UPDATE_PROTOS(vaes_avx10_512)
+LX_GCM_TAIL_PROTOS(aesni)
+LX_GCM_TAIL_PROTOS(aesni_avx)
+LX_GCM_TAIL_PROTOS(vaes_avx10)
+LX_XTS_PROTOS(aesni_avx)
+LX_XTS_PROTOS(vaes_avx2)
+LX_XTS_PROTOS(vaes_avx10_256)
+LX_XTS_PROTOS(vaes_avx10_512)
 
 /* crypto/aes_generic.c's block functions, reached through aes_generic_shim.c */
 void lx_aes_generic_encrypt(const struct crypto_aes_ctx *ctx, u8 *out, const u8 *in);
 void lx_aes_generic_decrypt(const struct crypto_aes_ctx *ctx, u8 *out, const u8 *in);
 
-/* ---- what each path needs from the CPU --------------------------------- */
-
-struct lx_path {
-    unsigned cpu;      /* CPU_* bits */
-    size_t key_bytes;  /* size of the key object */
-    void (*precompute)(void *key);
-};
-
-#define NEED_AESNI (CPU_AES | CPU_PCLMUL | CPU_SSE41)
-#define NEED_AVX (NEED_AESNI | CPU_AVX)
-#define NEED_VAES_AVX2 (NEED_AVX | CPU_AVX2 | CPU_VAES | CPU_VPCLMUL)
-#define NEED_AVX10 (NEED_VAES_AVX2 | CPU_AVX512 | CPU_BMI2)
-
-static int supported(const aeslab_impl *self)
-{
-    return cpu_x86_has(((const struct lx_path *)self->priv)->cpu);
-}
+#define NEED_AVX10 NEED_VAES_AVX512
 
 /* ---- GCM ---------------------------------------------------------------- */
 
@@ -154,59 +111,10 @@ static void gcm_key_free_avx10(void *key)
     free(key);
 }
 
-/* The counter block in the form the assembly takes: 32-bit words, least
- * significant first, each in CPU order; the low word starts at 2 (1 is the
- * block that encrypts the tag). */
-static inline void gcm_le_ctr(u32 le_ctr[4], const uint8_t iv[12])
-{
-    le_ctr[0] = 2;
-    le_ctr[1] = get_unaligned_be32(iv + 8);
-    le_ctr[2] = get_unaligned_be32(iv + 4);
-    le_ctr[3] = get_unaligned_be32(iv + 0);
-}
-
-/* One seal and one open per path, with direct calls (the kernel avoids
- * indirect calls here for the same reason: they cost at 16-byte sizes). */
-#define GCM_PATH(path, upd, tail)                                                        \
-    static int gcm_seal_##path(void *key, const uint8_t iv[12], const uint8_t *aad,      \
-                               size_t aad_len, const uint8_t *in, size_t len,            \
-                               uint8_t *out, uint8_t tag[16])                            \
-    {                                                                                    \
-        u32 le_ctr[4];                                                                   \
-        u8 acc[16] = {0};                                                                \
-        if (!LX_LEN_OK(len) || !LX_LEN_OK(aad_len))                                      \
-            return AESLAB_EINVAL;                                                        \
-        gcm_le_ctr(le_ctr, iv);                                                          \
-        if (aad_len)                                                                     \
-            aes_gcm_aad_update_##tail(key, acc, aad, (int)aad_len);                      \
-        aes_gcm_enc_update_##upd(key, le_ctr, acc, in, out, (int)len);                   \
-        aes_gcm_enc_final_##tail(key, le_ctr, acc, aad_len, len);                        \
-        memcpy(tag, acc, 16);                                                            \
-        return AESLAB_OK;                                                                \
-    }                                                                                    \
-    static int gcm_open_##path(void *key, const uint8_t iv[12], const uint8_t *aad,      \
-                               size_t aad_len, const uint8_t *in, size_t len,            \
-                               const uint8_t tag[16], uint8_t *out)                      \
-    {                                                                                    \
-        u32 le_ctr[4];                                                                   \
-        u8 acc[16] = {0};                                                                \
-        if (!LX_LEN_OK(len) || !LX_LEN_OK(aad_len))                                      \
-            return AESLAB_EINVAL;                                                        \
-        gcm_le_ctr(le_ctr, iv);                                                          \
-        if (aad_len)                                                                     \
-            aes_gcm_aad_update_##tail(key, acc, aad, (int)aad_len);                      \
-        aes_gcm_dec_update_##upd(key, le_ctr, acc, in, out, (int)len);                   \
-        if (!aes_gcm_dec_final_##tail(key, le_ctr, acc, aad_len, len, tag, 16)) {        \
-            lx_wipe(out, len); /* release nothing */                                     \
-            return AESLAB_ETAG;                                                          \
-        }                                                                                \
-        return AESLAB_OK;                                                                \
-    }
-
-GCM_PATH(aesni, aesni, aesni)
-GCM_PATH(aesni_avx, aesni_avx, aesni_avx)
-GCM_PATH(vaes_avx10_256, vaes_avx10_256, vaes_avx10)
-GCM_PATH(vaes_avx10_512, vaes_avx10_512, vaes_avx10)
+LX_GCM_PATH(aesni, aesni, aesni)
+LX_GCM_PATH(aesni_avx, aesni_avx, aesni_avx)
+LX_GCM_PATH(vaes_avx10_256, vaes_avx10_256, vaes_avx10)
+LX_GCM_PATH(vaes_avx10_512, vaes_avx10_512, vaes_avx10)
 
 static const struct lx_path p_gcm_aesni = {NEED_AESNI, sizeof(struct lx_gcm_key_aesni),
                                            aes_gcm_precompute_aesni};
@@ -218,11 +126,6 @@ static const struct lx_path p_gcm_avx10_512 = {NEED_AVX10, sizeof(struct lx_gcm_
                                                aes_gcm_precompute_vaes_avx10_512};
 
 /* ---- XTS with the assembly ---------------------------------------------- */
-
-struct lx_xts_key {
-    struct crypto_aes_ctx crypt __aligned(16); /* data key   */
-    struct crypto_aes_ctx tweak __aligned(16); /* tweak key  */
-};
 
 static void *xts_key_new(const aeslab_impl *self, const uint8_t *key, size_t key_len)
 {
@@ -238,43 +141,10 @@ static void *xts_key_new(const aeslab_impl *self, const uint8_t *key, size_t key
     return k;
 }
 
-static void xts_key_free(void *key)
-{
-    if (key)
-        lx_wipe(key, sizeof(struct lx_xts_key));
-    free(key);
-}
-
-#define XTS_PATH(sfx)                                                                    \
-    static int xts_enc_##sfx(void *key, const uint8_t tweak[16], const uint8_t *in,      \
-                             size_t len, uint8_t *out)                                   \
-    {                                                                                    \
-        const struct lx_xts_key *k = key;                                                \
-        u8 t[16];                                                                        \
-        if (len < 16 || !LX_LEN_OK(len))                                                 \
-            return AESLAB_EINVAL;                                                        \
-        memcpy(t, tweak, 16);                                                            \
-        aes_xts_encrypt_iv(&k->tweak, t);                                                \
-        aes_xts_encrypt_##sfx(&k->crypt, in, out, (unsigned)len, t);                     \
-        return AESLAB_OK;                                                                \
-    }                                                                                    \
-    static int xts_dec_##sfx(void *key, const uint8_t tweak[16], const uint8_t *in,      \
-                             size_t len, uint8_t *out)                                   \
-    {                                                                                    \
-        const struct lx_xts_key *k = key;                                                \
-        u8 t[16];                                                                        \
-        if (len < 16 || !LX_LEN_OK(len))                                                 \
-            return AESLAB_EINVAL;                                                        \
-        memcpy(t, tweak, 16);                                                            \
-        aes_xts_encrypt_iv(&k->tweak, t);                                                \
-        aes_xts_decrypt_##sfx(&k->crypt, in, out, (unsigned)len, t);                     \
-        return AESLAB_OK;                                                                \
-    }
-
-XTS_PATH(aesni_avx)
-XTS_PATH(vaes_avx2)
-XTS_PATH(vaes_avx10_256)
-XTS_PATH(vaes_avx10_512)
+LX_XTS_PATH(aesni_avx)
+LX_XTS_PATH(vaes_avx2)
+LX_XTS_PATH(vaes_avx10_256)
+LX_XTS_PATH(vaes_avx10_512)
 
 static const struct lx_path p_xts_aesni_avx = {NEED_AVX, 0, NULL};
 static const struct lx_path p_xts_vaes_avx2 = {NEED_VAES_AVX2, 0, NULL};
@@ -392,44 +262,20 @@ static const struct lx_path p_xts_generic = {0, 0, NULL};
 
 /* ---- machine-code size of each path ------------------------------------- */
 
-/* {symbol, bytes} of every function in the plugin's kernel objects,
- * generated at build time from `nm -S` (see plugin.mk). */
-struct lx_sym {
-    const char *name;
-    size_t bytes;
-};
 static const struct lx_sym lx_syms[] = {
 #include "linux-6.12-syms.inc"
     {NULL, 0}};
 
-static size_t code_bytes_of(const char *const *names)
-{
-    size_t total = 0;
-    for (; *names; names++)
-        for (const struct lx_sym *s = lx_syms; s->name; s++)
-            if (!strcmp(s->name, *names))
-                total += s->bytes;
-    return total;
-}
-
-#define GCM_SYMS(upd, tail)                                                              \
-    {"aes_gcm_precompute_" #upd, "aes_gcm_aad_update_" #tail, "aes_gcm_enc_update_" #upd, \
-     "aes_gcm_dec_update_" #upd, "aes_gcm_enc_final_" #tail, "aes_gcm_dec_final_" #tail, NULL}
-#define XTS_SYMS(sfx) {"aes_xts_encrypt_iv", "aes_xts_encrypt_" #sfx, "aes_xts_decrypt_" #sfx, NULL}
-
 /* The functions each path runs (key setup included). */
-static const struct {
-    const char *path;
-    const char *syms[8];
-} path_syms[] = {
-    {"gcm-vaes-avx10-512", GCM_SYMS(vaes_avx10_512, vaes_avx10)},
-    {"gcm-vaes-avx10-256", GCM_SYMS(vaes_avx10_256, vaes_avx10)},
-    {"gcm-aesni-avx", GCM_SYMS(aesni_avx, aesni_avx)},
-    {"gcm-aesni", GCM_SYMS(aesni, aesni)},
-    {"xts-vaes-avx10-512", XTS_SYMS(vaes_avx10_512)},
-    {"xts-vaes-avx10-256", XTS_SYMS(vaes_avx10_256)},
-    {"xts-vaes-avx2", XTS_SYMS(vaes_avx2)},
-    {"xts-aesni-avx", XTS_SYMS(aesni_avx)},
+static const struct lx_path_syms path_syms[] = {
+    {"gcm-vaes-avx10-512", LX_GCM_SYMS(vaes_avx10_512, vaes_avx10)},
+    {"gcm-vaes-avx10-256", LX_GCM_SYMS(vaes_avx10_256, vaes_avx10)},
+    {"gcm-aesni-avx", LX_GCM_SYMS(aesni_avx, aesni_avx)},
+    {"gcm-aesni", LX_GCM_SYMS(aesni, aesni)},
+    {"xts-vaes-avx10-512", LX_XTS_SYMS(vaes_avx10_512)},
+    {"xts-vaes-avx10-256", LX_XTS_SYMS(vaes_avx10_256)},
+    {"xts-vaes-avx2", LX_XTS_SYMS(vaes_avx2)},
+    {"xts-aesni-avx", LX_XTS_SYMS(aesni_avx)},
     {"xts-generic", {"lx_aes_generic_encrypt", "lx_aes_generic_decrypt", "crypto_aes_encrypt",
                      "crypto_aes_decrypt", NULL}},
     {"xts-aeslib", {"aes_encrypt", "aes_decrypt", NULL}},
@@ -445,41 +291,22 @@ static const struct {
     "asm called directly as aesni-intel_glue.c's single-page fast path does "           \
     "(encrypt_iv, one crypt call with CTS); no kernel_fpu_begin/end"
 
-#define GCM_IMPL(path, alg_, isa_, fn, freefn, pp)                                       \
-    {.name = LIB "/" path, .library = LIB, .version = LINUX_PKG_VERSION, .alg = alg_,    \
-     .isa = isa_, .note = NOTE_GCM, .priv = &pp, .supported = supported,                  \
-     .key_new = gcm_key_new, .key_free = freefn, .gcm_seal = gcm_seal_##fn,               \
-     .gcm_open = gcm_open_##fn}
-#define GCM_IMPLS(path, isa_, fn, freefn, pp)                                            \
-    GCM_IMPL(path, "aes-128-gcm", isa_, fn, freefn, pp),                                 \
-        GCM_IMPL(path, "aes-192-gcm", isa_, fn, freefn, pp),                             \
-        GCM_IMPL(path, "aes-256-gcm", isa_, fn, freefn, pp)
-
-#define XTS_IMPL(path, alg_, isa_, note_, fn, pp)                                        \
-    {.name = LIB "/" path, .library = LIB, .version = LINUX_PKG_VERSION, .alg = alg_,    \
-     .isa = isa_, .note = note_, .priv = &pp, .supported = supported,                     \
-     .key_new = xts_key_new, .key_free = xts_key_free, .xts_encrypt = xts_enc_##fn,       \
-     .xts_decrypt = xts_dec_##fn}
-#define XTS_IMPLS(path, isa_, note_, fn, pp)                                             \
-    XTS_IMPL(path, "aes-128-xts", isa_, note_, fn, pp),                                  \
-        XTS_IMPL(path, "aes-256-xts", isa_, note_, fn, pp)
-
 static aeslab_impl impls[] = {
-    GCM_IMPLS("gcm-vaes-avx10-512", "vaes512", vaes_avx10_512, gcm_key_free_avx10,
+    LX_GCM_IMPLS("gcm-vaes-avx10-512", "vaes512", vaes_avx10_512, gcm_key_free_avx10,
               p_gcm_avx10_512),
-    GCM_IMPLS("gcm-vaes-avx10-256", "avx10-256", vaes_avx10_256, gcm_key_free_avx10,
+    LX_GCM_IMPLS("gcm-vaes-avx10-256", "avx10-256", vaes_avx10_256, gcm_key_free_avx10,
               p_gcm_avx10_256),
-    GCM_IMPLS("gcm-aesni-avx", "aesni-avx", aesni_avx, gcm_key_free_aesni, p_gcm_aesni_avx),
-    GCM_IMPLS("gcm-aesni", "aesni", aesni, gcm_key_free_aesni, p_gcm_aesni),
-    XTS_IMPLS("xts-vaes-avx10-512", "vaes512", NOTE_XTS, vaes_avx10_512, p_xts_avx10_512),
-    XTS_IMPLS("xts-vaes-avx10-256", "avx10-256", NOTE_XTS, vaes_avx10_256, p_xts_avx10_256),
-    XTS_IMPLS("xts-vaes-avx2", "vaes256-avx2", NOTE_XTS, vaes_avx2, p_xts_vaes_avx2),
-    XTS_IMPLS("xts-aesni-avx", "aesni-avx", NOTE_XTS, aesni_avx, p_xts_aesni_avx),
-    XTS_IMPLS("xts-generic", "generic",
+    LX_GCM_IMPLS("gcm-aesni-avx", "aesni-avx", aesni_avx, gcm_key_free_aesni, p_gcm_aesni_avx),
+    LX_GCM_IMPLS("gcm-aesni", "aesni", aesni, gcm_key_free_aesni, p_gcm_aesni),
+    LX_XTS_IMPLS("xts-vaes-avx10-512", "vaes512", NOTE_XTS, vaes_avx10_512, p_xts_avx10_512),
+    LX_XTS_IMPLS("xts-vaes-avx10-256", "avx10-256", NOTE_XTS, vaes_avx10_256, p_xts_avx10_256),
+    LX_XTS_IMPLS("xts-vaes-avx2", "vaes256-avx2", NOTE_XTS, vaes_avx2, p_xts_vaes_avx2),
+    LX_XTS_IMPLS("xts-aesni-avx", "aesni-avx", NOTE_XTS, aesni_avx, p_xts_aesni_avx),
+    LX_XTS_IMPLS("xts-generic", "generic",
               "crypto/aes_generic.c (the aes-generic driver, T-tables, not constant time) "
               "under a plain one-pass XTS written here: seed 004's xts(ecb(aes-generic))",
               generic, p_xts_generic),
-    XTS_IMPLS("xts-aeslib", "generic",
+    LX_XTS_IMPLS("xts-aeslib", "generic",
               "lib/crypto/aes.c (the kernel AES library, byte S-box preloaded, not "
               "constant time) under the same plain XTS",
               aeslib, p_xts_generic),
@@ -492,15 +319,9 @@ AESLAB_EXPORT const aeslab_plugin *aeslab_plugin_entry(void)
 {
     static int done;
     if (!done) {
-        static char needs[sizeof impls / sizeof impls[0]][96];
-        for (size_t i = 0; i < plugin.n_impls; i++) {
-            const struct lx_path *lp = impls[i].priv;
-            impls[i].needs = cpu_x86_needs(lp->cpu, needs[i], sizeof needs[i]);
-            const char *path = strchr(impls[i].name, '/') + 1;
-            for (size_t j = 0; j < sizeof path_syms / sizeof path_syms[0]; j++)
-                if (!strcmp(path, path_syms[j].path))
-                    impls[i].code_bytes = code_bytes_of(path_syms[j].syms);
-        }
+        lx_fill_code_bytes(impls, plugin.n_impls, path_syms,
+                           sizeof path_syms / sizeof path_syms[0], lx_syms);
+        lx_fill_needs(impls, plugin.n_impls);
         done = 1;
     }
     return &plugin;

@@ -18,6 +18,8 @@
  *  - RET: a plain `ret`.  In the kernel it may be a jump to the return
  *    thunk (retbleed / SLS mitigations); user space has no such thunk, and
  *    it only matters for the (tiny) per-call overhead.
+ *  - ANNOTATE_NOENDBR (<linux/objtool.h>): tells objtool a function needs
+ *    no ENDBR; user space has no objtool, so it expands to nothing.
  *  - FRAME_BEGIN/FRAME_END: empty, as in a kernel built without frame
  *    pointers (Debian's x86-64 kernels use the ORC unwinder).
  *  - kernel_fpu_begin()/end() are not needed: user space owns its vector
@@ -44,6 +46,7 @@
 #define SYM_FUNC_ALIAS(alias, name) .globl alias ; .hidden alias ; .set alias, name
 #define SYM_FUNC_ALIAS_LOCAL(alias, name) .set alias, name
 #define RET ret
+#define ANNOTATE_NOENDBR /* objtool's IBT marker: nothing to do here */
 #define FRAME_BEGIN
 #define FRAME_END
 

@@ -132,8 +132,8 @@ class Image:
 
     def _disassemble(self, path: str, objdump: str) -> None:
         head = re.compile(r"^([0-9a-f]+) <([^>]+)>:$")
-        insn = re.compile(r"^\s*([0-9a-f]+):\t(?:[0-9a-f]{2}[ 0-9a-f]*\t)?(\S+)\s*(.*)$")
-        ref = re.compile(r"\b([0-9a-f]+) <[^>]+>")
+        insn = re.compile(r"^\s*([0-9a-f]+):\t(\S+)\s*(.*)$")  # --no-show-raw-insn
+        ref = re.compile(r"\b([0-9a-f]+) <([^>]+)>")
         x_page: dict[str, int] = {}  # aarch64: register -> page from adrp
         cur = None
         for line in run([objdump, "-d", "--no-show-raw-insn", path]).splitlines():
@@ -163,6 +163,12 @@ class Image:
                     self.edges[cur].add(("load", a))
                     continue
             for r in ref.finditer(ops):
+                sym = r.group(2)
+                if sym.endswith("@plt"):  # an exported function called through the PLT
+                    tgt = self.by_name.get(sym[:-4])
+                    if tgt is not None and tgt in self.funcs:
+                        self.edges[cur].add(tgt)
+                    continue
                 self.edges[cur].add(int(r.group(1), 16))
 
     def resolve(self, addr, family: str | None, out: set, seen_data: set) -> None:

@@ -26,11 +26,19 @@ $(BUILD)/obj/%.o: %.S $(OWN_HDRS) | $(BUILD)/.dir
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -c $< -o $@
 
-# Machine-code size of each kernel (bytes of .text in its folder's objects),
-# reported by `aesbench list`.
-KERNEL_OBJS_OF = $(filter $(BUILD)/obj/$(1)/%,$(OWN_OBJS))
-$(BUILD)/gen/own_codesize.c: $(filter-out $(BUILD)/obj/kernels/own_plugin.o,$(OWN_OBJS)) scripts/codesize.sh
-	@scripts/codesize.sh "$(CROSS)size" $(foreach d,$(OWN_KERNEL_DIRS),$(notdir $(d))=$(d)) -- $(BUILD)/obj > $@
+# Machine-code size of each kernel, per algorithm family (GCM, XTS): the bytes
+# of every function reachable from the kernel's entry points in the linked
+# code (scripts/codesize.py), reported by `aesbench list`.  The code is read
+# from a link of the same objects without the table (own-nosize.so), so the
+# table never depends on itself.
+OWN_KOBJS := $(filter-out $(BUILD)/obj/gen/%,$(OWN_OBJS))
+$(BUILD)/gen/own-nosize.so: $(OWN_KOBJS) | $(BUILD)/.dir
+	$(CC) -shared -o $@ $^ -Wl,--version-script=$(ROOT)/harness/plugin.map $(LDFLAGS_SAN)
+
+$(BUILD)/gen/own_codesize.c: $(BUILD)/gen/own-nosize.so scripts/codesize.py
+	@python3 scripts/codesize.py own --objdump "$(CROSS)objdump" --nm "$(CROSS)nm" \
+	  --readelf "$(CROSS)readelf" --so $< --objroot $(BUILD)/obj \
+	  $(foreach d,$(OWN_KERNEL_DIRS),$(notdir $(d))=$(d)) > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/obj/gen/own_codesize.o: $(BUILD)/gen/own_codesize.c | $(BUILD)/.dir
 	@mkdir -p $(dir $@)

@@ -157,6 +157,7 @@ int cmd_run(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_clock(int argc, char **argv);    /* clock.c */
 int cmd_fpu_cost(int argc, char **argv); /* fpucost.c */
+int cmd_pipes(int argc, char **argv);    /* pipes.c */
 
 /* ---- json.c: tiny JSON writer ------------------------------------------ */
 void json_str(FILE *f, const char *s);

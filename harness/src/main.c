@@ -27,6 +27,9 @@ static const char usage[] =
     "        the core-clock source `run` uses here and a calibrated clock reading\n"
     "  fpu-cost [--json] [--iters N]\n"
     "        user-space cost of XSAVE/XSAVEOPT/XSAVEC + XRSTOR, xmm/ymm/zmm state live\n"
+    "  pipes [--json] [--iters N]\n"
+    "        AES and carry-less-multiply throughput here, and the cycles-per-byte\n"
+    "        bound it implies for AES-GCM and AES-XTS\n"
     "\n"
     "PATTERNS: comma-separated names or globs (own/*, */vaes512, all).\n"
     "ALGS: aes-128-gcm aes-192-gcm aes-256-gcm aes-128-xts aes-256-xts (or all).\n"
@@ -52,5 +55,6 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "run")) return cmd_run(argc - 1, argv + 1);
     if (!strcmp(cmd, "clock")) return cmd_clock(argc - 1, argv + 1);
     if (!strcmp(cmd, "fpu-cost")) return cmd_fpu_cost(argc - 1, argv + 1);
-    die("unknown command '%s' (commands: list, verify, vector, run; see aesbench --help)", cmd);
+    if (!strcmp(cmd, "pipes")) return cmd_pipes(argc - 1, argv + 1);
+    die("unknown command '%s' (commands: list, verify, vector, run, clock, fpu-cost, pipes; see aesbench --help)", cmd);
 }

@@ -11,6 +11,7 @@ EPILOG = """commands:
   run        measure a matrix (flags, --preset, or --config FILE), resumable
   noise      A/A check: the same point measured repeatedly -> this machine's noise floor
   fpu-cost   XSAVE*/XRSTOR cost with xmm/ymm/zmm live, beside the seed 004 figures
+  pipes      AES / CLMUL pipe throughput here and the c/B bound it implies (kept per host)
   validate   check results files against the JSON Schemas in results/schema
   export     results as CSV or Google Benchmark JSON
   show       the summary tables of stored results
@@ -93,6 +94,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--results", metavar="DIR")
     p.add_argument("--wait", action="store_true")
 
+    p = sub.add_parser("pipes", help="AES/CLMUL pipe throughput and the c/B bound, per host")
+    p.add_argument("--iters", type=int, default=None)
+    p.add_argument("--results", metavar="DIR")
+    p.add_argument("--wait", action="store_true")
+
     p = sub.add_parser("validate", help="check results files")
     p.add_argument("files", nargs="+")
 
@@ -127,6 +133,9 @@ def main(argv: list[str] | None = None) -> int:
     if a.cmd == "fpu-cost":
         from .fpucost import fpu_command
         return fpu_command(a)
+    if a.cmd == "pipes":
+        from .pipes import pipes_command
+        return pipes_command(a)
     if a.cmd == "validate":
         from .validate import validate_command
         return validate_command(a.files)

@@ -155,6 +155,16 @@ class Harness:
             raise HarnessError(p.stderr.strip() or f"aesbench fpu-cost exited {p.returncode}")
         return json.loads(p.stdout)
 
+    def pipes(self, iters: int | None = None) -> dict:
+        """`aesbench pipes --json`: AES / CLMUL throughput and the bound it implies."""
+        args = ["pipes", "--json"] + (["--iters", str(iters)] if iters else [])
+        p = self._run(args, timeout=300)
+        if p.returncode != 0:
+            if p.returncode < 0:
+                raise HarnessError(f"aesbench pipes crashed ({signal_name(-p.returncode)})")
+            raise HarnessError(p.stderr.strip() or f"aesbench pipes exited {p.returncode}")
+        return json.loads(p.stdout)
+
 
 # ---- one child measuring a list of points ------------------------------------------
 

@@ -311,6 +311,13 @@ static aeslab_impl impls[] = {
 static aeslab_plugin plugin = {AESLAB_ABI_VERSION, LIB, NULL, sizeof impls / sizeof impls[0],
                                impls};
 
+/* Key setup (aesni_set_key and its helpers; _key_expansion_256a is an alias
+ * of _key_expansion_128, counted once) and H = aesni_enc(0).  With them each
+ * list is everything reachable from the path's entry points, as
+ * `scripts/codesize.py reach` finds it, the own kernels' rule. */
+#define KEY61_SYMS                                                                       \
+    "aesni_set_key", "_key_expansion_128", "_key_expansion_192a", "_key_expansion_192b", \
+        "_key_expansion_256b", "aesni_enc", "_aesni_enc1"
 #define GCM61_SYMS(sfx)                                                                  \
     "aesni_gcm_init" sfx, "aesni_gcm_enc_update" sfx, "aesni_gcm_dec_update" sfx,        \
         "aesni_gcm_finalize" sfx
@@ -319,12 +326,12 @@ AESLAB_EXPORT const aeslab_plugin *aeslab_plugin_entry(void)
 {
     static int done;
     if (!done) {
-        static const char *const sse[] = {GCM61_SYMS(""), NULL};
-        static const char *const gen2[] = {GCM61_SYMS("_avx_gen2"), NULL};
-        static const char *const gen4[] = {GCM61_SYMS("_avx_gen4"), NULL};
-        static const char *const all[] = {GCM61_SYMS(""), GCM61_SYMS("_avx_gen2"),
+        static const char *const sse[] = {KEY61_SYMS, GCM61_SYMS(""), NULL};
+        static const char *const gen2[] = {KEY61_SYMS, GCM61_SYMS("_avx_gen2"), NULL};
+        static const char *const gen4[] = {KEY61_SYMS, GCM61_SYMS("_avx_gen4"), NULL};
+        static const char *const all[] = {KEY61_SYMS, GCM61_SYMS(""), GCM61_SYMS("_avx_gen2"),
                                           GCM61_SYMS("_avx_gen4"), NULL};
-        static const char *const xts[] = {"aesni_enc", "_aesni_enc1", "_aesni_enc4", "_aesni_dec1",
+        static const char *const xts[] = {KEY61_SYMS, "_aesni_enc4", "_aesni_dec1",
                                           "_aesni_dec4", "aesni_xts_encrypt",
                                           "aesni_xts_decrypt", NULL};
         lx_fill_needs(impls, plugin.n_impls);

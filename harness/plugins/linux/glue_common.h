@@ -90,7 +90,7 @@ static inline size_t lx_code_bytes(const struct lx_sym *tab, const char *const *
 /* The functions each path runs, by path name (the part after "lib/"). */
 struct lx_path_syms {
     const char *path;
-    const char *syms[10];
+    const char *syms[16];
 };
 
 /* Set code_bytes of every implementation from its path's function list. */
@@ -254,10 +254,14 @@ static inline void lx_xts_key_free(void *key)
 }
 
 /* Symbol lists for lx_path_syms. */
-#define LX_GCM_SYMS(upd, tail)                                                           \
-    {"aes_gcm_precompute_" #upd, "aes_gcm_aad_update_" #tail, "aes_gcm_enc_update_" #upd, \
-     "aes_gcm_dec_update_" #upd, "aes_gcm_enc_final_" #tail, "aes_gcm_dec_final_" #tail, NULL}
-#define LX_XTS_SYMS(sfx) {"aes_xts_encrypt_iv", "aes_xts_encrypt_" #sfx, "aes_xts_decrypt_" #sfx, NULL}
+/* The functions of a GCM or XTS path; `keys` names the key-setup
+ * functions the glue calls (a macro of one or more strings). */
+#define LX_GCM_SYMS(keys, upd, tail)                                                     \
+    {keys, "aes_gcm_precompute_" #upd, "aes_gcm_aad_update_" #tail,                      \
+     "aes_gcm_enc_update_" #upd, "aes_gcm_dec_update_" #upd, "aes_gcm_enc_final_" #tail,  \
+     "aes_gcm_dec_final_" #tail, NULL}
+#define LX_XTS_SYMS(keys, sfx)                                                           \
+    {keys, "aes_xts_encrypt_iv", "aes_xts_encrypt_" #sfx, "aes_xts_decrypt_" #sfx, NULL}
 
 /* ---- implementation rows -------------------------------------------------
  * The including file defines LIB (the plugin name), LINUX_PKG_VERSION,

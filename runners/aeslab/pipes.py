@@ -1,0 +1,78 @@
+"""`aeslab pipes`: this machine's AES and carry-less-multiply pipe throughput
+(`aesbench pipes`) and the core-cycles-per-byte bound it implies for each
+algorithm and direction, stored per host as results/<host>/pipes-<id>.json
+(as `aeslab fpu-cost` stores its figures), where `aeslab goals` finds the
+bound of the machine its points were measured on.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from . import paths
+from .harness import Harness, HarnessError
+from .store import Lock, StoreError, new_run_id, utcnow, write_json_atomic
+
+KIND = "aeslab-pipes/1"
+
+
+def latest(folder: Path) -> dict | None:
+    """The newest pipes record in a host's results folder, or None."""
+    docs = []
+    for f in sorted(folder.glob("pipes-*.json")):
+        try:
+            d = json.loads(f.read_text())
+        except (OSError, json.JSONDecodeError):
+            continue
+        if d.get("kind") == KIND and isinstance(d.get("harness"), dict):
+            d["file"] = str(f)
+            docs.append(d)
+    return max(docs, key=lambda d: d.get("created", "")) if docs else None
+
+
+def bounds_of(doc: dict | None) -> dict:
+    """{(alg, op): core cycles per byte} from a pipes record (None values dropped)."""
+    if not doc:
+        return {}
+    return {(b["alg"], b["op"]): b["cycles_per_byte"]
+            for b in doc["harness"].get("bounds", []) if b.get("cycles_per_byte")}
+
+
+def pipes_command(a) -> int:
+    err = lambda m: print(f"aeslab pipes: {m}", file=sys.stderr)  # noqa: E731
+    lock = Lock()
+    try:
+        lock.acquire("pipes", wait=a.wait)
+    except StoreError as e:
+        err(e)
+        return 1
+    try:
+        with Harness() as h:
+            res = h.pipes(a.iters)
+    except HarnessError as e:
+        err(e)
+        return 1
+    finally:
+        lock.release()
+    print(f"{res['cpu']} (family {res['family']} model {res['model']}), core "
+          f"{res['core_ghz']:.3f} GHz calibrated, TSC {res['tsc_ghz']:.3f} GHz")
+    for s in res["streams"]:
+        if s["supported"]:
+            print(f"  {s['name']:<10} {s['insn']:<19} {s['cycles_per_insn']:7.3f} cyc/insn  "
+                  f"IPC {s['ipc']:5.2f}  {s['cycles_per_block']:7.3f} cyc/16B")
+        else:
+            print(f"  {s['name']:<10} {s['insn']:<19} unsupported (lacks {s['lacks']})")
+    print(f"AES and CLMUL: {res['sharing']['verdict']} pipes")
+    for b in res["bounds"]:
+        v = b.get("cycles_per_byte")
+        print(f"  bound {b['alg']} {b['op']}: " + (f"{v:.4f} core c/B at {b['width']} bits"
+                                                    if v else "n/a"))
+    host = paths.host()
+    folder = paths.results_dir(a.results) / host
+    folder.mkdir(parents=True, exist_ok=True)
+    pid = "pipes-" + new_run_id(folder)
+    doc = {"kind": KIND, "id": pid, "host": host, "created": utcnow(), "harness": res}
+    write_json_atomic(folder / f"{pid}.json", doc)
+    print(f"saved: {folder / (pid + '.json')}")
+    return 0

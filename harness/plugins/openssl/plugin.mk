@@ -76,6 +76,48 @@ $(PLUGIN_DIR)/openssl-$(OSSL_NEW_MM).so: $(OSSL_SRCDIR)/evp_plugin.c harness/inc
 $(PLUGIN_DIR)/openssl-$(OSSL_NEW_MM)-%.so: $(OSSL_SRCDIR)/evp_plugin.c harness/include/aeslab_abi.h $(OSSL_NEW_OUT) | $(BUILD)/.dir
 	$(OSSL_NEW_BUILD) -DEVP_PATH_$(subst -,_,$*)
 
+# --- direct-assembly rows (asm_plugin.c): openssl-<M.m>-asm.so ----------------
+# The GCM assembly called as the provider calls it, without EVP: aesni-asm
+# (both releases) and vaes512-asm (3.6+).  Optional for both releases
+# (peer-openssl-<M.m>-asm in OPTIONAL_PLUGINS): it links library-internal
+# symbols whose names and context layout are release-specific
+# (ossl_gcm_compat.h), so a release where they moved is left out with a
+# note instead of failing the build.  code_bytes comes from `nm -S` of the
+# archive's assembly objects (<plugin>.syms.inc).
+OSSL_ASM_SYMS_CMD = nm -S --defined-only $(1) 2>/dev/null | \
+	  awk '/:$$/ {m = $$1; next} m ~ /(aesni-x86_64|aesni-gcm-x86_64|ghash-x86_64|aes-gcm-avx512)\.o:$$/ \
+	       && NF == 4 && ($$3 == "T" || $$3 == "t") {printf "{\"%s\", 0x%s},\n", $$4, $$2}' > $@.tmp && mv $@.tmp $@
+OSSL_ASM_BUILD = $(CC) $(CFLAGS_ALL) -fvisibility=hidden -shared -o $@ $< \
+	  -DASM_SYMS_INC='"$(abspath $(word 2,$^))"'
+
+ifeq ($(ARCH),x86_64)
+ifneq ($(OSSL_DISTRO_A),)
+OPTIONAL_PLUGINS += peer-openssl-3.0-asm
+endif
+OPTIONAL_PLUGINS += peer-openssl-$(OSSL_NEW_MM)-asm
+endif
+.PHONY: peer-openssl-3.0-asm peer-openssl-$(OSSL_NEW_MM)-asm
+peer-openssl-3.0-asm: $(PLUGIN_DIR)/openssl-3.0-asm.so
+peer-openssl-$(OSSL_NEW_MM)-asm: $(PLUGIN_DIR)/openssl-$(OSSL_NEW_MM)-asm.so
+
+$(BUILD)/openssl-3.0-asm.syms.inc: $(OSSL_DISTRO_A) | $(BUILD)/.dir
+	@$(call OSSL_ASM_SYMS_CMD,$<)
+$(BUILD)/openssl-$(OSSL_NEW_MM)-asm.syms.inc: $(OSSL_NEW_OUT) | $(BUILD)/.dir
+	@$(call OSSL_ASM_SYMS_CMD,$(OSSL_NEW_A))
+
+$(PLUGIN_DIR)/openssl-3.0-asm.so: $(OSSL_SRCDIR)/asm_plugin.c $(BUILD)/openssl-3.0-asm.syms.inc \
+    $(OSSL_SRCDIR)/ossl_gcm_compat.h harness/include/aeslab_abi.h $(OSSL_DISTRO_A) | $(BUILD)/.dir
+	$(OSSL_ASM_BUILD) -DASM_LIB_NAME='"openssl-3.0"' \
+	  -DASM_VERSION_EXTRA='" (Debian libssl-dev $(OSSL_DISTRO_DEB))"' \
+	  $(OSSL_DISTRO_A) -lpthread -ldl $(PEER_LINK_FLAGS)
+
+$(PLUGIN_DIR)/openssl-$(OSSL_NEW_MM)-asm.so: $(OSSL_SRCDIR)/asm_plugin.c \
+    $(BUILD)/openssl-$(OSSL_NEW_MM)-asm.syms.inc $(OSSL_SRCDIR)/ossl_gcm_compat.h \
+    harness/include/aeslab_abi.h $(OSSL_NEW_OUT) | $(BUILD)/.dir
+	$(OSSL_ASM_BUILD) -I$(OSSL_NEW_DIR)/include -DASM_LIB_NAME='"openssl-$(OSSL_NEW_MM)"' \
+	  -DASM_VERSION_EXTRA='" (crate openssl-src $(OPENSSL_SRC_CRATE_VERSION))"' \
+	  $(OSSL_NEW_A) -lpthread -ldl $(PEER_LINK_FLAGS)
+
 # --- path checker (used by every OpenSSL-family fragment) ---------------------
 $(BUILD)/pathcheck: $(OSSL_SRCDIR)/pathcheck.c harness/include/aeslab_abi.h | $(BUILD)/.dir
 	$(CC) $(CFLAGS_ALL) -o $@ $< -ldl

@@ -119,6 +119,9 @@ typedef struct {
     double cv_target; /* > 0: add samples until the CV is below it ... */
     int max_samples;  /* ... or this many samples were taken ... */
     double budget;    /* ... or this many seconds went into the point (0: no limit) */
+    struct cold_state *cold; /* --cold: after the warm samples, time cold_samples single
+                                messages, each after cold_disturb() (NULL: none) */
+    int cold_samples;
 } bench_cfg;
 
 typedef struct {
@@ -141,6 +144,11 @@ typedef struct {
     int noisy;              /* CV above the target (or 5%) when sampling stopped */
     int have_counters;      /* instructions/IPC below are valid */
     double ins_per_byte, ipc;
+    /* --cold: median ns of one message timed alone right after the
+     * disturbance (coldcode.c), on thread 0; the disturbance is not in it */
+    double cold_ns_per_msg, cold_ns_p10, cold_ns_p90;
+    double cold_disturb_ns; /* median ns of the disturbance itself */
+    int cold_samples;
     char error[128];        /* non-empty: the point failed while timed */
 } bench_result;
 
@@ -149,6 +157,25 @@ int bench_point(const aeslab_impl *im, const alg_info *alg, bench_op op, size_t 
 double tsc_ghz(void);
 uint64_t cycles_now(void);
 const char *cycle_source(void);
+
+/* ---- coldcode.c: the disturbance of --cold ----------------------------- */
+typedef struct cold_state {
+    size_t nfn;          /* generated functions called per disturbance */
+    size_t code_bytes;   /* their machine code (whole functions) */
+    size_t data_bytes;   /* the buffer walked, one word per 64-byte line */
+    uint64_t *data;
+    uint64_t x;          /* the state that decides every branch */
+} cold_state;
+/* Machine code built for the disturbance, and in how many functions. */
+size_t cold_code_available(void);
+size_t cold_code_functions(void);
+/* Default --cold-code / --cold-data in KiB for this machine (see coldcode.c). */
+void cold_defaults(size_t *code_kb, size_t *data_kb);
+/* 0 if the data buffer cannot be allocated. */
+int cold_init(cold_state *s, size_t code_kb, size_t data_kb, uint64_t seed);
+void cold_free(cold_state *s);
+/* Run the code, then walk the data. */
+void cold_disturb(cold_state *s);
 
 /* ---- commands --------------------------------------------------------- */
 int cmd_list(int argc, char **argv);

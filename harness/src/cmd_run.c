@@ -47,6 +47,23 @@ static const char help[] =
     "                    selection at every algorithm, op and size, and the tables\n"
     "                    state the harness floor it gives: its ns per message and\n"
     "                    their share of the fastest figure at each size)\n"
+    "  --cold            also time single messages from a cold start: after the warm\n"
+    "                    samples, --cold-samples messages on thread 0, each timed\n"
+    "                    alone (serialised timestamps around just the message)\n"
+    "                    right after a disturbance that runs --cold-code KB of other\n"
+    "                    machine code (generated functions with data-dependent\n"
+    "                    branches: L1i, op cache, branch predictors) and then\n"
+    "                    walks --cold-data KB of other data (L1d, L2); the median is\n"
+    "                    cold_ns_per_msg, the disturbance's own median time is\n"
+    "                    cold_disturb_ns and is in no figure.  The warm figures are\n"
+    "                    measured exactly as without --cold\n"
+    "  --cold-code KB    code run per disturbance (default 16 x this CPU's L1i, at\n"
+    "                    least 256; 512 on a 32 KiB L1i; at most what is built)\n"
+    "  --cold-data KB    data walked per disturbance (default 2 x this CPU's L2, at\n"
+    "                    least 1024; more than L3 makes the key and buffers come\n"
+    "                    from memory); --cold-code 0 --cold-data 0 times single\n"
+    "                    messages with no disturbance (the control)\n"
+    "  --cold-samples N  cold messages per point (default 101)\n"
     "  --format F        table (default) or jsonl (one JSON object per point)\n"
     "  --out FILE        also append every point as JSONL to FILE (flushed and\n"
     "                    fsynced point by point)\n"
@@ -60,7 +77,7 @@ static const opt_spec spec[] = {
     {"threads", 1}, {"min-time", 1}, {"samples", 1}, {"offset", 1}, {"no-pin", 0},
     {"smt", 0},     {"format", 1},  {"out", 1},  {"cv-target", 1}, {"max-samples", 1},
     {"budget", 1},  {"clock", 1},   {"no-counters", 0}, {"allow-emulated", 0},
-    {"no-floor", 0},
+    {"no-floor", 0}, {"cold", 0}, {"cold-code", 1}, {"cold-data", 1}, {"cold-samples", 1},
 };
 
 static const char default_sizes[] = "16,63,64,200,300,500,512,1024,1420,4095,4096,8192,16384";
@@ -109,6 +126,12 @@ static void json_point(FILE *out, const point *p, size_t aad, const bench_cfg *c
         if (cfg->cv_target > 0) fprintf(out, "%g", cfg->cv_target); else fputs("null", out);
         if (r->have_counters)
             fprintf(out, ", \"instructions_per_byte\": %.4f, \"ipc\": %.4f", r->ins_per_byte, r->ipc);
+        if (cfg->cold && r->cold_samples)
+            fprintf(out, ", \"cold_ns_per_msg\": %.3f, \"cold_ns_p10\": %.3f, \"cold_ns_p90\": %.3f"
+                    ", \"cold_samples\": %d, \"cold_disturb_ns\": %.1f, \"cold_code_kb\": %zu"
+                    ", \"cold_data_kb\": %zu",
+                    r->cold_ns_per_msg, r->cold_ns_p10, r->cold_ns_p90, r->cold_samples,
+                    r->cold_disturb_ns, cfg->cold->code_bytes >> 10, cfg->cold->data_bytes >> 10);
     } else {
         fprintf(out, ", \"mb_per_s\": null, \"ns_per_msg\": null, \"cycles_per_byte\": null"
                ", \"cycle_source\": \"%s\", \"cv\": null",
@@ -156,10 +179,61 @@ static void print_floor(const point *pts, int np, const alg_info *alg, bench_op 
     printf("\n");
 }
 
+/* --cold: one matrix per (alg, op) of cold / warm ns per message, lab/null
+ * (the floor of the cold mode) included, and what the disturbance cost. */
+static void print_cold(const point *pts, int np, const alg_info *alg, bench_op op,
+                       const size_t *sizes, int nsizes, const bench_cfg *cfg)
+{
+    printf("\n%s %s, --cold: ns per message, cold / warm (cold: the median of %d single "
+           "messages, each after %zu KiB of other code and %zu KiB of other data)\n",
+           alg->name, op_name(op), cfg->cold_samples, cfg->cold->code_bytes >> 10,
+           cfg->cold->data_bytes >> 10);
+    printf("%-34s", "implementation");
+    for (int s = 0; s < nsizes; s++)
+        printf(" %15zu", sizes[s]);
+    printf("\n");
+    double dist = 0;
+    int nd = 0;
+    for (int a = 0; a < np; a++) {
+        if (pts[a].alg != alg || pts[a].op != op)
+            continue;
+        int dup = 0;
+        for (int k = 0; k < a; k++)
+            dup |= pts[k].alg == alg && pts[k].op == op && pts[k].im == pts[a].im;
+        if (dup)
+            continue;
+        printf("%-34s", impl_is_baseline(pts[a].im) ? "lab/null (floor of the cold mode)"
+                                                    : pts[a].im->name);
+        for (int s = 0; s < nsizes; s++) {
+            const point *p = NULL;
+            for (int k = 0; k < np; k++)
+                if (pts[k].alg == alg && pts[k].op == op && pts[k].im == pts[a].im &&
+                    pts[k].size == sizes[s])
+                    p = &pts[k];
+            char cell[32];
+            if (!p)
+                cell[0] = 0;
+            else if (strcmp(p->status, "ok") || !p->r.cold_samples)
+                snprintf(cell, sizeof cell, "FAILED");
+            else {
+                snprintf(cell, sizeof cell, "%.0f / %.0f", p->r.cold_ns_per_msg, p->r.ns_per_msg);
+                dist += p->r.cold_disturb_ns;
+                nd++;
+            }
+            printf(" %15s", cell);
+        }
+        printf("\n");
+    }
+    if (nd)
+        printf("%-34s %.1f us per disturbance (mean of the points' medians; in no figure)\n",
+               "disturbance:", dist / nd / 1e3);
+}
+
 /* One matrix per (alg, op): implementations down, sizes across, MB/s in the
  * cells, the fastest at each size marked '*', noisy cells (CV > 5%) '~'.
  * lab/null is left out of the matrix and stated as the floor under it. */
-static void print_tables(point *pts, int np, const size_t *sizes, int nsizes)
+static void print_tables(point *pts, int np, const size_t *sizes, int nsizes,
+                         const bench_cfg *cfg)
 {
     for (int i = 0; i < np; i++) {
         int seen = 0;
@@ -205,6 +279,8 @@ static void print_tables(point *pts, int np, const size_t *sizes, int nsizes)
             printf("\n");
         }
         print_floor(pts, np, pts[i].alg, pts[i].op, sizes, nsizes);
+        if (cfg->cold)
+            print_cold(pts, np, pts[i].alg, pts[i].op, sizes, nsizes, cfg);
     }
     int header = 0;
     for (int i = 0; i < np; i++) {
@@ -246,7 +322,7 @@ int cmd_run(int argc, char **argv)
     opts o = {spec, sizeof spec / sizeof spec[0], {0}};
     opts_parse(&o, argc, argv, "run", help);
     emulation_gate_run(opt_flag(&o, "allow-emulated"));
-    bench_cfg cfg = {0.02, 7, 1, 1, 0, 0, 0, 0, 0};
+    bench_cfg cfg = {0.02, 7, 1, 1, 0, 0, 0, 0, 0, NULL, 0};
     if (opt_get(&o, "min-time"))
         cfg.min_time = parse_seconds("--min-time", opt_get(&o, "min-time"), 0.001, 60);
     if (opt_get(&o, "samples"))
@@ -268,6 +344,29 @@ int cmd_run(int argc, char **argv)
                                            cfg.samples, 100000);
     if (opt_get(&o, "budget"))
         cfg.budget = parse_seconds("--budget", opt_get(&o, "budget"), 0.001, 86400);
+    static cold_state cold;
+    size_t cold_code_kb, cold_data_kb;
+    cold_defaults(&cold_code_kb, &cold_data_kb);
+    if (!opt_flag(&o, "cold")) {
+        const char *only[] = {"cold-code", "cold-data", "cold-samples"};
+        for (int i = 0; i < 3; i++)
+            if (opt_get(&o, only[i]))
+                die("run: --%s needs --cold", only[i]);
+    } else {
+        if (opt_get(&o, "cold-code"))
+            cold_code_kb = (size_t)parse_count("--cold-code", opt_get(&o, "cold-code"), 0,
+                                               (long)(cold_code_available() >> 10));
+        if (opt_get(&o, "cold-data"))
+            cold_data_kb = (size_t)parse_count("--cold-data", opt_get(&o, "cold-data"), 0,
+                                               1L << 22);
+        cfg.cold_samples = 101;
+        if (opt_get(&o, "cold-samples"))
+            cfg.cold_samples = (int)parse_count("--cold-samples", opt_get(&o, "cold-samples"), 5,
+                                                100000);
+        if (!cold_init(&cold, cold_code_kb, cold_data_kb, 0xc01dc0deu))
+            die("run: --cold-data: cannot allocate %zu KiB", cold_data_kb);
+        cfg.cold = &cold;
+    }
     cfg.pin = !opt_flag(&o, "no-pin");
     cfg.smt = opt_flag(&o, "smt");
     size_t aad = 16;
@@ -401,7 +500,7 @@ int cmd_run(int argc, char **argv)
         printf("aesbench run: %d threads, AAD %zu B, %d samples x %g s, core cycles: %s,"
                " TSC %.3f GHz\n",
                cfg.threads, aad, cfg.samples, cfg.min_time, cycle_source(), tsc_ghz());
-        print_tables(pts, np, sizes, nsizes);
+        print_tables(pts, np, sizes, nsizes, &cfg);
     }
     return any_failed ? 3 : 0;
 }

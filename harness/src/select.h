@@ -9,7 +9,7 @@ typedef struct {
     int takes_value;
 } opt_spec;
 
-#define MAX_OPTS 24
+#define MAX_OPTS 32
 typedef struct {
     const opt_spec *spec;
     int n;

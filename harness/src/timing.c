@@ -77,6 +77,49 @@ uint64_t cycles_now(void)
 
 const char *cycle_source(void) { return clock_source_name(); }
 
+/* Serialised timestamps for --cold, around one message: everything before
+ * the first has completed (stores included) and nothing after it has
+ * started; the second waits for the message's instructions to complete. */
+static inline uint64_t ts_open(void)
+{
+#if defined(__x86_64__)
+    uint32_t lo, hi;
+    __asm__ __volatile__("mfence\n\tlfence\n\trdtsc\n\tlfence" : "=a"(lo), "=d"(hi)::"memory");
+    return (uint64_t)hi << 32 | lo;
+#elif defined(__aarch64__)
+    uint64_t v;
+    __asm__ __volatile__("dsb sy\n\tisb\n\tmrs %0, cntvct_el0\n\tisb" : "=r"(v)::"memory");
+    return v;
+#else
+    return now_ns();
+#endif
+}
+
+static inline uint64_t ts_close(void)
+{
+#if defined(__x86_64__)
+    uint32_t lo, hi;
+    __asm__ __volatile__("lfence\n\trdtsc\n\tlfence" : "=a"(lo), "=d"(hi)::"memory");
+    return (uint64_t)hi << 32 | lo;
+#elif defined(__aarch64__)
+    uint64_t v;
+    __asm__ __volatile__("isb\n\tmrs %0, cntvct_el0\n\tisb" : "=r"(v)::"memory");
+    return v;
+#else
+    return now_ns();
+#endif
+}
+
+/* ns per tick of ts_open/ts_close */
+static double ts_ns_per_tick(void)
+{
+#if defined(__x86_64__) || defined(__aarch64__)
+    return 1.0 / tsc_ghz();
+#else
+    return 1.0;
+#endif
+}
+
 double tsc_ghz(void)
 {
     static double ghz;
@@ -345,6 +388,37 @@ static void free_worker(struct worker *w)
         free(w->bufs[i]);
 }
 
+/* --cold: n messages on w (its thread's CPU), each timed alone right after
+ * the disturbance; the disturbance is timed apart.  Returns the OR of the
+ * return codes. */
+static int cold_messages(struct worker *w, const bench_cfg *cfg, bench_result *res)
+{
+    int n = cfg->cold_samples > 0 ? cfg->cold_samples : 101, rc = 0;
+    double *msg = calloc((size_t)n, sizeof(double)), *dist = calloc((size_t)n, sizeof(double));
+    double per = ts_ns_per_tick();
+    if (!msg || !dist)
+        die("out of memory");
+    for (int i = 0; i < n && !rc; i++) {
+        uint64_t d0 = ts_open();
+        cold_disturb(cfg->cold);
+        uint64_t t0 = ts_open();
+        rc |= run_batch(w, 1);
+        uint64_t t1 = ts_close();
+        msg[i] = (double)(t1 - t0) * per;
+        dist[i] = (double)(t0 - d0) * per;
+    }
+    if (!rc) {
+        res->cold_ns_per_msg = median(msg, n); /* sorts msg */
+        res->cold_ns_p10 = msg[(n - 1) / 10];
+        res->cold_ns_p90 = msg[(n - 1) - (n - 1) / 10];
+        res->cold_disturb_ns = median(dist, n);
+        res->cold_samples = n;
+    }
+    free(msg);
+    free(dist);
+    return rc;
+}
+
 int bench_point(const aeslab_impl *im, const alg_info *alg, bench_op op, size_t size,
                 size_t aad_len, const bench_cfg *cfg, bench_result *res)
 {
@@ -460,6 +534,11 @@ int bench_point(const aeslab_impl *im, const alg_info *alg, bench_op op, size_t 
         pthread_join(w[i].th, NULL);
     pthread_barrier_destroy(&sh.start);
     pthread_barrier_destroy(&sh.done);
+
+    /* Cold messages after the warm samples, on this thread, which is pinned
+     * where worker 0 ran, with worker 0's key and buffers. */
+    if (!bad && cfg->cold && ns > 0)
+        bad = cold_messages(&w[0], cfg, res);
 
     if (bad) {
         snprintf(res->error, sizeof res->error, "%s returned %d while timed", op_name(op), bad);

@@ -45,6 +45,8 @@ def _add_run(sub) -> None:
     g.add_argument("--offset", help="buffer misalignments in bytes (0..63)")
     g.add_argument("--smt", action="store_true", help="use SMT siblings as early as cores")
     g.add_argument("--no-pin", action="store_true", help="do not pin threads")
+    g.add_argument("--cold", action="store_true",
+                   help="also time cold single messages (aesbench run --cold): cold_ns_per_msg")
     g.add_argument("--freq", help="frequency levels: as-is, max, min, 2.0GHz, ... (where permitted)")
     g.add_argument("--governor", help="cpufreq governor during the run (where permitted)")
     g.add_argument("--boost", choices=["on", "off"], help="turbo/boost during the run (where permitted)")

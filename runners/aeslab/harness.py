@@ -253,7 +253,8 @@ def kill_group(proc: subprocess.Popen) -> None:
 
 def run_args(impl: str, alg: str, ops: Iterable[str], sizes: Iterable[int], aad: int,
              threads: int, offset: int, pin: bool, smt: bool, min_time: float, samples: int,
-             max_samples: int, cv_target: float, point_budget: float, clock: str) -> list[str]:
+             max_samples: int, cv_target: float, point_budget: float, clock: str,
+             cold: bool = False) -> list[str]:
     a = ["run", "--impl", impl, "--alg", alg, "--op", ",".join(ops),
          "--sizes", ",".join(str(s) for s in sizes), "--aad", str(aad),
          "--threads", str(threads), "--offset", str(offset),
@@ -267,4 +268,6 @@ def run_args(impl: str, alg: str, ops: Iterable[str], sizes: Iterable[int], aad:
         a.append("--no-pin")
     if smt:
         a.append("--smt")
+    if cold:  # cold_ns_per_msg beside the warm figures (aesbench run --help)
+        a.append("--cold")
     return a

@@ -57,12 +57,13 @@ DEFAULTS: dict[str, Any] = {
     "budget": 0,
     "timeout": 0,
     "clock": "auto",
+    "cold": False,
 }
 
 # keys a block may override (the run-wide ones stay at top level)
 BLOCK_KEYS = {"impl", "exclude", "isa", "alg", "op", "sizes", "aad", "threads", "offset",
               "smt", "pin", "min_time", "samples", "max_samples", "cv_target",
-              "point_budget", "name", "note"}
+              "point_budget", "cold", "name", "note"}
 RUN_KEYS = {"freq", "governor", "boost", "repeat", "budget", "timeout", "clock"}
 
 
@@ -83,6 +84,14 @@ def _as_list(v: Any) -> list:
     if isinstance(v, str):
         return [t.strip() for t in v.split(",") if t.strip()]
     return [v]
+
+
+def _as_bool(v: Any, what: str) -> bool:
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, str) and v.lower() in ("true", "false"):
+        return v.lower() == "true"
+    raise ConfigError(f"{what} must be true or false, not {v!r}")
 
 
 def parse_size(tok: Any) -> list[int]:
@@ -384,6 +393,7 @@ def _normalise_block(m: dict, i: int, ncpu: int | None) -> dict:
             "max_samples": int(m["max_samples"]),
             "cv_target": float(m["cv_target"]),
             "point_budget": parse_seconds(m["point_budget"], "point_budget"),
+            "cold": _as_bool(m["cold"], "cold"),
         }
     except ConfigError as e:
         raise ConfigError(f"{where}: {e}") from None
@@ -419,6 +429,7 @@ class Group:
     max_samples: int
     cv_target: float
     point_budget: float
+    cold: bool = False          # also time cold single messages (aesbench run --cold)
     plugin: str = ""
     library: str = ""
     version: str = ""
@@ -526,6 +537,7 @@ def expand(cfg: dict, impls: list[dict], freqs: list[str]) -> tuple[list[Group],
                                               max_samples=blk["max_samples"],
                                               cv_target=blk["cv_target"],
                                               point_budget=blk["point_budget"],
+                                              cold=blk["cold"],
                                               plugin=r.get("plugin", ""),
                                               library=r.get("library", ""),
                                               version=r.get("version", ""),

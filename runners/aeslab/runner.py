@@ -125,6 +125,8 @@ def config_from_args(a) -> tuple[dict, str]:
         over["smt"] = True
     if getattr(a, "no_pin", False):
         over["pin"] = False
+    if getattr(a, "cold", False):
+        over["cold"] = True
     return matrix.merge(base, over), source
 
 
@@ -426,7 +428,7 @@ class Runner:
             expected = [k for k in expected if k in pending]
             args = run_args(g.impl, g.alg, ops, sizes, g.aad, g.threads, g.offset, g.pin, g.smt,
                             g.min_time, g.samples, g.max_samples, g.cv_target, g.point_budget,
-                            cfg.get("clock", "auto"))
+                            cfg.get("clock", "auto"), cold=g.cold)
             got: list[tuple] = []
             desc = f"{g.impl} {g.alg} t{g.threads}"
             if progress is not None:

@@ -21,7 +21,8 @@ thread_ghz_min/median/max, cv, noisy, ci_lo, ci_hi, samples, min_time_s,
 loadavg, isa, width (register width of the ISA path: scalar/128/256/512),
 cycle_source, file, provenance (whether a run.json stands beside the points),
 cpu_share (thread CPU time over wall time while timed, where the harness
-records it).
+records it), cold_ns_per_msg, cold_disturb_ns, cold_samples, cold_code_kb,
+cold_data_kb (`aesbench run --cold` points; NaN otherwise).
 """
 from __future__ import annotations
 
@@ -317,6 +318,11 @@ def _flatten(rec: dict, run: dict, host: str, label: str, file: Path,
         "ci_lo": _num(ci[0]), "ci_hi": _num(ci[1]), "samples": rec.get("samples"),
         "min_time_s": _num(rec.get("min_time_s")), "loadavg": _num(rec.get("loadavg")),
         "cpu_share": _num(rec.get("cpu_share")),
+        "cold_ns_per_msg": _num(rec.get("cold_ns_per_msg")),
+        "cold_disturb_ns": _num(rec.get("cold_disturb_ns")),
+        "cold_samples": _num(rec.get("cold_samples")),
+        "cold_code_kb": _num(rec.get("cold_code_kb")),
+        "cold_data_kb": _num(rec.get("cold_data_kb")),
         "isa": rec.get("isa"), "width": isa_width(rec.get("isa")),
         "cycle_source": rec.get("cycle_source"), "file": str(file),
         "provenance": bool(run),

@@ -3,7 +3,8 @@
 <out>/index.md, index.html               the machines and what each page holds
 <out>/<host>/vendor-tables.md, .html     seeds 000, 002, 003, 004 beside the published figures
 <out>/<host>/isa-selection.md, .html     fastest path per size/threads/direction, crossovers,
-                                         cost of a wrong choice, dispatch table
+                                         cost of a wrong choice, dispatch table; warm vs cold
+                                         ns per message beside code bytes (--cold points)
 <out>/<host>/scaling.md, .html           threads, clock, cycles/byte
 <out>/<host>/figures/*.svg
 <out>/machines.md, .html                 ISA selection side by side (several machines)
@@ -16,13 +17,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import isa, render, scaling, vendor
+from . import coldcache, isa, render, scaling, vendor
 from .common import Section, noise_floor
 from .load import Results
 
 PAGES = {
     "vendor-tables": ("Seed tables reproduced", lambda res, h: vendor.all_sections(res, h)),
-    "isa-selection": ("ISA selection", lambda res, h: [isa.section(res, h)]),
+    "isa-selection": ("ISA selection", lambda res, h: [isa.section(res, h),
+                                                       coldcache.section(res, h)]),
     "scaling": ("Scaling and frequency", lambda res, h: [scaling.section(res, h)]),
 }
 

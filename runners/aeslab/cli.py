@@ -21,7 +21,8 @@ EPILOG = """commands:
   report     seed tables beside the published figures, ISA selection, scaling (reports/)
   dashboard  static regression dashboard (reports/dashboard, works from file://)
   compare    significant changes between two sets of runs; exit 1 on a regression
-  goals      issue 4's goals (own best vs best peer, c/B at 16 KiB) from make bench-goals
+  scoreboard own best vs best peer per alg/direction/size, c/B at 16 KiB vs this machine's
+             bound (alias: goals), from make bench-goals or any points
 """
 
 

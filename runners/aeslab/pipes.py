@@ -1,7 +1,7 @@
 """`aeslab pipes`: this machine's AES and carry-less-multiply pipe throughput
 (`aesbench pipes`) and the core-cycles-per-byte bound it implies for each
 algorithm and direction, stored per host as results/<host>/pipes-<id>.json
-(as `aeslab fpu-cost` stores its figures), where `aeslab goals` finds the
+(as `aeslab fpu-cost` stores its figures), where `aeslab scoreboard` finds the
 bound of the machine its points were measured on.
 """
 from __future__ import annotations

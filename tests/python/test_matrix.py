@@ -159,3 +159,23 @@ def test_seal_hp_only_where_offered():
     ops = {g.impl: g.ops for g in groups}
     assert ops == {"own/fused": ["seal", "seal-hp"], "peer/evp": ["seal"]}
     assert any("seal-hp: offered by 1 of 2" in n and "own/fused" in n for n in notes)
+
+
+def test_cold_is_a_block_key_passed_to_aesbench(tmp_path):
+    from aeslab.harness import run_args
+    f = tmp_path / "cold.toml"
+    f.write_text('alg = "aes-128-gcm"\nop = "seal"\nsizes = "16,1420"\n'
+                 '[[block]]\nimpl = "own/aesni"\ncold = true\n'
+                 '[[block]]\nimpl = "own/portable"\n')
+    cfg = matrix.normalise(matrix.load_file(f), ncpu=2)
+    assert [b["cold"] for b in cfg["blocks"]] == [True, False]
+    groups, _ = matrix.expand(cfg, IMPLS, cfg["freq"])
+    cold = {g.impl: g.cold for g in groups}
+    assert cold == {"own/aesni": True, "own/portable": False}
+    g = next(g for g in groups if g.cold)
+    assert matrix.Group.from_json(g.to_json()).cold
+    args = lambda c: run_args("own/aesni", "aes-128-gcm", ["seal"], [16], 16, 1, 0, True, False,  # noqa: E731
+                              0.01, 5, 5, 0, 0, "auto", cold=c)
+    assert "--cold" in args(True) and "--cold" not in args(False)
+    with pytest.raises(ConfigError, match="cold"):
+        matrix.normalise({"cold": 3})

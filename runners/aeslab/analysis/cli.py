@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-COMMANDS = ("report", "dashboard", "compare", "goals")
+COMMANDS = ("report", "dashboard", "compare", "scoreboard", "goals")
 
 
 def register(sub) -> None:
@@ -52,12 +52,17 @@ def register(sub) -> None:
     p.add_argument("--all", action="store_true", help="print every compared configuration")
 
 
-    p = sub.add_parser("goals", help="issue 4's goals from `make bench-goals` points (Markdown)",
-                       description="Own best vs best peer at every size, per algorithm and "
-                       "direction, the short-message ratio to BoringSSL and cycles per byte at "
-                       "16 KiB against the bound, each cell the median of the passes in FILES.  "
-                       "Prints measurements; asserts nothing (exit 0).")
-    p.add_argument("files", nargs="+", metavar="FILE", help="goals-*.jsonl from make bench-goals")
+    p = sub.add_parser("scoreboard", aliases=["goals"],
+                       help="own best vs best peer per alg, direction and size, and c/B at "
+                       "16 KiB against this machine's bound (Markdown)",
+                       description="Per algorithm, direction and size: the fastest own "
+                       "implementation and the fastest peer (names, MB/s, ratio), each cell the "
+                       "median of the passes in FILES; the count of cells where own >= peer; "
+                       "core cycles per byte at 16 KiB as a share of the bound `aeslab pipes` "
+                       "measured on the machine the points come from.  lab/null is never ranked.  "
+                       "Prints measurements; asserts nothing (exit 0).  `goals` is an alias.")
+    p.add_argument("files", nargs="+", metavar="FILE",
+                   help="points (.jsonl) of make bench-goals, aesbench run --out or aeslab run")
 
 
 def _inputs(a) -> list[str]:
@@ -68,9 +73,9 @@ def _inputs(a) -> list[str]:
 
 
 def main(a) -> int:
-    if a.cmd == "goals":
-        from .goals import goals_command
-        return goals_command(a)
+    if a.cmd in ("scoreboard", "goals"):
+        from .scoreboard import scoreboard_command
+        return scoreboard_command(a)
     from .load import ResultsError, load_results
     try:
         if a.cmd == "report":

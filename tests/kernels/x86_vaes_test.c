@@ -333,7 +333,7 @@ static void gf_mul(uint8_t x[16], const uint8_t h[16])
     memcpy(x, z, 16);
 }
 
-__attribute__((target("aes,sse4.1,ssse3"))) static void aes_blk(const __m128i *rk, int nr,
+OWN_X86_TARGET("aes,sse4.1,ssse3") static void aes_blk(const __m128i *rk, int nr,
                                                                 const uint8_t in[16], uint8_t out[16])
 {
     __m128i b = own_x86_aes_enc_block(rk, nr, _mm_loadu_si128((const __m128i *)(const void *)in));

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# The body of `make test-kernels-x86` (mk/kernel-tests.mk passes MAKE, CC,
+# KTEST_DIR and KTEST_VARIANTS="ID:kernel ..."; the native binaries are
+# built by then).  Every own x86 kernel is tested natively where this CPU
+# has its ISA and emulated (SIMDe + tests/kernels/emu/) where it does not,
+# one result line per kernel and build.  A check that cannot run prints a
+# line starting with "skip: " and does not fail the target; any mismatch
+# does.
+set -u
+D=$KTEST_DIR
+
+# The emulated run is cut where it costs most and shows least (see the
+# x86_vaes_test.c header for the options): knob variants change GCM only
+# and run it with lengths 0..VARIANT_SHORT for the two smaller key sizes.
+VARIANT_SHORT=1100
+
+run() {
+    ASAN_OPTIONS=detect_leaks=0 "$@" || { echo "FAILED: $*" >&2; exit 1; }
+}
+# The emulated objects take most of the build: in parallel even under a
+# plain `make` (under `make -jN` the jobserver already shares the jobs).
+jobs=
+case " ${MAKEFLAGS:-} " in *jobserver*|*" -j"*) ;; *) jobs=-j$(nproc) ;; esac
+build() {
+    [ $# -eq 0 ] && return 0
+    $MAKE --no-print-directory -s $jobs "$@" >"$D/build.log" 2>&1 ||
+        { cat "$D/build.log" >&2; echo "FAILED: building $*" >&2; exit 1; }
+}
+
+need=$(run "$D/x86_vaes_test" --list-emulated)
+in_need() { case " $need " in *" $1 "*) return 0 ;; esac; return 1; }
+
+# ---- native ------------------------------------------------------------------
+run "$D/x86_vaes_test"
+run "$D/x86_vaes_test_asan"
+run "$D/x86_vaes_ctr_test"
+nat=() emu=() emu_k=()
+for v in $KTEST_VARIANTS; do
+    id=${v%%:*} k=${v#*:}
+    if in_need "$k"; then emu+=("$D/emu/x86_vaes_test-$id") emu_k+=("$k")
+    else nat+=("$D/nat/x86_vaes_test-$id:$k"); fi
+done
+build "${nat[@]%%:*}"
+for b in "${nat[@]}"; do run "${b%%:*}" --gcm-only "${b#*:}"; done
+
+# ---- emulated ----------------------------------------------------------------
+[ -n "$need" ] || exit 0
+if ! echo '#include <simde/x86/avx512.h>' | $CC -E -x c - -o /dev/null 2>/dev/null; then
+    for k in $need; do
+        echo "skip: x86 kernel $k (and its knob variants) under emulation: SIMDe headers not found (install libsimde-dev)"
+    done
+    exit 0
+fi
+build "$D/emu_shim_test" "$D/emu/x86_vaes_test" "$D/emu/x86_vaes_ctr_test" "${emu[@]}"
+run "$D/emu_shim_test"
+run "$D/emu/x86_vaes_test" $need
+run "$D/emu/x86_vaes_ctr_test" $need
+for i in "${!emu[@]}"; do
+    run "${emu[$i]}" --gcm-only --short "$VARIANT_SHORT" "${emu_k[$i]}"
+done

@@ -35,7 +35,9 @@
  * AVX-512, so every kernel is verified on every x86 host; there
  * auto-vaes256 is own/auto seeing a CPU with VAES but no AVX-512.  Knob
  * variants (mk/kernel-tests.mk) are built with -DOWN_VAES_TEST_VARIANT and
- * may run --gcm-only and --short N (every GCM length 0..N for AES-128/192).
+ * run --gcm-only (the knobs change GCM only); --short N would cut the
+ * every-length GCM pass to 0..N for AES-128/192, and the result line says
+ * so (unused while the full run fits the time budget).
  * Emulation cannot show the hardware's fault suppression for masked-out
  * bytes at a guard page: the shim never reads them.
  *

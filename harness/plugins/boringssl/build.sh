@@ -18,7 +18,7 @@ set -euo pipefail
 {
 cache=$1 ver=$2 arch=${3:-x86_64}
 here=$(cd "$(dirname "$0")" && pwd)
-fetch=$here/../openssl/fetch-crate.sh
+fetch=$here/../kit/fetch-crate.sh
 dir=$cache/boring-sys-$ver
 [ "$arch" = x86_64 ] || dir=$dir-$arch
 # Cross build (make ARCH=arm64 on x86-64): the cross compilers, and CMake

@@ -2,8 +2,10 @@
  * ia32cap.h - the OpenSSL-family capability vector (OpenSSL, BoringSSL and
  * AWS-LC all keep one, OPENSSL_ia32cap_P): which CPUID bits live in which
  * word, and the names of a path's required bits in the vocabulary of
- * aeslab_impl.needs.  Shared by the plugins that force a path by masking
- * that vector (openssl/evp_plugin.c, boringssl/aead_plugin.c).
+ * aeslab_impl.needs.  Shared by the plugins that read or mask that vector
+ * (openssl/evp_plugin.c and asm_plugin.c, kit/aead_plugin.c through
+ * kit/evp_kit.h).  linux/cpu_x86.h is the CPUID-based counterpart for
+ * plugins whose library keeps no such vector.
  *
  * Words: [0],[1] = CPUID.1 EDX,ECX; [2],[3] = CPUID.(7,0) EBX,ECX.
  */
@@ -32,6 +34,15 @@
 
 #define W2_AVX512 (W2_AVX512F | W2_AVX512DQ | W2_AVX512BW | W2_AVX512VL)
 #define W3_WIDE (W3_VAES | W3_VPCLMUL)
+
+/* 1 if the probed vector `have` has every bit of `need` (supported()). */
+static inline int ia32cap_covers(const unsigned have[4], const unsigned need[4])
+{
+    for (int w = 0; w < 4; w++)
+        if ((have[w] & need[w]) != need[w])
+            return 0;
+    return 1;
+}
 
 /* "aes pclmul avx ..." for the bits set in need[4]; NULL if none. */
 static inline const char *ia32cap_needs(const unsigned need[4], char *buf, size_t n)

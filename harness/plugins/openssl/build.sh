@@ -43,7 +43,7 @@ fail() { echo "openssl-src $ver: $1 failed (full log: $log)" >&2; exit 1; }
 mkdir -p "$dir"
 : > "$log"
 step "fetching the crate with cargo"
-"$here/fetch-crate.sh" openssl-src "$ver" "$dir/src" >> "$log" 2>&1 || fail "fetching the crate"
+"$here/../kit/fetch-crate.sh" openssl-src "$ver" "$dir/src" >> "$log" 2>&1 || fail "fetching the crate"
 
 step "configuring (log: $log)"
 rm -rf "$dir/build" "$dir/lib" "$dir/include"

@@ -10,8 +10,10 @@ ifndef KIT_MK
 KIT_MK := 1
 
 KIT_DIR := harness/plugins/kit
-# The kit headers an EVP-family plugin source includes.
-KIT_EVP_DEPS := $(KIT_DIR)/evp_kit.h $(KIT_DIR)/ia32cap.h harness/include/aeslab_abi.h
+# The kit headers a plugin source includes: the capability vector
+# (ia32cap.h, needs.h) and, for the EVP family, evp_kit.h.
+KIT_IA32CAP_DEPS := $(KIT_DIR)/ia32cap.h $(KIT_DIR)/needs.h
+KIT_EVP_DEPS := $(KIT_DIR)/evp_kit.h $(KIT_IA32CAP_DEPS) harness/include/aeslab_abi.h
 
 # Every library symbol stays inside the plugin; only aeslab_plugin_entry is
 # exported, so several copies of OpenSSL (and BoringSSL, AWS-LC) coexist.

@@ -84,14 +84,14 @@ $(BUILD)/openssl-$(OSSL_NEW_MM)-asm.syms.inc: $(OSSL_NEW_OUT) | $(BUILD)/.dir
 	@$(call OSSL_ASM_SYMS_CMD,$(OSSL_NEW_A))
 
 $(PLUGIN_DIR)/openssl-3.0-asm.so: $(OSSL_SRCDIR)/asm_plugin.c $(BUILD)/openssl-3.0-asm.syms.inc \
-    $(OSSL_SRCDIR)/ossl_gcm_compat.h $(KIT_DIR)/ia32cap.h harness/include/aeslab_abi.h $(OSSL_DISTRO_A) | $(BUILD)/.dir
+    $(OSSL_SRCDIR)/ossl_gcm_compat.h $(KIT_IA32CAP_DEPS) harness/include/aeslab_abi.h $(OSSL_DISTRO_A) | $(BUILD)/.dir
 	$(OSSL_ASM_BUILD) -DASM_LIB_NAME='"openssl-3.0"' \
 	  -DASM_VERSION_EXTRA='" (Debian libssl-dev $(OSSL_DISTRO_DEB))"' \
 	  $(OSSL_DISTRO_A) -lpthread -ldl $(PEER_LINK_FLAGS)
 
 $(PLUGIN_DIR)/openssl-$(OSSL_NEW_MM)-asm.so: $(OSSL_SRCDIR)/asm_plugin.c \
     $(BUILD)/openssl-$(OSSL_NEW_MM)-asm.syms.inc $(OSSL_SRCDIR)/ossl_gcm_compat.h \
-    $(KIT_DIR)/ia32cap.h harness/include/aeslab_abi.h $(OSSL_NEW_OUT) | $(BUILD)/.dir
+    $(KIT_IA32CAP_DEPS) harness/include/aeslab_abi.h $(OSSL_NEW_OUT) | $(BUILD)/.dir
 	$(OSSL_ASM_BUILD) -I$(OSSL_NEW_DIR)/include -DASM_LIB_NAME='"openssl-$(OSSL_NEW_MM)"' \
 	  -DASM_VERSION_EXTRA='" (crate openssl-src $(OPENSSL_SRC_CRATE_VERSION))"' \
 	  $(OSSL_NEW_A) -lpthread -ldl $(PEER_LINK_FLAGS)

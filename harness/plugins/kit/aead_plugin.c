@@ -1,7 +1,9 @@
 /*
  * aead_plugin.c - BoringSSL or AWS-LC behind the aeslab ABI, one code path
- * per shared object.  Shared by harness/plugins/boringssl and
- * harness/plugins/awslc (the two libraries keep BoringSSL's API).
+ * per shared object.  The one source of both peers: boringssl/plugin.mk and
+ * awslc/plugin.mk each compile it against their own library build (the two
+ * libraries keep BoringSSL's API).  What it shares with OpenSSL's
+ * evp_plugin.c (path record, masking, supported(), XTS) is in evp_kit.h.
  *
  * GCM goes through EVP_AEAD, the API users of these libraries call: the key
  * is set once with EVP_AEAD_CTX_init (outside the timed loop), and each
@@ -29,7 +31,7 @@
  * BoringSSL keeps the array in namespace bssl, hence the mangled name.
  *
  * Which code each path really runs is checked under gdb by
- * harness/plugins/openssl/pathcheck.py (`make test`), and the harness
+ * harness/plugins/kit/pathcheck.py (`make test`), and the harness
  * verifies every path against the NIST vectors before timing.
  *
  * Build-time parameters:
@@ -73,18 +75,12 @@ extern uint32_t lib_ia32cap[4] __asm__(LIB_CAPS);
 static uint32_t lib_ia32cap[4]; /* elsewhere only the as-shipped path is built */
 #endif
 
-#include "../kit/ia32cap.h"
+#include "evp_kit.h"
 
-/* need[] = CPU bits the path requires; clear[] = bits cleared in this copy.
- * xts == NULL: this path has no XTS row (same code as another row, or the
- * library has a single XTS). */
-struct path {
-    const char *name, *isa, *gcm, *xts;
-    uint32_t need[4], clear[4];
-};
+/* The paths (struct kit_path in evp_kit.h says what each field is). */
 
 #if defined(AEAD_PATH_auto)
-static const struct path path = {
+static const struct kit_path path = {
     "auto", "auto", "as shipped: the library picks the code from the CPU",
 #if defined(AEAD_BORINGSSL)
     "as shipped: " XTS_WHAT " (AES-NI, vpaes or C blocks as the CPU allows)",
@@ -93,7 +89,7 @@ static const struct path path = {
 #endif
     {0}, {0}};
 #elif defined(AEAD_PATH_vaes512) && defined(AEAD_BORINGSSL)
-static const struct path path = {
+static const struct kit_path path = {
     "vaes512", "vaes512",
     "aes_gcm_{enc,dec}_update_vaes_avx512 (aes-gcm-avx512-x86_64: VAES + VPCLMULQDQ on zmm); "
     "requires AES-NI, AVX2, BMI2, AVX512BW/VL, VAES, VPCLMULQDQ; the library's avoid-zmm "
@@ -102,7 +98,7 @@ static const struct path path = {
     {0, W1_AESNI, W2_AVX2 | W2_BMI2 | W2_AVX512BW | W2_AVX512VL, W3_WIDE},
     {0, 0, W2_NOZMM, 0}};
 #elif defined(AEAD_PATH_vaes256) && defined(AEAD_BORINGSSL)
-static const struct path path = {
+static const struct kit_path path = {
     "vaes256", "vaes256",
     "aes_gcm_{enc,dec}_update_vaes_avx2 (aes-gcm-avx2-x86_64: VAES + VPCLMULQDQ on ymm); "
     "forced by clearing AVX512BW/VL (what a VAES CPU without AVX-512 looks like)",
@@ -110,7 +106,7 @@ static const struct path path = {
     {0, W1_AESNI, W2_AVX2, W3_WIDE},
     {0, 0, W2_AVX512, 0}};
 #elif defined(AEAD_PATH_vaes512) && defined(AEAD_AWSLC)
-static const struct path path = {
+static const struct kit_path path = {
     "vaes512", "vaes512",
     "aes_gcm_{en,de}crypt_avx512 (aesni-gcm-avx512: Intel's VAES + VPCLMULQDQ zmm GCM, the "
     "OpenSSL 3.x code); requires AVX512F/DQ/BW/VL, VAES, VPCLMULQDQ",
@@ -119,7 +115,7 @@ static const struct path path = {
     {0, W1_AESNI, W2_AVX512, W3_WIDE | W3_VBMI2},
     {0}};
 #elif defined(AEAD_PATH_aesni_avx)
-static const struct path path = {
+static const struct kit_path path = {
     "aesni-avx", "aesni-avx",
     "aesni_gcm_{en,de}crypt (the stitched AES-NI + PCLMULQDQ AVX GCM, 6 blocks in flight) for "
     "the bulk, aes_hw_ctr32_encrypt_blocks + gcm_ghash_avx around it; forced by clearing AVX2, "
@@ -128,7 +124,7 @@ static const struct path path = {
     {0, W1_AESNI | W1_PCLMUL | W1_AVX | W1_MOVBE, 0, 0},
     {0, 0, W2_AVX2 | W2_AVX512, W3_WIDE | W3_VBMI2}};
 #elif defined(AEAD_PATH_aesni)
-static const struct path path = {
+static const struct kit_path path = {
     "aesni", "aesni",
     "aes_hw_ctr32_encrypt_blocks + gcm_ghash_clmul (AES-NI and PCLMULQDQ, not stitched: what "
     "runs on a CPU without AVX); forced by clearing AVX, AVX2, AVX-512, VAES, VPCLMULQDQ",
@@ -141,7 +137,7 @@ static const struct path path = {
     {0, W1_AESNI | W1_PCLMUL, 0, 0},
     {0, W1_AVX, W2_AVX2 | W2_AVX512, W3_WIDE | W3_VBMI2}};
 #elif defined(AEAD_PATH_noaesni)
-static const struct path path = {
+static const struct kit_path path = {
     "noaesni", "ssse3",
     "no AES-NI: vpaes_ctr32_encrypt_blocks (vector-permute AES, SSSE3, constant time) + "
     "gcm_ghash_avx (PCLMULQDQ); forced by clearing AES-NI, VAES, VPCLMULQDQ, AVX-512",
@@ -156,17 +152,6 @@ static const struct path path = {
 #else
 #error "define one AEAD_PATH_<name> this library has"
 #endif
-
-static uint32_t cpu_caps[4]; /* as probed, before masking */
-
-static int supported(const aeslab_impl *self)
-{
-    (void)self;
-    for (int w = 0; w < 4; w++)
-        if ((cpu_caps[w] & path.need[w]) != path.need[w])
-            return 0;
-    return 1;
-}
 
 /* --- GCM: EVP_AEAD --------------------------------------------------------- */
 
@@ -214,60 +199,12 @@ static int gcm_open(void *key, const uint8_t iv[12], const uint8_t *aad, size_t 
 
 /* --- XTS: EVP_CIPHER --------------------------------------------------------- */
 
-struct xts_key {
-    EVP_CIPHER_CTX *enc, *dec;
-};
-
-static void xts_key_free(void *key)
-{
-    struct xts_key *k = key;
-    if (!k)
-        return;
-    EVP_CIPHER_CTX_free(k->enc);
-    EVP_CIPHER_CTX_free(k->dec);
-    free(k);
-}
-
 static void *xts_key_new(const aeslab_impl *self, const uint8_t *key, size_t key_len)
 {
     const EVP_CIPHER *c = EVP_aes_256_xts();
     if (strcmp(self->alg, "aes-256-xts") || key_len != EVP_CIPHER_key_length(c))
         return NULL;
-    struct xts_key *k = calloc(1, sizeof *k);
-    if (!k)
-        return NULL;
-    k->enc = EVP_CIPHER_CTX_new();
-    k->dec = EVP_CIPHER_CTX_new();
-    if (!k->enc || !k->dec || !EVP_EncryptInit_ex(k->enc, c, NULL, key, NULL) ||
-        !EVP_DecryptInit_ex(k->dec, c, NULL, key, NULL)) {
-        xts_key_free(k);
-        return NULL;
-    }
-    return k;
-}
-
-static int xts_run(EVP_CIPHER_CTX *c, int enc, const uint8_t tweak[16], const uint8_t *in,
-                   size_t len, uint8_t *out)
-{
-    int n;
-    if (len < 16 || len > (size_t)INT32_MAX)
-        return AESLAB_EINVAL;
-    if (!EVP_CipherInit_ex(c, NULL, NULL, NULL, tweak, enc) ||
-        !EVP_CipherUpdate(c, out, &n, in, (int)len))
-        return AESLAB_EFAIL;
-    return AESLAB_OK;
-}
-
-static int xts_encrypt(void *key, const uint8_t tweak[16], const uint8_t *in, size_t len,
-                       uint8_t *out)
-{
-    return xts_run(((struct xts_key *)key)->enc, 1, tweak, in, len, out);
-}
-
-static int xts_decrypt(void *key, const uint8_t tweak[16], const uint8_t *in, size_t len,
-                       uint8_t *out)
-{
-    return xts_run(((struct xts_key *)key)->dec, 0, tweak, in, len, out);
+    return kit_evp_key_new(c, key);
 }
 
 /* --- the plugin --------------------------------------------------------------- */
@@ -279,27 +216,17 @@ static int xts_decrypt(void *key, const uint8_t tweak[16], const uint8_t *in, si
 
 static aeslab_impl impls[4];
 static aeslab_plugin plugin = {AESLAB_ABI_VERSION, LIB_NAME, NULL, 0, impls};
-static char gcm_name[64], xts_name[64], gcm_note[640], xts_note[640];
+static char gcm_name[64], xts_name[64];
 
 static void add(const char *alg, int xts)
 {
-    aeslab_impl *d = &impls[plugin.n_impls++];
-    d->name = xts ? xts_name : gcm_name;
-    d->library = LIB_NAME;
-    d->version = PEER_VERSION;
-    d->alg = alg;
-    d->isa = path.isa;
-    d->note = xts ? xts_note : gcm_note;
-    d->supported = supported;
-#if defined(__x86_64__)
-    static char needs[160];
-    d->needs = ia32cap_needs(path.need, needs, sizeof needs);
-#endif
+    aeslab_impl *d =
+        kit_add(&plugin, impls, xts ? xts_name : gcm_name, LIB_NAME, PEER_VERSION, alg, xts);
     if (xts) {
         d->key_new = xts_key_new;
-        d->key_free = xts_key_free;
-        d->xts_encrypt = xts_encrypt;
-        d->xts_decrypt = xts_decrypt;
+        d->key_free = kit_evp_key_free;
+        d->xts_encrypt = kit_xts_encrypt;
+        d->xts_decrypt = kit_xts_decrypt;
     } else {
         d->key_new = gcm_key_new;
         d->key_free = gcm_key_free;
@@ -314,10 +241,7 @@ AESLAB_EXPORT const aeslab_plugin *aeslab_plugin_entry(void)
         return &plugin;
     CRYPTO_library_init();
     (void)EVP_has_aes_hardware(); /* runs the library's one-time CPU probe */
-    for (int w = 0; w < 4; w++) {
-        cpu_caps[w] = lib_ia32cap[w];
-        lib_ia32cap[w] &= ~path.clear[w];
-    }
+    kit_force_path(&path, lib_ia32cap);
     snprintf(gcm_name, sizeof gcm_name, "%s/%s", LIB_NAME, path.name);
 #if defined(AEAD_BORINGSSL)
     /* BoringSSL's only XTS: name it for what it is, not for the GCM path. */
@@ -325,9 +249,7 @@ AESLAB_EXPORT const aeslab_plugin *aeslab_plugin_entry(void)
 #else
     snprintf(xts_name, sizeof xts_name, "%s/%s", LIB_NAME, path.name);
 #endif
-    snprintf(gcm_note, sizeof gcm_note, "%s%s", CALLS_GCM, path.gcm);
-    if (path.xts)
-        snprintf(xts_note, sizeof xts_note, "%s%s", CALLS_XTS, path.xts);
+    kit_notes(CALLS_GCM, CALLS_XTS);
     plugin.name = gcm_name;
     add("aes-128-gcm", 0);
     add("aes-192-gcm", 0);

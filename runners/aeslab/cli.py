@@ -68,6 +68,10 @@ def _add_run(sub) -> None:
     o.add_argument("--dry-run", action="store_true", help="show the plan, measure nothing")
     o.add_argument("--no-progress", action="store_true", help="plain progress lines, no bar")
     o.add_argument("--strict", action="store_true", help="exit 3 if any point failed")
+    o.add_argument("--retries", type=int, help="re-measure a point that lost its core or stayed "
+                   "above its CV target up to N times, samples twice as long each (default 2)")
+    o.add_argument("--run-id-file", metavar="FILE", help="write '<machine folder> <run id>' "
+                   "there when the run starts (for scripts: make bench-*)")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -296,6 +296,9 @@ class Runner:
                 store.create(run)
             else:
                 store.save_run(run)
+            if getattr(a, "run_id_file", None):
+                Path(a.run_id_file).parent.mkdir(parents=True, exist_ok=True)
+                Path(a.run_id_file).write_text(f"{store.folder} {run_id}\n")
             self.err.print(f"aeslab: run {run_id}: {remaining} of {total} points to measure "
                            f"({len(groups)} groups), results in {store.points_path}",
                            highlight=False)

@@ -57,7 +57,7 @@ def register(sub) -> None:
                        "direction, the short-message ratio to BoringSSL and cycles per byte at "
                        "16 KiB against the bound, each cell the median of the passes in FILES.  "
                        "Prints measurements; asserts nothing (exit 0).")
-    p.add_argument("files", nargs="+", metavar="FILE", help="goals-*.jsonl from make bench-goals")
+    p.add_argument("files", nargs="+", metavar="FILE", help="points files or run ids (make bench-goals: the goals preset run)")
 
 
 def _inputs(a) -> list[str]:

@@ -135,10 +135,11 @@ def tables(cells: dict, bounds: dict | None = None, bound_note: str = NO_BOUND) 
 
 
 def goals_command(a) -> int:
-    files = [Path(f) for f in a.files]
-    missing = [str(f) for f in files if not f.is_file()]
-    if missing:
-        print(f"aeslab goals: no such file: {', '.join(missing)}", file=sys.stderr)
+    from ..store import resolve_inputs
+    try:  # points files, or run ids (make bench-goals passes its run's id)
+        files = resolve_inputs(a.files, None)
+    except FileNotFoundError as e:
+        print(f"aeslab goals: no such file or run: {e}", file=sys.stderr)
         return 2
     cells = load(files)
     if not cells:

@@ -119,6 +119,7 @@ def aggregate_frame(df, fields: Iterable[str], medians: Iterable[str] = (),
     agg.update({c: "first" for c in first if c in df})
     agg.update({c: "max" for c in maxima if c in df})
     g = df.groupby(fields, as_index=False, sort=True, dropna=False)
-    out = g.agg(agg) if agg else g.size().drop(columns="size")
-    out["reps"] = g.size()["size"].values
+    out = g.agg(agg) if agg else df[fields].drop_duplicates().sort_values(fields)
+    out = out.reset_index(drop=True)
+    out["reps"] = df.groupby(fields, sort=True, dropna=False).size().values
     return out

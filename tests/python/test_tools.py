@@ -347,7 +347,9 @@ def test_floor_of_medians_shrinks_with_repetitions():
 
 def test_report_floor_follows_the_repetitions(tmp_path):
     from aeslab.analysis.load import Results
-    doc = {"host": "h", "id": "noise-x", "created": "2026-01-01", "noise_floor_pct": 90.0,
+    # "h" is a machine id: the loader sets machine_id on every noise record
+    doc = {"host": "vm", "machine_id": "h", "id": "noise-x", "created": "2026-01-01",
+           "noise_floor_pct": 90.0,
            "noise_floor_by_reps": {"1": 90.0, "3": 9.0, "5": 4.0}}
     r = Results(points=None, runs=None, noise=[doc])
     assert r.noise_floor("h")[0] == 90.0
@@ -373,7 +375,8 @@ def test_inrun_floor_reads_the_runs_own_repetitions():
             for rep, f in enumerate((1.0, 1.0 + spread, 1.0 - spread)):
                 rows.append({"impl": f"x/{c}", "alg": "aes-128-gcm", "op": "seal", "size": 64,
                              "aad": 16, "threads": 1, "offset": 0, "smt": False, "freq": "as-is",
-                             "host": "h", "run_id": "r", "ok": True, "mb_per_s": 1000.0 * f})
+                             "pinned": True, "machine_id": "h", "host": "vm", "run_id": "r",
+                             "ok": True, "mb_per_s": 1000.0 * f})
         return Results(points=pd.DataFrame(rows), runs=None)
     quiet, noisy = run(0.01), run(0.2)
     fq, src = quiet.inrun_floor("h", "r", 3)

@@ -267,7 +267,8 @@ def test_cv_target_adds_samples_and_flags_noisy_points(plugin_dir):
     assert r["samples"] == 9 and r["noisy"] is True and r["cv_target"] == 1e-9
     # a target every point meets: no extra samples
     r = json.loads(_aesbench(*base, "--cv-target", "0.99", "--max-samples", "9", env=env).stdout)
-    assert r["samples"] == 5 and r["noisy"] is False
+    # (noisy all the same if the thread lost its core: cpu_share < 0.9 on a busy machine)
+    assert r["samples"] == 5 and (r["noisy"] is False or r["cpu_share"] < 0.9), r
     # the point's budget stops extra samples early
     r = json.loads(_aesbench(*base, "--cv-target", "1e-9", "--max-samples", "1000", "--budget",
                              "0.05", env=env).stdout)

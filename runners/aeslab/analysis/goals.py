@@ -12,10 +12,11 @@ nothing here asserts a speed (the exit status is 0 whatever they show).
 """
 from __future__ import annotations
 
-import statistics
 import sys
 from collections import defaultdict
 from pathlib import Path
+
+from .. import point
 
 from ..pipes import bounds_of, latest
 from ..store import iter_points
@@ -37,18 +38,15 @@ def _own(impl: str) -> bool:
 
 def load(files: list[Path]) -> dict:
     """{(alg, op, size, impl): [points]} of single-thread, aligned, ok points."""
-    cells: dict = defaultdict(list)
-    for f in files:
-        for _, r, _ in iter_points(f):
-            if (r and r.get("status") == "ok" and r.get("threads", 1) == 1
-                    and not r.get("offset") and r.get("mb_per_s")):
-                cells[(r["alg"], r["op"], r["size"], r["impl"])].append(r)
-    return cells
+    recs = [r for f in files for _, r, _ in iter_points(f)
+            if r and point.is_ok(r) and r.get("threads", 1) == 1 and not r.get("offset")
+            and r.get("mb_per_s")]
+    return point.group(recs, ("alg", "op", "size", "impl"))
 
 
 def _median(rs: list[dict], key: str) -> float | None:
-    xs = [r[key] for r in rs if r.get(key) is not None]
-    return statistics.median(xs) if xs else None
+    """A cell: the median of its passes (point.median, the one rule)."""
+    return point.median(r.get(key) for r in rs)
 
 
 def machine_bound(files: list[Path]) -> tuple[dict, str]:
@@ -137,10 +135,11 @@ def tables(cells: dict, bounds: dict | None = None, bound_note: str = NO_BOUND) 
 
 
 def goals_command(a) -> int:
-    files = [Path(f) for f in a.files]
-    missing = [str(f) for f in files if not f.is_file()]
-    if missing:
-        print(f"aeslab goals: no such file: {', '.join(missing)}", file=sys.stderr)
+    from ..store import resolve_inputs
+    try:  # points files, or run ids (make bench-goals passes its run's id)
+        files = resolve_inputs(a.files, None)
+    except FileNotFoundError as e:
+        print(f"aeslab goals: no such file or run: {e}", file=sys.stderr)
         return 2
     cells = load(files)
     if not cells:

@@ -31,10 +31,12 @@ import math
 import numpy as np
 import pandas as pd
 
+from .. import point as _point
 from .common import DEFAULT_FLOOR_PCT
 from .load import Results
 
-SERIES = ["host", "impl", "alg", "op", "size", "aad", "threads", "offset", "smt", "freq"]
+# a series is one configuration on one machine: point.CONFIG
+SERIES = list(_point.CONFIG)
 Z = 3.0
 WINDOW = 5
 
@@ -65,10 +67,10 @@ def test(new: float, base: list[float], floor_pct: float, z_crit: float = Z) -> 
 def per_run(points: pd.DataFrame) -> pd.DataFrame:
     """One value per (series, run): repetitions combined by their median."""
     p = points[points["ok"]]
-    agg = {"mb_per_s": "median", "ci_lo": "median", "ci_hi": "median", "cv": "median",
-           "time": "max", "commit": "first", "dirty": "first", "version": "first",
-           "machine": "first", "isa": "first", "noisy": "max", "loadavg": "median"}
-    return p.groupby(SERIES + ["run_id"], as_index=False).agg(agg)
+    return _point.aggregate_frame(p, SERIES + ["run_id"],
+                                  medians=("mb_per_s", "ci_lo", "ci_hi", "cv", "loadavg"),
+                                  first=("commit", "dirty", "version", "machine", "host", "isa"),
+                                  maxima=("time", "noisy"))
 
 
 def floors(res: Results) -> dict[str, tuple[float, str]]:

@@ -51,20 +51,21 @@ def data_for(res: Results, window: int = regress.WINDOW) -> dict:
                             "chg": _f(r["change_pct"]), "z": _f(r["z"], 2),
                             "base": _f(r["baseline_mb_per_s"]), "noisy": bool(r["noisy"])})
                 if flag:
-                    flags.append({"sid": sid, "host": k["host"], "impl": k["impl"], "alg": k["alg"],
+                    flags.append({"sid": sid, "host": k["machine_id"], "impl": k["impl"], "alg": k["alg"],
                                   "op": k["op"], "size": int(k["size"]), "threads": int(k["threads"]),
                                   "aad": int(k["aad"]), "flag": flag, "chg": _f(r["change_pct"]),
                                   "z": _f(r["z"], 2), "run": r["run_id"], "t": pts[-1]["t"],
                                   "base_runs": list(r["baseline_runs"]),
                                   "mb": _f(r["mb_per_s"]), "base": _f(r["baseline_mb_per_s"])})
-            series.append({"id": sid, "host": k["host"], "impl": k["impl"], "alg": k["alg"],
+            series.append({"id": sid, "host": k["machine_id"], "impl": k["impl"], "alg": k["alg"],
                            "op": k["op"], "size": int(k["size"]), "aad": int(k["aad"]),
                            "threads": int(k["threads"]), "offset": int(k["offset"]),
                            "isa": g["isa"].iloc[0], "pts": pts,
                            "flagged": any(p["flag"] for p in pts)})
     machines = {h: {"label": res.machine_label(h), "floor": _f(fl[h][0], 2), "floor_src": fl[h][1]}
                 for h in res.machines()}
-    runs = {f"{r.host}/{r.run_id}": run_href(r.host, r.run_id) for r in res.runs.itertuples()}
+    runs = {f"{r.machine_id}/{r.run_id}": run_href(r.machine_id, r.run_id)
+            for r in res.runs.itertuples()}
     return {"machines": machines, "series": series, "flags": flags, "runs": runs,
             "window": window, "z": regress.Z}
 
@@ -75,11 +76,11 @@ def _json_script(obj) -> str:
 
 
 def _run_page(res: Results, host: str, run_id: str, flags: list[dict]) -> str:
-    r = res.runs[(res.runs["host"] == host) & (res.runs["run_id"] == run_id)].iloc[0]
+    r = res.runs[(res.runs["machine_id"] == host) & (res.runs["run_id"] == run_id)].iloc[0]
     doc = res.run_docs.get((host, run_id)) or {}
     prov = doc.get("provenance") or {}
     argv = " ".join((prov.get("command") or {}).get("argv") or [])
-    pts = res.points[(res.points["host"] == host) & (res.points["run_id"] == run_id)]
+    pts = res.points[(res.points["machine_id"] == host) & (res.points["run_id"] == run_id)]
     pts = pts.sort_values(["alg", "op", "impl", "threads", "size"])
     esc = html.escape
     info = [("machine", r["machine"]), ("run id", run_id), ("created", str(r["created"])),
@@ -129,7 +130,8 @@ def build(res: Results, out: Path, title: str = "aeslab regression dashboard",
     (out / "index.html").write_text(page)
     (out / "style.css").write_text((HERE / "style.css").read_text())
     for r in res.runs.itertuples():
-        d = out / "runs" / r.host
+        d = out / "runs" / r.machine_id
         d.mkdir(parents=True, exist_ok=True)
-        (d / f"{r.run_id}.html").write_text(_run_page(res, r.host, r.run_id, data["flags"]))
+        (d / f"{r.run_id}.html").write_text(_run_page(res, r.machine_id, r.run_id,
+                                                      data["flags"]))
     return out / "index.html"

@@ -30,7 +30,8 @@ cycles_per_byte, tsc_cycles_per_byte, core_ghz, thread_mb_min/median/max,
 thread_ghz_min/median/max, cv, noisy, ci_lo, ci_hi, samples, min_time_s,
 loadavg, isa, width (register width of the ISA path: scalar/128/256/512),
 cycle_source, file, provenance (whether a run.json stands beside the points),
-cpu_share (thread CPU time over wall time while timed, where the harness
+cv_target (the CV the point was asked to reach, 0: none), cpu_share (thread CPU
+time over wall time while timed, where the harness
 records it).
 """
 from __future__ import annotations
@@ -329,7 +330,8 @@ def _flatten(rec: dict, run: dict, host: str, label: str, file: Path,
         "thread_mb_max": _num(tm.get("max")),
         "thread_ghz_min": _num(tg.get("min")), "thread_ghz_median": _num(tg.get("median")),
         "thread_ghz_max": _num(tg.get("max")),
-        "cv": _num(rec.get("cv")), "noisy": bool(rec.get("noisy", False)),
+        "cv": _num(rec.get("cv")), "cv_target": _num(rec.get("cv_target")),
+        "noisy": bool(rec.get("noisy", False)),
         "ci_lo": _num(ci[0]), "ci_hi": _num(ci[1]), "samples": rec.get("samples"),
         "min_time_s": _num(rec.get("min_time_s")), "loadavg": _num(rec.get("loadavg")),
         "cpu_share": _num(rec.get("cpu_share")),

@@ -1,12 +1,16 @@
 """`aeslab report`: every report for every machine, from results/ alone.
 
-<out>/index.md, index.html               the machines and what each page holds
-<out>/<host>/vendor-tables.md, .html     seeds 000, 002, 003, 004 beside the published figures
-<out>/<host>/isa-selection.md, .html     fastest path per size/threads/direction, crossovers,
-                                         cost of a wrong choice, dispatch table
-<out>/<host>/scaling.md, .html           threads, clock, cycles/byte
-<out>/<host>/figures/*.svg
-<out>/machines.md, .html                 ISA selection side by side (several machines)
+<out>/index.md, index.html                   the machines and what each page holds
+<out>/<machine-id>/vendor-tables.md, .html   seeds 000, 002, 003, 004 beside the published figures
+<out>/<machine-id>/isa-selection.md, .html   fastest path per size/threads/direction, crossovers,
+                                             cost of a wrong choice, dispatch table
+<out>/<machine-id>/scaling.md, .html         threads, clock, cycles/byte
+<out>/<machine-id>/figures/*.svg
+<out>/isa-across-machines.md, .html          (several machines) the fastest path on each CPU,
+                                             crossovers, the cost of one CPU's pick on another
+
+Each page is made once, as Markdown; its HTML twin is that Markdown
+converted by markdown-it-py (render.page_html).
 """
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import isa, render, scaling, vendor
+from . import across, isa, render, scaling, vendor
 from .common import Section, noise_floor
 from .load import Results
 
@@ -52,23 +56,34 @@ def provenance_md(res: Results, host: str) -> str:
     return "\n".join(lines)
 
 
+CROSS = "isa-across-machines"
+
+
+def _nav(prefix: str, host: str | None) -> str:
+    """Links only the HTML twin carries (the Markdown pages link from the index)."""
+    links = [f'<a href="{prefix}index.html">all reports</a>']
+    if host:
+        links += [f'<a href="{n}.html">{html.escape(t)}</a>' for n, (t, _) in PAGES.items()]
+    return "<nav>" + "".join(links) + "</nav>"
+
+
+def write_md_html(md: str, title: str, stem: Path, nav: str = "") -> tuple[Path, Path]:
+    """One page, written once as Markdown and converted to its HTML twin."""
+    mdp, htp = stem.with_suffix(".md"), stem.with_suffix(".html")
+    mdp.write_text(md.rstrip() + "\n")
+    htp.write_text(render.page_html(title, md, nav))
+    return mdp, htp
+
+
 def write_page(res: Results, host: str, out: Path, name: str, title: str,
                sections: list[Section]) -> tuple[Path, Path]:
     d = out / host
     d.mkdir(parents=True, exist_ok=True)
-    md = [f"# {title}: {res.machine_label(host)}", "", provenance_md(res, host)]
-    ht = [render.md_inline_html(provenance_md(res, host))]
+    full = f"{title}: {res.machine_label(host)}"
+    md = [f"# {full}", "", provenance_md(res, host)]
     for s in sections:
-        figs = render.save_figures(s, d)
-        md.append(render.section_md(s, figs))
-        ht.append(render.section_html(s, figs))
-    nav = ('<nav><a href="../index.html">all reports</a>' +
-           "".join(f'<a href="{n}.html">{html.escape(t)}</a>' for n, (t, _) in PAGES.items()) +
-           "</nav>")
-    mdp, htp = d / f"{name}.md", d / f"{name}.html"
-    mdp.write_text("\n".join(md).rstrip() + "\n")
-    htp.write_text(render.page_html(f"{title}: {res.machine_label(host)}", "\n".join(ht), nav))
-    return mdp, htp
+        md.append(render.section_md(s, render.save_figures(s, d)))
+    return write_md_html("\n".join(md), full, d / name, _nav("../", host))
 
 
 def write_all(res: Results, out: Path, machine: str | None = None,
@@ -79,51 +94,46 @@ def write_all(res: Results, out: Path, machine: str | None = None,
     written: list[Path] = []
     index_md = ["# aeslab reports", "",
                 "Regenerated from `results/` by `aeslab report` (or the notebooks in `notebooks/`)."
-                "  Published figures appear beside measured ones and are always labelled "
-                "published." + (f"  Made by: `{command}`." if command else ""), ""]
-    index_ht = []
+                "  One set of pages per machine (its id: the hardware, never the host name), and "
+                "the ISA selection across machines.  Published figures appear beside measured ones "
+                "and are always labelled published." + (f"  Made by: `{command}`." if command else ""),
+                ""]
+    secs = across.sections(res)
+    if secs:
+        d = out / CROSS
+        md = ["# ISA selection across machines", ""]
+        for s in secs:
+            md.append(render.section_md(s, render.save_figures(s, d)))
+        written += list(write_md_html("\n".join(md), "ISA selection across machines", out / CROSS,
+                                      _nav("", None)))
+        index_md += [f"- [ISA selection across machines]({CROSS}.md): "
+                     + ", ".join(res.machine_label(h) for h in res.machines()), ""]
     for host in res.machines():
         index_md.append(f"## {res.machine_label(host)}")
         index_md.append("")
-        links = []
+        hosts = res.hosts(host)
+        if hosts:
+            index_md += [f"Host name(s) its runs recorded: {', '.join(f'`{h}`' for h in hosts)}.", ""]
         claims = []
         for name, (title, fn) in PAGES.items():
             secs = fn(res, host)
             claims += [c for sec in secs for c in sec.claims]
-            mdp, htp = write_page(res, host, out, name, title, secs)
-            written += [mdp, htp]
-            index_md.append(f"- [{title}]({host}/{name}.md) ([HTML]({host}/{name}.html))")
-            links.append(f'<li><a href="{host}/{name}.html">{html.escape(title)}</a> '
-                         f'(<a href="{host}/{name}.md">Markdown</a>)</li>')
+            written += list(write_page(res, host, out, name, title, secs))
+            index_md.append(f"- [{title}]({host}/{name}.md)")
         index_md.append("")
         if claims:
-            index_md += ["Seed claims on this machine (details and figures in the seed tables page):",
-                         "", "| seed | claim | here |", "|:---|:---|:---|"]
+            index_md += ["**Seed claims on this machine** (details and figures in the seed tables "
+                         "page)", "", "| seed | claim | here |", "|:---|:---|:---|"]
             index_md += [f"| {c.seed} | {render._md_cell(c.claim)} | {render.VERDICT_MARK[c.verdict]} |"
                          for c in claims]
             index_md.append("")
-        rows = "".join(f"<tr class=\"v-{c.verdict.replace(' ', '-')}\"><td>{c.seed}</td>"
-                       f"<td>{html.escape(c.claim)}</td><td>{html.escape(c.verdict)}</td></tr>"
-                       for c in claims)
-        index_ht.append(f"<h2>{html.escape(res.machine_label(host))}</h2><ul>{''.join(links)}</ul>"
-                        + (f'<table class="claims"><caption>Seed claims on this machine</caption>'
-                           f"<tbody>{rows}</tbody></table>" if claims else ""))
-    cross = isa.across_machines(res)
-    if cross:
-        figs = render.save_figures(cross, out)
-        (out / "machines.md").write_text("# Across machines\n\n" + render.section_md(cross, figs))
-        (out / "machines.html").write_text(render.page_html("Across machines",
-                                                            render.section_html(cross, figs)))
-        written += [out / "machines.md", out / "machines.html"]
-        index_md.append("- [ISA selection across machines](machines.md)")
-        index_ht.append('<p><a href="machines.html">ISA selection across machines</a></p>')
     if res.problems:
         index_md += ["", "## Left out", "", "Results that failed validation and were left out:", ""]
         index_md += [f"- {p}" for p in res.problems[:50]]
+    if res.skipped:
+        index_md += ["", "## Files not placed on a machine", ""]
+        index_md += [f"- {render._md_cell(p)}" for p in res.skipped[:50]]
     stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d")
     index_md += ["", f"_Generated {stamp}._", ""]
-    (out / "index.md").write_text("\n".join(index_md))
-    (out / "index.html").write_text(render.page_html("aeslab reports", "".join(index_ht) +
-                                                     f"<p><i>Generated {stamp}.</i></p>"))
-    written += [out / "index.md", out / "index.html"]
+    written += list(write_md_html("\n".join(index_md), "aeslab reports", out / "index"))
     return written

@@ -387,7 +387,10 @@ def test_committed_reports_are_from_a_real_run():
     """reports/ holds a reproduction of Tables 3-4 made by `aeslab report`
     from a real run, and names the runs it was made from."""
     pages = sorted((ROOT / "reports").glob("*/vendor-tables.md"))
-    assert pages, "reports/<host>/vendor-tables.md missing: run `aeslab report`"
+    assert pages, "reports/<machine-id>/vendor-tables.md missing: run `aeslab report`"
+    assert {p.parent.name for p in pages} == {d.name for d in (ROOT / "results").iterdir()
+                                              if (d / "machine.json").exists()}
+    assert (ROOT / "reports" / "isa-across-machines.md").exists()
     for p in pages:
         t = p.read_text()
         assert "Table 3:" in t and "Table 4:" in t and "(measured here)" in t
@@ -398,19 +401,132 @@ def test_across_machines(data_dir, tmp_path):
     """Two machines side by side, both called `vm`.  The second is the same
     real run filed as if measured on another stepping of the CPU: a test of
     the code path (two machines under one host name stay two), labelled so."""
-    from aeslab.analysis import isa
+    from aeslab.analysis import across
     src = max(data_dir.rglob("2*.jsonl.gz"), key=lambda f: f.stat().st_size)
     _file_run(src, tmp_path, _rid(src))
     _file_run(src, tmp_path, _rid(src), cpu_edit=lambda c: c.update(stepping=9))
     r = load_results(tmp_path)
     assert len(r.machines()) == 2 and set(r.runs["host"]) == {"vm"}
-    sec = isa.across_machines(r)
-    t = sec.tables[0].df
-    assert t.shape[1] == 2 and len(t) > 10
-    assert (t.iloc[:, 0] == t.iloc[:, 1]).all()  # same data -> same winners
+    secs = across.sections(r)
+    t = next(t for t in secs[2].tables if t.key == "across-aes-256-gcm-seal")
+    assert t.df.shape[1] == 4 and len(t.df) > 5
+    strip = lambda c: c.str.replace(" (tie)", "", regex=False)  # noqa: E731
+    assert (strip(t.df.iloc[:, 0]) == strip(t.df.iloc[:, 1])).all()  # same data -> same winners
+    ok = t.data[t.data["status"] == "ok"]
+    assert len(ok) and (ok["pct_of_best"].round(6) == 100).all()  # each one's pick is the other's best
     assert load_results(tmp_path, machine="vm").machines() == r.machines()
     one = r.machines()[0]
     assert load_results(tmp_path, machine=one).machines() == [one]
+
+
+# ---- the cross-machine page against the input, read independently -----------------
+
+ZEN3 = ROOT / "results" / "zen3-epyc-2c-vm-fceffc06"
+GCM_OPS = ("seal", "open", "enc", "dec")
+
+
+def _medians(files: list[Path]) -> dict:
+    """{(impl, alg, op, size): (median MB/s, isa)} over the repetitions, 1
+    thread, GCM with 16-byte AAD, XTS any; dispatchers (isa auto) left out."""
+    import statistics
+    vals: dict = {}
+    for f in files:
+        for line in _text(f).splitlines():
+            p = json.loads(line)
+            if (p["status"] != "ok" or p["threads"] != 1 or p.get("offset", 0) != 0
+                    or p["isa"] == "auto" or p["op"] not in GCM_OPS
+                    or (p["alg"].endswith("gcm") and p.get("aad") != 16)):
+                continue
+            vals.setdefault((p["impl"], p["alg"], p["op"], p["size"]), (p["isa"], []))[1].append(
+                p["mb_per_s"])
+    return {k: (statistics.median(v), isa) for k, (isa, v) in vals.items()}
+
+
+def _listing(f: Path) -> dict:
+    run = json.loads(f.with_name(_rid(f) + ".run.json").read_text())
+    return {(x["name"], x["alg"]): x["supported"] for x in run["provenance"]["libraries"]}
+
+
+@pytest.fixture(scope="module")
+def cross(data_dir):
+    """One run per machine: the Zen 4 seeds run of the test set and the
+    committed Zen 3 (Milan) seeds run."""
+    z4 = max(data_dir.rglob("2*.jsonl.gz"), key=lambda f: f.stat().st_size)
+    z3 = next(ZEN3.glob("2*.jsonl.gz"))
+    from aeslab.analysis import across
+    r = load_results([z4, z3])
+    secs = across.sections(r)
+    return r, secs, {"Zen 4": _medians([z4]), "Zen 3": _medians([z3])}, \
+        {"Zen 4": _listing(z4), "Zen 3": _listing(z3)}
+
+
+def _best(m: dict, alg, op, size):
+    c = {k[0]: v for k, v in m.items() if k[1:] == (alg, op, size)}
+    impl = max(c, key=lambda i: c[i][0])
+    return impl, c[impl][0], c[impl][1]
+
+
+@pytest.mark.parametrize("alg,op,size", [("aes-256-gcm", "seal", 4096), ("aes-256-gcm", "open", 64),
+                                         ("aes-256-gcm", "seal", 16), ("aes-256-xts", "enc", 512),
+                                         ("aes-128-xts", "dec", 4096)])
+def test_cross_machine_cells_match_input(cross, alg, op, size):
+    r, secs, raw, lst = cross
+    t = next(t for t in secs[2].tables if t.key == f"across-{alg}-{op}")
+    row = t.df.loc[str(size)]
+    for cpu in ("Zen 3", "Zen 4"):
+        impl, mb, isa = _best(raw[cpu], alg, op, size)
+        cell = row[f"{cpu}: fastest path, MB/s"]
+        assert cell.startswith(f"{impl} ({isa}) {round(mb):,}"), (cpu, cell, impl, mb)
+    for a, b in (("Zen 4", "Zen 3"), ("Zen 3", "Zen 4")):
+        pick, _, _ = _best(raw[a], alg, op, size)
+        _, best_b, _ = _best(raw[b], alg, op, size)
+        cell = row[f"{a}'s pick on {b} (% of {b}'s best)"]
+        if (pick, alg, op, size) in raw[b]:
+            want = 100 * raw[b][(pick, alg, op, size)][0] / best_b
+            assert cell.split("%")[0] == f"{want:.0f}", (a, b, cell, want)
+        elif lst[b].get((pick, alg)) is False:
+            assert cell == "cannot run", (a, b, pick, cell)
+        else:
+            assert cell == "not measured"
+
+
+def test_cross_machine_page(two_machine_reports):
+    out, _ = two_machine_reports
+    md = (out / "isa-across-machines.md").read_text()
+    assert md.startswith("# ISA selection across machines")
+    assert "## Main findings" in md and "cannot run" in md and "Crossovers" in md
+    assert "Zen 4's pick on Zen 3" in md and "Zen 3's pick on Zen 4" in md
+    html = (out / "isa-across-machines.html").read_text()
+    assert "<table" in html and "cannot run" in html and "<script" not in html
+    idx = (out / "index.md").read_text()
+    assert "isa-across-machines.md" in idx
+    assert 'href="isa-across-machines.html"' in (out / "index.html").read_text()
+
+
+def test_pages_titled_by_machine(two_machine_reports):
+    """One set of pages per machine id, each titled with that machine's
+    readable label from its machine.json."""
+    out, inputs = two_machine_reports
+    for d in inputs:
+        for mj in ([d / "machine.json"] if (d / "machine.json").exists() else d.glob("*/machine.json")):
+            doc = json.loads(mj.read_text())
+            for name in ("vendor-tables", "isa-selection", "scaling"):
+                md = (out / doc["id"] / f"{name}.md").read_text()
+                assert doc["label"] in md.splitlines()[0] and doc["id"] in md.splitlines()[0]
+                html = (out / doc["id"] / f"{name}.html").read_text()
+                assert re.search(r"<title>[^<]*" + re.escape(doc["label"]), html)
+                assert re.search(r"<h1[^>]*>[^<]*" + re.escape(doc["label"]), html)
+
+
+def test_markdown_and_html_from_one_source(report_dir, host):
+    """The HTML twin is the Markdown converted (markdown-it-py): the same
+    tables, the same numbers."""
+    md = (report_dir / host / "isa-selection.md").read_text()
+    html = (report_dir / host / "isa-selection.html").read_text()
+    assert md.count("\n|:---") == html.count("<table>")
+    _, rows = md_table(md, "aes-256-gcm seal, 1 thread(s): fastest per message size")
+    for size, cells in rows.items():
+        assert f"<td style=\"text-align:right\">{cells[2]}</td>" in html or f">{cells[2]}<" in html
 
 
 def test_select_runs(results):

@@ -11,7 +11,9 @@ The test (robust z-test on log throughput, gated by the noise floor):
   where s_floor = ln(1 + floor/100) / (1.96 * sqrt 2) is the run-to-run
   standard deviation the machine's A/A noise floor implies (95% of A/A
   pairs differ by less than floor%: for two independent runs that is
-  1.96 * sqrt(2) standard deviations).  z = (x_new - centre) / spread.
+  1.96 * sqrt(2) standard deviations).  z = (x_new - centre) / (spread *
+  sqrt(1 + pi / (2n))): the difference also carries the uncertainty of the
+  baseline's median of n values (variance about pi/2 * spread^2 / n).
   A run is flagged when |z| > Z (3: about 3 in 1000 false flags per series
   under normal noise) AND the change exceeds the floor itself.
 
@@ -79,21 +81,32 @@ def s_floor(floor_pct: float) -> float:
     return math.log1p(floor_pct / 100.0) / (1.96 * math.sqrt(2.0))
 
 
-def test(new: float, base: list[float], floor_pct: float, z_crit: float = Z) -> dict:
-    """The flag decision for one new value against baseline values (MB/s)."""
-    xs = np.log(np.asarray([b for b in base if b > 0], dtype=float))
-    if not len(xs) or not new or new <= 0:
-        return {"z": math.nan, "change_pct": math.nan, "flag": None, "sigma": math.nan}
-    c = float(np.median(xs))
-    mad = float(np.median(np.abs(xs - c))) * 1.4826 if len(xs) >= 3 else 0.0
-    sigma = max(mad, s_floor(floor_pct))
-    z = (math.log(new) - c) / sigma
-    change = 100.0 * (new / math.exp(c) - 1.0)
+def _test_log(x: float, xs: list[float], floor_pct: float, sf: float, z_crit: float) -> dict:
+    """test() on logs (the history calls this once per value: plain Python)."""
+    n = len(xs)
+    srt = sorted(xs)
+    c = srt[n // 2] if n % 2 else 0.5 * (srt[n // 2 - 1] + srt[n // 2])
+    if n >= 3:
+        dev = sorted(abs(v - c) for v in xs)
+        mad = 1.4826 * (dev[n // 2] if n % 2 else 0.5 * (dev[n // 2 - 1] + dev[n // 2]))
+    else:
+        mad = 0.0
+    sigma = max(mad, sf)
+    z = (x - c) / (sigma * math.sqrt(1.0 + math.pi / (2.0 * n)))
+    change = 100.0 * math.expm1(x - c)
     flag = None
     if abs(z) > z_crit and abs(change) > floor_pct:
         flag = "regression" if change < 0 else "improvement"
     return {"z": z, "change_pct": change, "flag": flag, "sigma": sigma,
-            "baseline_mb_per_s": math.exp(c), "baseline_n": int(len(xs))}
+            "baseline_mb_per_s": math.exp(c), "baseline_n": n}
+
+
+def test(new: float, base: list[float], floor_pct: float, z_crit: float = Z) -> dict:
+    """The flag decision for one new value against baseline values (MB/s)."""
+    xs = [math.log(b) for b in base if b and b > 0]
+    if not xs or not new or new <= 0 or (isinstance(new, float) and math.isnan(new)):
+        return {"z": math.nan, "change_pct": math.nan, "flag": None, "sigma": math.nan}
+    return _test_log(math.log(new), xs, floor_pct, s_floor(floor_pct), z_crit)
 
 
 def per_run(points: pd.DataFrame) -> pd.DataFrame:
@@ -143,28 +156,19 @@ def quiet_check(res: Results, doc: dict) -> bool:
     return la is not None and la <= quiet_limit(res, doc.get("machine_id") or "")
 
 
-def history_floor(vals: dict[str, list[np.ndarray]]) -> dict[str, tuple[float, int]]:
-    """{machine: (floor %, number of differences)} from consecutive clean
-    values (logs) of every series of the machine (see the module doc)."""
-    out = {}
-    for m, arrs in vals.items():
-        d = np.concatenate([np.abs(np.diff(a)) for a in arrs if len(a) > 1] or [np.array([])])
-        if len(d) >= 20:
-            out[m] = (100.0 * math.expm1(1.96 * 1.4826 * float(np.median(d))), int(len(d)))
-    return out
-
-
 def floors(res: Results, per: pd.DataFrame | None = None) -> dict[str, tuple[float, str]]:
     """{machine: (floor %, where it comes from)}: quiet A/A checks, else the
     quiet history (per: the clean per-run values), else the default."""
     out = {}
     hist = {}
     if per is not None and len(per):
-        c = per[per["clean"] & per["mb_per_s"].gt(0)]
-        arrs: dict[str, list] = {}
-        for key, g in c.groupby(SERIES, sort=False):
-            arrs.setdefault(key[0], []).append(np.log(g.sort_values("time")["mb_per_s"].to_numpy()))
-        hist = history_floor(arrs)
+        c = per[per["clean"] & per["mb_per_s"].gt(0)].sort_values(SERIES + ["time"], kind="stable")
+        x = np.log(c["mb_per_s"].astype(float))
+        d = x.groupby([c[k] for k in SERIES], sort=False, dropna=False).diff().abs()
+        for m, dd in d.groupby(c["machine_id"]):
+            dd = dd.dropna()
+            if len(dd) >= 20:
+                hist[m] = (100.0 * math.expm1(1.96 * 1.4826 * float(dd.median())), int(len(dd)))
     for h in res.machines():
         docs = [d for d in res.noise if d.get("machine_id") == h]
         quiet = sorted((d for d in docs if quiet_check(res, d)), key=lambda d: d.get("created", ""))[-2:]
@@ -240,8 +244,13 @@ def history(res: Results, window: int = WINDOW, z_crit: float = Z) -> pd.DataFra
     flag: list = [None] * n
     status = ["" if c else "contaminated" for c in h["clean"]]
     floor_of = [fl.get(m, (DEFAULT_FLOOR_PCT, ""))[0] for m in h["machine_id"]]
-    vals = h["mb_per_s"].to_numpy()
-    clean = h["clean"].to_numpy()
+    vals = [math.log(v) if v > 0 else math.nan for v in h["mb_per_s"].tolist()]
+    clean = [c and not math.isnan(v) for c, v in zip(h["clean"].tolist(), vals)]
+    sfs = {f: s_floor(f) for f in set(floor_of)}
+
+    def tst(i, idx):
+        return _test_log(vals[i], [vals[j] for j in idx], floor_of[i], sfs[floor_of[i]], z_crit)
+
     rids = h["run_id"].tolist()
     keys = h[SERIES].itertuples(index=False, name=None)
     starts = [0]
@@ -260,7 +269,7 @@ def history(res: Results, window: int = WINDOW, z_crit: float = Z) -> pd.DataFra
             bw = base[-window:]
             if cand is not None:
                 ci, ct, cb = cand
-                t = test(vals[i], [vals[j] for j in cb], floor_of[i], z_crit)
+                t = tst(i, cb)
                 if _beyond(t) == _beyond(ct):
                     flag[ci] = ct["flag"]
                     status[ci] = ct["flag"]
@@ -275,7 +284,7 @@ def history(res: Results, window: int = WINDOW, z_crit: float = Z) -> pd.DataFra
                 self_t = t
                 bw = cb
             elif len(bw) >= MIN_BASE:
-                self_t = test(vals[i], [vals[j] for j in bw], floor_of[i], z_crit)
+                self_t = tst(i, bw)
                 if _beyond(self_t):
                     cand = (i, self_t, bw)
                 else:
@@ -297,8 +306,8 @@ def history(res: Results, window: int = WINDOW, z_crit: float = Z) -> pd.DataFra
                 last.append(i)
                 continue
             bw = [j for j in last[-window:] if status[j] not in ("outlier",)]
-            if bw:
-                t = test(vals[i], [vals[j] for j in bw], floor_of[i], z_crit)
+            if bw and not math.isnan(vals[i]):
+                t = tst(i, bw)
                 col["change_pct"][i] = t["change_pct"]
                 col["baseline_mb_per_s"][i] = t.get("baseline_mb_per_s", math.nan)
                 base_runs[i] = [rids[j] for j in bw]

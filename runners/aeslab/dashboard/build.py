@@ -78,30 +78,39 @@ def machine_data(res: Results, host: str, hist: pd.DataFrame, floor: tuple[float
     h = hist[hist["machine_id"] == host]
     if len(h):
         h = h.sort_values(regress.SERIES + ["time"], kind="stable")
-        for key, g in h.groupby(regress.SERIES, sort=True):
-            k = dict(zip(regress.SERIES, key))
-            vers = sorted(set(_s(v) for v in g["version"]))
-            st = [ST.get(x, 0) for x in g["status"]]
+        L = {c: h[c].tolist() for c in regress.SERIES + [
+            "isa", "run_id", "mb_per_s", "ci_lo", "ci_hi", "status", "version", "change_pct", "z",
+            "baseline_mb_per_s", "contaminated", "baseline_runs", "time"]}
+        keys = list(zip(*(L[c] for c in regress.SERIES)))
+        starts = [i for i in range(len(keys)) if i == 0 or keys[i] != keys[i - 1]] + [len(keys)]
+        for a, b in zip(starts[:-1], starts[1:]):
+            k = dict(zip(regress.SERIES, keys[a]))
+            rng = range(a, b)
+            vers = sorted(set(_s(L["version"][i]) for i in rng))
+            st = [ST.get(L["status"][i], 0) for i in rng]
             s = {"id": len(series), "impl": k["impl"], "alg": k["alg"], "op": k["op"],
                  "size": int(k["size"]), "aad": int(k["aad"]), "threads": int(k["threads"]),
-                 "offset": int(k["offset"]), "isa": _s(g["isa"].iloc[0]),
-                 "r": [rix.get(x, -1) for x in g["run_id"]],
-                 "mb": [_f(x) for x in g["mb_per_s"]], "lo": [_f(x) for x in g["ci_lo"]],
-                 "hi": [_f(x) for x in g["ci_hi"]], "st": st, "ver": vers}
+                 "offset": int(k["offset"]), "isa": _s(L["isa"][a]),
+                 "r": [rix.get(L["run_id"][i], -1) for i in rng],
+                 "mb": [_f(L["mb_per_s"][i]) for i in rng], "lo": [_f(L["ci_lo"][i]) for i in rng],
+                 "hi": [_f(L["ci_hi"][i]) for i in rng], "st": st, "ver": vers}
             if len(vers) > 1:
-                s["vi"] = [vers.index(_s(v)) for v in g["version"]]
+                s["vi"] = [vers.index(_s(L["version"][i])) for i in rng]
             ev = {}
-            for i, (stt, chg, z, base, why, bruns, rid, t) in enumerate(zip(
-                    g["status"], g["change_pct"], g["z"], g["baseline_mb_per_s"], g["contaminated"],
-                    g["baseline_runs"], g["run_id"], g["time"])):
-                if stt:
-                    ev[str(i)] = [_f(chg), _f(z, 2), _f(base), why]
+            for n, i in enumerate(rng):
+                stt = L["status"][i]
+                if not stt:
+                    continue
+                ev[str(n)] = [_f(L["change_pct"][i]), _f(L["z"][i], 2), _f(L["baseline_mb_per_s"][i]),
+                              L["contaminated"][i]]
                 if stt in ("regression", "improvement"):
                     flags.append({"sid": s["id"], "impl": s["impl"], "alg": s["alg"], "op": s["op"],
                                   "size": s["size"], "threads": s["threads"], "aad": s["aad"],
-                                  "flag": stt, "chg": _f(chg), "z": _f(z, 2), "run": rid,
-                                  "t": t.strftime("%Y-%m-%dT%H:%M:%SZ"), "base_runs": list(bruns),
-                                  "mb": s["mb"][i], "base": _f(base)})
+                                  "flag": stt, "chg": _f(L["change_pct"][i]), "z": _f(L["z"][i], 2),
+                                  "run": L["run_id"][i],
+                                  "t": L["time"][i].strftime("%Y-%m-%dT%H:%M:%SZ"),
+                                  "base_runs": list(L["baseline_runs"][i]),
+                                  "mb": s["mb"][n], "base": _f(L["baseline_mb_per_s"][i])})
             s["ev"] = ev
             s["flagged"] = any(x in (1, 2) for x in st)
             series.append(s)
@@ -110,12 +119,11 @@ def machine_data(res: Results, host: str, hist: pd.DataFrame, floor: tuple[float
             "runs": rtab, "series": series, "flags": flags, "window": window, "z": regress.Z}
 
 
-def _run_page(res: Results, host: str, run_id: str, flags: list[dict], busy: str) -> str:
-    r = res.runs[(res.runs["machine_id"] == host) & (res.runs["run_id"] == run_id)].iloc[0]
+def _run_page(res: Results, r, pts: pd.DataFrame, flags: list[dict], busy: str) -> str:
+    host, run_id = r["machine_id"], r["run_id"]
     doc = res.run_docs.get((host, run_id)) or {}
     prov = doc.get("provenance") or {}
     argv = " ".join((prov.get("command") or {}).get("argv") or [])
-    pts = res.points[(res.points["machine_id"] == host) & (res.points["run_id"] == run_id)]
     pts = pts.sort_values(["alg", "op", "impl", "threads", "size"])
     esc = html.escape
     info = [("machine", f"{res.machine_label(host)}"), ("host name", _s(r["host"])),
@@ -276,11 +284,13 @@ def build(res: Results, out: Path, title: str = "aeslab regression dashboard",
     (out / "index.html").write_text(_overview(res, title, data, hist))
     (out / "style.css").write_text((HERE / "style.css").read_text())
     busy = regress.busy_runs(res)
-    for r in res.runs.itertuples():
-        d = out / "runs" / r.machine_id
+    by_run = {k: g for k, g in res.points.groupby(["machine_id", "run_id"], sort=False)}
+    empty = res.points.iloc[0:0]
+    for _, r in res.runs.iterrows():
+        m, rid = r["machine_id"], r["run_id"]
+        d = out / "runs" / m
         d.mkdir(parents=True, exist_ok=True)
-        (d / f"{r.run_id}.html").write_text(_run_page(res, r.machine_id, r.run_id,
-                                                      data[r.machine_id]["flags"]
-                                                      if r.machine_id in data else [],
-                                                      busy.get((r.machine_id, r.run_id), "")))
+        (d / f"{rid}.html").write_text(_run_page(res, r, by_run.get((m, rid), empty),
+                                                 data[m]["flags"] if m in data else [],
+                                                 busy.get((m, rid), "")))
     return out / "index.html"

@@ -55,7 +55,8 @@ def save_figures(sec: Section, outdir: Path) -> list[tuple[str, str, str]]:
     """Writes each figure as SVG under outdir/figures; returns (file, title, caption)."""
     out = []
     fd = outdir / "figures"
-    fd.mkdir(parents=True, exist_ok=True)
+    if sec.figures:
+        fd.mkdir(parents=True, exist_ok=True)
     for f in sec.figures:
         name = f"{f.key}.svg"
         plots.save(f.fig, fd / name)

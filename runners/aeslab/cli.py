@@ -11,8 +11,9 @@ EPILOG = """commands:
   run        measure a matrix (flags, --preset, or --config FILE), resumable
   noise      A/A check: the same point measured repeatedly -> this machine's noise floor
   fpu-cost   XSAVE*/XRSTOR cost with xmm/ymm/zmm live, beside the seed 004 figures
-  pipes      AES / CLMUL pipe throughput here and the c/B bound it implies (kept per host)
-  validate   check results files against the JSON Schemas in results/schema
+  pipes      AES / CLMUL pipe throughput here and the c/B bound it implies (kept per machine)
+  validate   check results files (or every file under a folder) against results/schema
+  migrate    bring results of the older layout (results/<host>/) into results/<machine-id>/
   export     results as CSV or Google Benchmark JSON
   show       the summary tables of stored results
   list       implementations the harness finds, and plugins left out
@@ -22,7 +23,7 @@ EPILOG = """commands:
   dashboard  static regression dashboard (reports/dashboard, works from file://)
   compare    significant changes between two sets of runs; exit 1 on a regression
   scoreboard own best vs best peer per alg/direction/size, c/B at 16 KiB vs this machine's
-             bound (alias: goals), from make bench-goals or any points
+             bound (alias: goals), from a run id (make bench-goals) or points files
 """
 
 
@@ -70,6 +71,10 @@ def _add_run(sub) -> None:
     o.add_argument("--dry-run", action="store_true", help="show the plan, measure nothing")
     o.add_argument("--no-progress", action="store_true", help="plain progress lines, no bar")
     o.add_argument("--strict", action="store_true", help="exit 3 if any point failed")
+    o.add_argument("--retries", type=int, help="re-measure a point that lost its core or stayed "
+                   "above its CV target up to N times, samples twice as long each (default 2)")
+    o.add_argument("--run-id-file", metavar="FILE", help="write '<machine folder> <run id>' "
+                   "there when the run starts (for scripts: make bench-*)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -90,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--results", metavar="DIR")
     p.add_argument("--wait", action="store_true")
+    p.add_argument("--force", action="store_true",
+                   help="measure even on a machine that is not quiet (recorded as such)")
 
     p = sub.add_parser("fpu-cost", help="XSAVE*/XRSTOR cost beside seed 004")
     p.add_argument("--iters", type=int, default=None)
@@ -103,7 +110,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--wait", action="store_true")
 
     p = sub.add_parser("validate", help="check results files")
-    p.add_argument("files", nargs="+")
+    p.add_argument("files", nargs="+", help="files, or folders (every results file under them)")
+
+    p = sub.add_parser("migrate", help="older results layout -> results/<machine-id>/")
+    p.add_argument("sources", nargs="*", help="more folders of results to copy in (never changed)")
+    p.add_argument("--results", metavar="DIR", help="results folder (default results/)")
+    p.add_argument("--dry-run", action="store_true", help="say what would move, write nothing")
 
     p = sub.add_parser("export", help="CSV or Google Benchmark JSON")
     p.add_argument("--format", choices=["csv", "gbench"], required=True)
@@ -142,6 +154,9 @@ def main(argv: list[str] | None = None) -> int:
     if a.cmd == "validate":
         from .validate import validate_command
         return validate_command(a.files)
+    if a.cmd == "migrate":
+        from .migrate import migrate_command
+        return migrate_command(a)
     if a.cmd == "export":
         from .export import export_command
         return export_command(a)
@@ -158,27 +173,10 @@ def main(argv: list[str] | None = None) -> int:
     return 2
 
 
-def resolve_inputs(inputs: list[str], results: str | None) -> list:
-    """JSONL paths, or run ids looked up under results/<host>/ (any host)."""
-    from pathlib import Path
-    from . import paths
-    out = []
-    for x in inputs:
-        p = Path(x)
-        if p.exists():
-            out.append(p)
-            continue
-        hits = sorted(paths.results_dir(results).glob(f"*/{x}.jsonl"))
-        if not hits:
-            raise FileNotFoundError(f"{x}: no such file or run id under {paths.results_dir(results)}")
-        out.extend(hits)
-    return out
-
-
 def _show(a) -> int:
     from rich.console import Console
     from . import report
-    from .store import iter_points
+    from .store import iter_points, resolve_inputs
     try:
         files = resolve_inputs(a.inputs, a.results)
     except FileNotFoundError as e:

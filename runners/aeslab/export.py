@@ -18,9 +18,9 @@ import json
 import sys
 from pathlib import Path
 
-from .store import iter_points
+from .store import iter_points, resolve_inputs, run_file_of
 
-FIRST = ["run_id", "impl", "library", "version", "alg", "isa", "op", "size", "aad", "threads",
+FIRST = ["machine_id", "run_id", "impl", "library", "version", "alg", "isa", "op", "size", "aad", "threads",
          "offset", "pinned", "smt", "freq", "rep", "status", "mb_per_s", "ns_per_msg",
          "cycles_per_byte", "tsc_cycles_per_byte", "cycle_source", "core_ghz", "tsc_ghz", "cv",
          "noisy", "ci95_lo", "ci95_hi", "samples"]
@@ -97,6 +97,7 @@ def to_gbench(records: list[dict], run: dict | None) -> str:
         "load_avg": prov.get("load_average", []),
         "library_build_type": "release",
         "aeslab_run_id": (run or {}).get("run_id"),
+        "aeslab_machine": (run or {}).get("machine"),
         "aeslab_cpu": cpu.get("model_name"),
         "aeslab_git_commit": prov.get("git", {}).get("commit"),
     }
@@ -141,7 +142,6 @@ def _count_cpus(lst: str) -> int:
 
 
 def export_command(a) -> int:
-    from .cli import resolve_inputs
     try:
         files = resolve_inputs(a.inputs, a.results)
     except FileNotFoundError as e:
@@ -149,15 +149,23 @@ def export_command(a) -> int:
         return 1
     records, run = [], None
     for f in files:
+        rj = run_file_of(Path(f))
+        this = None
+        if rj.exists():
+            try:
+                this = json.loads(rj.read_text())
+            except ValueError as e:
+                print(f"aeslab export: {rj}: not JSON ({e}); its machine is unknown",
+                      file=sys.stderr)
+        if run is None and this:
+            run = this
         for line, r, err in iter_points(f):
             if r is None:
                 print(f"aeslab export: {f}:{line}: {err} (skipped)", file=sys.stderr)
                 continue
+            if this and this.get("machine"):
+                r = {"machine_id": this["machine"], **r}
             records.append(r)
-        rj = Path(f).with_name(Path(f).name[:-len(".jsonl")] + ".run.json") \
-            if str(f).endswith(".jsonl") else None
-        if run is None and rj and rj.exists():
-            run = json.loads(rj.read_text())
     text = to_csv(records) if a.format == "csv" else to_gbench(records, run)
     if a.output:
         Path(a.output).write_text(text)

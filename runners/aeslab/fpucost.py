@@ -196,11 +196,13 @@ def fpu_command(a) -> int:
               "nearest user-space equivalent.  The published figures are whole syscalls; the "
               "part due to the save/restore is the difference to the bare syscall.")
 
+    from . import machine
     host = paths.host()
-    folder = paths.results_dir(a.results) / host
-    folder.mkdir(parents=True, exist_ok=True)
+    created = utcnow()
+    folder, mdoc = machine.ensure(paths.results_dir(a.results), prov, created, "aeslab fpu-cost")
     fid = "fpu-cost-" + new_run_id(folder)
-    doc = {"kind": "aeslab-fpu-cost/1", "id": fid, "host": host, "created": utcnow(),
+    doc = {"kind": "aeslab-fpu-cost/1", "id": fid, "machine": mdoc["id"], "host": host,
+           "created": created,
            "harness": fc,
            "xts": {"alg": ALG, "size": SIZE, "generic": generic, "generic_why": why,
                    "generic_ns": gen_ns, "accelerated": fast, "accelerated_ns": acc_ns,

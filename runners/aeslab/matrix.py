@@ -22,6 +22,8 @@ from dataclasses import dataclass, field, asdict
 from pathlib import Path
 from typing import Any
 
+from . import point
+
 from . import paths
 
 ALGS = ["aes-128-gcm", "aes-192-gcm", "aes-256-gcm", "aes-128-xts", "aes-256-xts"]
@@ -46,6 +48,7 @@ DEFAULTS: dict[str, Any] = {
     "freq": ["as-is"],
     "governor": "",
     "boost": "",
+    "retries": 2,
     "repeat": 1,
     "smt": False,
     "pin": True,
@@ -64,7 +67,7 @@ DEFAULTS: dict[str, Any] = {
 BLOCK_KEYS = {"impl", "exclude", "isa", "alg", "op", "sizes", "aad", "threads", "offset",
               "smt", "pin", "min_time", "samples", "max_samples", "cv_target",
               "point_budget", "cold", "name", "note"}
-RUN_KEYS = {"freq", "governor", "boost", "repeat", "budget", "timeout", "clock"}
+RUN_KEYS = {"freq", "governor", "boost", "repeat", "retries", "budget", "timeout", "clock"}
 
 
 class ConfigError(Exception):
@@ -337,6 +340,9 @@ def normalise(d: dict, ncpu: int | None = None) -> dict:
         res["repeat"] = int(out["repeat"])
         if res["repeat"] < 1:
             raise ConfigError("repeat must be at least 1")
+        res["retries"] = int(out["retries"])
+        if not 0 <= res["retries"] <= 5:
+            raise ConfigError("retries must be 0 to 5")
         res["budget"] = parse_seconds(out["budget"], "budget")
         res["timeout"] = parse_seconds(out["timeout"], "timeout")
         res["clock"] = str(out["clock"])
@@ -439,6 +445,8 @@ class Group:
 
     def to_json(self) -> dict:
         d = asdict(self)
+        if not d["cold"]:  # a warm group's plan (and digest) as before the key existed
+            del d["cold"]
         d["points"] = [[k[2], k[3]] for k in self.points]  # (op, size); the rest is the group's
         return d
 
@@ -452,20 +460,24 @@ class Group:
 
 def point_key(impl: str, alg: str, op: str, size: int, aad: int, threads: int, offset: int,
               pinned: bool, smt: bool, freq: str, rep: int) -> tuple:
-    return (impl, alg, op, int(size), int(aad), int(threads), int(offset), bool(pinned),
-            bool(smt), freq, int(rep))
+    """The key of a point within its run (point.RUN_KEY)."""
+    return point.make_key(impl, alg, op, size, aad, threads, offset, pinned, smt, freq, rep)
 
 
 def point_key_of(g: Group, op: str, size: int) -> tuple:
-    aad = 0 if g.alg.endswith("xts") else g.aad
-    return point_key(g.impl, g.alg, op, size, aad, g.threads, g.offset, g.pin, g.smt, g.freq,
+    return point_key(g.impl, g.alg, op, size, g.aad, g.threads, g.offset, g.pin, g.smt, g.freq,
                      g.rep)
 
 
-def record_key(r: dict) -> tuple:
-    return point_key(r["impl"], r["alg"], r["op"], r["size"], r["aad"], r["threads"],
-                     r.get("offset", 0), r.get("pinned", True), r.get("smt", False),
-                     r.get("freq", "as-is"), r.get("rep", 0))
+record_key = point.record_key
+
+
+def plan_digest(groups: list[Group]) -> str:
+    """A fingerprint of the expanded plan: a resume re-expands the stored
+    matrix and refuses to go on if it does not give the same plan."""
+    import hashlib
+    text = json.dumps([g.to_json() for g in groups], sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _match(name: str, pats: list[str]) -> bool:

@@ -31,13 +31,26 @@ import time
 from rich.console import Console
 from rich.table import Table
 
-from . import paths, provenance
+from . import machine, paths, provenance
 from .harness import Harness, HarnessError, run_args, run_child
 from .matrix import ConfigError, parse_seconds, parse_sizes
 from .stats import median_diff_floor, percentile
 from .store import Lock, StoreError, new_run_id, utcnow, write_json_atomic
 
 PREFERRED = ("own/aesni", "openssl-3.0/evp", "own/portable")
+EXIT_NOT_QUIET = 3
+
+
+def quiet_check() -> tuple[float, float, list[str]]:
+    """(1-minute load, the limit, what makes the machine not quiet).  The
+    limit is max(0.5, nproc/4), as for a run; AESLAB_QUIET_LOAD overrides it."""
+    from .runner import other_benchmarks
+    load = os.getloadavg()[0]
+    env = os.environ.get("AESLAB_QUIET_LOAD")
+    limit = float(env) if env else max(0.5, 0.25 * (os.cpu_count() or 1))
+    busy = [f"load average {load:.2f} above {limit:.2f}"] if load > limit else []
+    busy += [f"another benchmark: {o}" for o in other_benchmarks()]
+    return load, limit, busy
 
 
 def floor_stats(mbs: list[float], cvs: list[float]) -> dict:
@@ -99,10 +112,17 @@ def noise_command(a) -> int:
             args = run_args(impl, a.alg, [op], sizes, 16, a.threads, 0, True, False, min_time,
                             a.samples, a.samples, 0.0, 0.0, "auto")
             env = h.plugin_env(row["plugin"])
-            load = os.getloadavg()[0]
-            if load > max(0.5, 0.25 * os.cpu_count()):
-                err.print(f"aeslab: machine busy (load average {load:.2f}): the floor measured "
-                          "now includes that load", style="yellow")
+            load, limit, busy = quiet_check()
+            if busy and not a.force:
+                err.print(f"aeslab noise: this machine is not quiet ({'; '.join(busy)}): an A/A "
+                          "check now measures the other work, not this machine's floor; not "
+                          "measured (wait for a quiet machine, or --force to measure anyway, "
+                          "recorded as not quiet)", style="red")
+                return EXIT_NOT_QUIET
+            if busy:
+                err.print(f"aeslab noise: not quiet ({'; '.join(busy)}); measuring anyway "
+                          "(--force): the result is recorded with \"quiet\": false",
+                          style="yellow")
             per: dict[int, list[dict]] = {s: [] for s in sizes}
             t0 = time.monotonic()
             for i in range(a.repeats):
@@ -137,15 +157,21 @@ def noise_command(a) -> int:
             by_reps = {k: max(r["floor_by_reps"][k] for r in rows)
                        for k in sorted(common, key=int)}
             host = paths.host()
-            folder = paths.results_dir(a.results) / host
-            folder.mkdir(parents=True, exist_ok=True)
+            created = utcnow()
+            prov = provenance.collect(h.exe, h.plugin_files(), listing.impls, listing.problems,
+                                      h.clock(), sys.argv)
+            folder, mdoc = machine.ensure(paths.results_dir(a.results), prov, created,
+                                          "aeslab noise")
             nid = "noise-" + new_run_id(folder)
-            doc = {"kind": "aeslab-noise/1", "id": nid, "host": host, "created": utcnow(),
+            load_end = os.getloadavg()[0]
+            doc = {"kind": "aeslab-noise/1", "id": nid, "machine": mdoc["id"], "host": host,
+                   "created": created, "quiet": not busy,
+                   "quiet_check": {"load_start": load, "load_end": load_end,
+                                   "load_limit": limit, "busy": busy},
                    "impl": impl, "alg": a.alg, "op": op, "threads": a.threads,
                    "repeats": a.repeats, "min_time_s": min_time, "samples": a.samples,
                    "noise_floor_pct": floor, "noise_floor_by_reps": by_reps, "sizes": rows,
-                   "provenance": provenance.collect(h.exe, h.plugin_files(), listing.impls,
-                                                    listing.problems, h.clock(), sys.argv)}
+                   "provenance": prov}
             write_json_atomic(folder / f"{nid}.json", doc)
             write_json_atomic(folder / "noise.json", doc)  # the latest, for the dashboard
     except HarnessError as e:

@@ -1,6 +1,6 @@
 """`aeslab pipes`: this machine's AES and carry-less-multiply pipe throughput
 (`aesbench pipes`) and the core-cycles-per-byte bound it implies for each
-algorithm and direction, stored per host as results/<host>/pipes-<id>.json
+algorithm and direction, stored per machine as results/<machine-id>/pipes-<id>.json
 (as `aeslab fpu-cost` stores its figures), where `aeslab scoreboard` finds the
 bound of the machine its points were measured on.
 """
@@ -18,7 +18,7 @@ KIND = "aeslab-pipes/1"
 
 
 def latest(folder: Path) -> dict | None:
-    """The newest pipes record in a host's results folder, or None."""
+    """The newest pipes record in a machine's results folder, or None."""
     docs = []
     for f in sorted(folder.glob("pipes-*.json")):
         try:
@@ -68,11 +68,13 @@ def pipes_command(a) -> int:
         v = b.get("cycles_per_byte")
         print(f"  bound {b['alg']} {b['op']}: " + (f"{v:.4f} core c/B at {b['width']} bits"
                                                     if v else "n/a"))
-    host = paths.host()
-    folder = paths.results_dir(a.results) / host
-    folder.mkdir(parents=True, exist_ok=True)
+    from . import machine, provenance
+    prov = provenance.machine_only()
+    created = utcnow()
+    folder, mdoc = machine.ensure(paths.results_dir(a.results), prov, created, "aeslab pipes")
     pid = "pipes-" + new_run_id(folder)
-    doc = {"kind": KIND, "id": pid, "host": host, "created": utcnow(), "harness": res}
+    doc = {"kind": KIND, "id": pid, "machine": mdoc["id"], "host": prov["host"],
+           "created": created, "harness": res, "provenance": prov}
     write_json_atomic(folder / f"{pid}.json", doc)
     print(f"saved: {folder / (pid + '.json')}")
     return 0

@@ -419,8 +419,9 @@ def python_info() -> dict:
 
 def libraries(impls: list[dict]) -> list[dict]:
     """Every implementation's library and exact version, from the harness."""
-    keep = ("name", "alg", "library", "version", "isa", "plugin", "supported", "code_bytes", "note")
-    return [{k: r.get(k) for k in keep} for r in impls]
+    keep = ("name", "alg", "library", "version", "isa", "plugin", "supported", "ops", "code_bytes",
+            "note")
+    return [{k: r.get(k) for k in keep if k != "ops" or "ops" in r} for r in impls]
 
 
 def collect(exe: Path, plugin_files: list[Path], impls: list[dict], problems: list[dict],
@@ -444,6 +445,17 @@ def collect(exe: Path, plugin_files: list[Path], impls: list[dict], problems: li
                             if k.startswith("AESLAB_") or k in ("OPENSSL_ia32cap", "CC", "CFLAGS")}},
         "load_average": list(os.getloadavg()),
     }
+    prov["absent"] = ab.reasons
+    return prov
+
+
+def machine_only() -> dict:
+    """What identifies the machine (machine.py), without the build, git and
+    library parts: for records that need their machine but not a run's
+    provenance (`aeslab pipes`)."""
+    ab = Absent()
+    prov = {"host": paths.host(), "cpu": cpu_info(ab), "virtualization": virt_info(ab),
+            "cloud": cloud_info(ab), "os": os_info(ab)}
     prov["absent"] = ab.reasons
     return prov
 

@@ -4,13 +4,14 @@ aggregate and per-thread figures where several thread counts were run; then
 the clock, noisy points and failures."""
 from __future__ import annotations
 
-import statistics
 from collections import defaultdict
 from typing import Iterable
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+
+from . import point
 
 METRICS = {
     "mbps": ("mb_per_s", "MB/s (10^6 B/s)", True, "{:,.0f}"),
@@ -22,14 +23,7 @@ METRICS = {
 
 def latest(records: Iterable[dict]) -> list[dict]:
     """One record per point key (the last stored wins)."""
-    from .matrix import record_key
-    d: dict[tuple, dict] = {}
-    for r in records:
-        try:
-            d[record_key(r)] = r
-        except KeyError:
-            continue
-    return list(d.values())
+    return point.latest(records)
 
 
 def _status_word(st: str) -> str:
@@ -43,8 +37,8 @@ def _status_word(st: str) -> str:
 
 
 def _median_ok(rs: list[dict], key: str) -> float | None:
-    vals = [r[key] for r in rs if r.get("status") == "ok" and isinstance(r.get(key), (int, float))]
-    return statistics.median(vals) if vals else None
+    """A cell: the median of its repetitions (point.median), ok points only."""
+    return point.median(r.get(key) for r in rs if point.is_ok(r))
 
 
 def summary(records: list[dict], console: Console, metric: str = "mbps",
@@ -171,7 +165,7 @@ def _threads(recs: list[dict], console: Console, max_rows: int) -> None:
                 cols += ["", "", ""]
                 continue
             r = rs[-1]
-            agg[n] = statistics.median(x["mb_per_s"] for x in rs)
+            agg[n] = point.median(x["mb_per_s"] for x in rs)
             tm = r.get("thread_mb_per_s") or {}
             tg = r.get("thread_core_ghz") or {}
             cols.append(f"{agg[n]:,.0f}")
@@ -198,11 +192,11 @@ def _footer(recs: list[dict], console: Console) -> None:
     console.print()
     if ghz:
         console.print(f"core clock ({', '.join(srcs)}): {min(ghz):.2f}-{max(ghz):.2f} GHz, median "
-                      f"{statistics.median(ghz):.2f} GHz over {len(ghz)} points; TSC "
+                      f"{point.median(ghz):.2f} GHz over {len(ghz)} points; TSC "
                       f"{', '.join(f'{x:.3f}' for x in tsc)} GHz")
     if any("ipc" in r for r in ok):
         ipcs = [r["ipc"] for r in ok if "ipc" in r]
-        console.print(f"IPC: median {statistics.median(ipcs):.2f} over {len(ipcs)} points")
+        console.print(f"IPC: median {point.median(ipcs):.2f} over {len(ipcs)} points")
     noisy = [r for r in ok if r.get("noisy")]
     if noisy:
         console.print(f"noisy points: {len(noisy)} of {len(ok)} stayed above their CV target "

@@ -10,7 +10,13 @@ op x size of it.  When a child crashes, hangs or refuses, the point it was
 on is recorded as such and a new child carries on with the rest.
 
 Resume (`--resume RUN-ID`) reads the stored points, cuts a torn last line,
-and measures only the points of the stored matrix that are not in the file.
+re-expands the stored matrix (checked against the plan's digest), and
+measures only the points that are not in the file.
+
+Noise is handled, not only labelled: a point that lost its core (cpu_share <
+0.9) or stayed above its CV target is measured again (`retries`, default 2,
+each with samples twice as long as the last); the value kept is the last
+attempt's, and the earlier ones stay in the point's `attempts`.
 """
 from __future__ import annotations
 
@@ -27,11 +33,29 @@ from rich.table import Column
 from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
                            TimeElapsedColumn, TimeRemainingColumn)
 
-from . import __version__, matrix, paths, provenance, report
+from . import __version__, machine, matrix, paths, point, provenance, report
 from .freq import FreqControl
 from .harness import Harness, run_args, run_child, signal_name
 from .matrix import ConfigError, Group, record_key
-from .store import Lock, RunStore, StoreError, new_run_id, utcnow
+from .store import Lock, RunStore, StoreError, find_run, new_run_id, utcnow
+
+RUN_SCHEMA = "aeslab-run/2"
+# a point is measured again when it lost its core or stayed noisy
+MIN_CPU_SHARE = 0.9
+ATTEMPT_KEYS = ("mb_per_s", "ns_per_msg", "cv", "cpu_share", "samples", "min_time_s", "noisy",
+                "core_ghz", "time", "loadavg")
+
+
+def needs_retry(rec: dict) -> str | None:
+    """Why a measured point should be measured again, or None."""
+    if rec.get("status") != "ok":
+        return None
+    share = rec.get("cpu_share")
+    if isinstance(share, (int, float)) and share < MIN_CPU_SHARE:
+        return f"cpu_share {share:.2f}"
+    if rec.get("noisy"):
+        return f"cv {rec.get('cv')}"
+    return None
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_FAILED, EXIT_BUDGET, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
 
@@ -101,7 +125,8 @@ def busy_warnings() -> list[str]:
 FLAG_KEYS = {
     "impl": "impl", "exclude": "exclude", "isa": "isa", "alg": "alg", "op": "op",
     "sizes": "sizes", "aad": "aad", "threads": "threads", "offset": "offset", "freq": "freq",
-    "governor": "governor", "boost": "boost", "repeat": "repeat", "min_time": "min_time",
+    "governor": "governor", "boost": "boost", "repeat": "repeat", "retries": "retries",
+    "min_time": "min_time",
     "samples": "samples", "max_samples": "max_samples", "cv_target": "cv_target",
     "point_budget": "point_budget", "budget": "budget", "timeout": "timeout", "clock": "clock",
 }
@@ -197,10 +222,14 @@ class Runner:
                           f"{'with' if clock.get('counters') else 'no'} instruction counts")
 
             if a.resume:
-                store = RunStore(results, host, a.resume)
+                folder = find_run(results, a.resume)
+                if folder is None:
+                    raise StoreError(f"no run {a.resume} under {results} "
+                                     f"(no */{a.resume}.run.json)")
+                store = RunStore(results, folder.name, a.resume)
                 run = store.load_run()
                 cfg = run["config"]
-                groups = [Group.from_json(g) for g in run["groups"]]
+                groups = self._stored_plan(run, store)
                 stored = store.read_points(repair=True)
                 if store.repaired:
                     self.note(f"cut a torn last line ({store.repaired} bytes) off "
@@ -227,19 +256,26 @@ class Runner:
             hard: dict = {}
             soft: dict = {}
             if run is None:
-                run_id = new_run_id(results / host)
-                store = RunStore(results, host, run_id)
+                created = utcnow()
+                folder, mdoc = machine.ensure(results, prov, created, "aeslab run")
+                run_id = new_run_id(folder)
+                store = RunStore(results, mdoc["id"], run_id)
                 run = {
-                    "schema": "aeslab-run/1", "run_id": run_id, "host": host,
-                    "created": utcnow(), "aeslab": __version__,
+                    "schema": RUN_SCHEMA, "run_id": run_id, "machine": mdoc["id"], "host": host,
+                    "created": created, "aeslab": __version__,
                     "source": cfg.get("source"), "config": cfg,
-                    "groups": [g.to_json() for g in groups], "points_total": total,
+                    "plan": {"freqs": list(freqs), "groups": len(groups),
+                             "digest": matrix.plan_digest(groups)},
+                    "points_total": total,
                     "provenance": prov, "sessions": [], "status": "running",
                     "notes": list(self.session_notes),
                 }
             else:
                 run_id = run["run_id"]
                 hard, soft = provenance.diff(run["provenance"], prov)
+                here = machine.id_of(prov)
+                if here != store.folder.name:
+                    hard["machine"] = [store.folder.name, here]
                 if hard and not a.force:
                     raise StoreError("this machine is not the one the run started on ("
                                      + "; ".join(f"{k}: {v[0]!r} -> {v[1]!r}" for k, v in hard.items())
@@ -254,8 +290,7 @@ class Runner:
                        "status": "running", "argv": list(sys.argv), "pid": os.getpid(),
                        "points_before": total - remaining, "points_stored": 0,
                        "load_average": list(os.getloadavg())}
-            if session["index"] > 0:
-                session["provenance"] = prov
+            if session["index"] > 0:  # the run's provenance is session 0's; then what changed
                 session["changes"] = {**soft, **hard}
             run["sessions"].append(session)
             run["status"] = "running"
@@ -263,6 +298,9 @@ class Runner:
                 store.create(run)
             else:
                 store.save_run(run)
+            if getattr(a, "run_id_file", None):
+                Path(a.run_id_file).parent.mkdir(parents=True, exist_ok=True)
+                Path(a.run_id_file).write_text(f"{store.folder} {run_id}\n")
             self.err.print(f"aeslab: run {run_id}: {remaining} of {total} points to measure "
                            f"({len(groups)} groups), results in {store.points_path}",
                            highlight=False)
@@ -295,16 +333,37 @@ class Runner:
                 run["status"] = "complete" if missing == 0 else "incomplete"
                 run["points_stored"] = len(stored)
                 store.save_run(run)
+                if run["status"] == "complete":
+                    store.pack()  # plain JSONL while measuring, gzip'd once complete
             self.out.print()
             report.summary(stored, self.out)
             failed = sum(1 for r in report.latest(stored)
                          if not str(r.get("status", "")).startswith(("ok", "skip")))
-            self.out.print(f"\nresults: {store.points_path} ({len(stored)} points"
+            self.out.print(f"\nresults: {store.stored_path} ({len(stored)} points"
                            f"{', %d failed' % failed if failed else ''}); provenance: "
                            f"{store.run_path}", highlight=False, soft_wrap=True)
             if code == EXIT_OK and failed and self.a.strict:
                 code = EXIT_FAILED
             return code
+
+    def _stored_plan(self, run: dict, store: RunStore) -> list[Group]:
+        """The groups of a stored run: kept in older run files (aeslab-run/1);
+        re-expanded from the stored matrix and listing otherwise, and checked
+        against the plan's digest (a different expansion would measure other
+        points than the run began with)."""
+        if run.get("groups"):
+            return [Group.from_json(g) for g in run["groups"]]
+        plan = run.get("plan") or {}
+        listing = (run.get("provenance") or {}).get("libraries") or []
+        try:
+            groups, _ = matrix.expand(run["config"], listing, plan.get("freqs") or ["as-is"])
+        except (ConfigError, KeyError) as e:
+            raise StoreError(f"{store.run_path}: cannot rebuild the run's plan ({e})") from None
+        if matrix.plan_digest(groups) != plan.get("digest"):
+            raise StoreError(f"{store.run_path}: the stored matrix no longer expands to the plan "
+                             "the run began with (edited, or made by another aeslab); resume "
+                             "refused")
+        return groups
 
     def _freq_levels(self, cfg: dict, fc: FreqControl) -> list[str]:
         wanted = cfg["freq"]
@@ -412,6 +471,72 @@ class Runner:
         env = h.plugin_env(g.plugin) if g.plugin else dict(os.environ)
         pending = list(todo)
         strikes = 0
+        retries = int(cfg.get("retries", 0) or 0)
+        again: OrderedDict[tuple, dict] = OrderedDict()  # measured, to be measured again
+        try:
+            self._group_main(h, store, run, session, g, pending, done, progress, task, env,
+                             first_t, point_t, retries, again)
+            for attempt in range(1, retries + 1):
+                if not again:
+                    break
+                self._retry(h, store, run, session, g, again, attempt, retries, env, first_t,
+                            point_t, done, progress, task)
+        finally:
+            for k, rec in list(again.items()):  # what is measured is never dropped
+                self._store(store, session, rec, k, [k], done, [])
+                self._advance(progress, task, f"{g.impl} {g.alg}")
+            again.clear()
+
+    def _retry(self, h: Harness, store: RunStore, run: dict, session: dict, g: Group,
+               again: OrderedDict, attempt: int, retries: int, env: dict, first_t: float,
+               point_t: float, done: set, progress, task) -> None:
+        """Measure the points in `again` once more, samples 2**attempt times as
+        long; a point still noisy goes round again while attempts are left.
+        The new record keeps the earlier ones in `attempts`."""
+        cfg = run["config"]
+        scale = 2 ** attempt
+        by_op: OrderedDict[str, list[int]] = OrderedDict()
+        for k in again:
+            by_op.setdefault(k[2], []).append(k[3])
+        replaced: set = set()
+        for op, sizes in by_op.items():
+            args = run_args(g.impl, g.alg, [op], sizes, g.aad, g.threads, g.offset, g.pin, g.smt,
+                            g.min_time * scale, g.samples, g.max_samples, g.cv_target,
+                            g.point_budget * scale, cfg.get("clock", "auto"), cold=g.cold)
+
+            def on_record(rec: dict) -> None:
+                rec.update(self._extra(run, session, g))
+                try:
+                    k = record_key(rec)
+                except KeyError:
+                    return
+                prev = again.get(k)
+                if prev is None or k in replaced:
+                    return
+                replaced.add(k)
+                rec["attempts"] = prev.pop("attempts", []) + [
+                    {x: prev.get(x) for x in ATTEMPT_KEYS if x in prev}]
+                if needs_retry(rec) and attempt < retries:
+                    again[k] = rec
+                    return
+                del again[k]
+                self._store(store, session, rec, k, [k], done, [])
+                self._advance(progress, task, f"{g.impl} {g.alg} {op} {k[3]} B (again)")
+
+            run_child(h.exe, args, env, first_t * scale, point_t * scale, on_record,
+                      lambda line: None)
+        for k in [k for k in again if k not in replaced]:
+            # the child did not measure it again (crashed, hung): the earlier
+            # attempt is the point, as it was
+            rec = again.pop(k)
+            self._store(store, session, rec, k, [k], done, [])
+            self._advance(progress, task, f"{g.impl} {g.alg}")
+
+    def _group_main(self, h: Harness, store: RunStore, run: dict, session: dict, g: Group,
+                    pending: list, done: set, progress, task, env: dict, first_t: float,
+                    point_t: float, retries: int, again: OrderedDict) -> None:
+        cfg = run["config"]
+        strikes = 0
         while pending:
             # one child for the rest when it is a full ops x sizes product,
             # else one per op (sizes differ after a resume or a crash)
@@ -444,6 +569,11 @@ class Runner:
                 if k not in pending:
                     self.note(f"{g.impl}: unexpected point {k[2]} {k[3]} B from the harness "
                               "(ignored)")
+                    return
+                if retries and needs_retry(rec):
+                    again[k] = rec  # measured again after the group's first pass
+                    pending.remove(k)
+                    got.append(k)
                     return
                 self._store(store, session, rec, k, pending, done, got)
                 nxt = next((e for e in expected if e not in got), None)

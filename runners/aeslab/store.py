@@ -1,9 +1,13 @@
 """Results on disk: never lose a finished point, never store one twice.
 
-Layout: ``<results>/<host>/<run-id>.jsonl`` (one point per line, appended and
-fsynced as each point arrives) beside ``<run-id>.run.json`` (the run's
-provenance, matrix and sessions, replaced atomically).  run.json is written
+Layout: ``<results>/<machine-id>/machine.json`` (the machine, written once:
+see machine.py), and per run ``<run-id>.run.json`` (the run's provenance,
+matrix and sessions, replaced atomically) beside its points: while the run
+measures, ``<run-id>.jsonl`` (one point per line, appended and fsynced as
+each point arrives); once it is complete, ``<run-id>.jsonl.gz`` (the same
+lines, gzip'd: about 80 bytes a point instead of 900).  run.json is written
 before the first point, so nothing measured exists without its provenance.
+Readers read both forms; a resume of a packed run unpacks it first.
 
 A point line is either whole (ends in a newline and parses) or the torn tail
 of a write interrupted by a power cut; the torn tail is cut off when the run
@@ -14,6 +18,7 @@ from __future__ import annotations
 import datetime as _dt
 import errno
 import fcntl
+import gzip
 import json
 import os
 from pathlib import Path
@@ -29,7 +34,7 @@ def utcnow() -> str:
 def new_run_id(folder: Path) -> str:
     base = _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     rid, n = base, 1
-    while (folder / f"{rid}.jsonl").exists() or (folder / f"{rid}.run.json").exists():
+    while any((folder / f"{rid}{ext}").exists() for ext in (".jsonl", ".jsonl.gz", ".run.json")):
         rid = f"{base}-{n}"
         n += 1
     return rid
@@ -61,13 +66,56 @@ class StoreError(Exception):
     pass
 
 
+POINTS_EXT = (".jsonl", ".jsonl.gz")
+
+
+def run_id_of(path: Path) -> str:
+    """The run id of a points or run file name."""
+    n = Path(path).name
+    for ext in (".jsonl.gz", ".jsonl", ".run.json"):
+        if n.endswith(ext):
+            return n[:-len(ext)]
+    return Path(path).stem
+
+
+def run_file_of(points: Path) -> Path:
+    return Path(points).with_name(run_id_of(points) + ".run.json")
+
+
+def points_file(folder: Path, run_id: str) -> Path | None:
+    """The points file of a run: the plain one while it exists (a run being
+    measured, or a pack cut short), else the packed one; None if neither."""
+    for ext in POINTS_EXT:
+        p = Path(folder) / f"{run_id}{ext}"
+        if p.exists():
+            return p
+    return None
+
+
+def find_run(results: Path, run_id: str) -> Path | None:
+    """The machine folder holding this run, or None."""
+    hits = sorted(Path(results).glob(f"*/{run_id}.run.json"))
+    if len(hits) > 1:
+        raise StoreError(f"run {run_id} is stored under several machines: "
+                         + ", ".join(str(h.parent) for h in hits))
+    return hits[0].parent if hits else None
+
+
 class RunStore:
-    def __init__(self, results: Path, host: str, run_id: str):
-        self.folder = Path(results) / host
+    def __init__(self, results: Path, machine: str, run_id: str):
+        self.folder = Path(results) / machine
         self.run_id = run_id
         self.points_path = self.folder / f"{run_id}.jsonl"
+        self.packed_path = self.folder / f"{run_id}.jsonl.gz"
         self.run_path = self.folder / f"{run_id}.run.json"
         self._f = None
+        self.repaired = 0
+
+    @property
+    def stored_path(self) -> Path:
+        """Where the points are now (plain while measuring, packed when complete)."""
+        return self.points_path if self.points_path.exists() or not self.packed_path.exists() \
+            else self.packed_path
 
     def exists(self) -> bool:
         return self.run_path.exists()
@@ -97,6 +145,11 @@ class RunStore:
         kill mid-write) is dropped, and cut off the file if repair is set; a
         bad line elsewhere is an error (`aeslab validate` says where)."""
         self.repaired = 0
+        if not self.points_path.exists() and self.packed_path.exists():
+            if repair:
+                self.unpack()
+            else:
+                return [r for _, r, _ in iter_points(self.packed_path) if r is not None]
         if not self.points_path.exists():
             if repair:  # run.json was written, the kill came before the points file
                 self.points_path.touch()
@@ -129,7 +182,40 @@ class RunStore:
         return out
 
     def open_append(self) -> None:
+        if not self.points_path.exists() and self.packed_path.exists():
+            self.unpack()
         self._f = open(self.points_path, "ab")
+
+    def pack(self) -> None:
+        """Compress a finished run's points: the .gz is written, fsynced and
+        renamed into place before the plain file goes, so a crash at any
+        moment leaves at least one whole copy (readers prefer the plain one)."""
+        if not self.points_path.exists():
+            return
+        tmp = self.packed_path.with_name(f".{self.packed_path.name}.tmp{os.getpid()}")
+        data = self.points_path.read_bytes()
+        with open(tmp, "wb") as raw:
+            with gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0,
+                               filename="") as gz:
+                gz.write(data)
+            raw.flush()
+            os.fsync(raw.fileno())
+        os.replace(tmp, self.packed_path)
+        fsync_dir(self.folder)
+        self.points_path.unlink()
+        fsync_dir(self.folder)
+
+    def unpack(self) -> None:
+        """Back to plain JSONL (a resume appends to it)."""
+        tmp = self.points_path.with_name(f".{self.points_path.name}.tmp{os.getpid()}")
+        with gzip.open(self.packed_path, "rb") as gz, open(tmp, "wb") as f:
+            f.write(gz.read())
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, self.points_path)
+        fsync_dir(self.folder)
+        self.packed_path.unlink()
+        fsync_dir(self.folder)
 
     def append(self, rec: dict) -> None:
         line = (json.dumps(rec, separators=(", ", ": ")) + "\n").encode()
@@ -144,10 +230,26 @@ class RunStore:
             self._f = None
 
 
+def read_bytes(path: Path) -> bytes:
+    """A points file's bytes, plain or gzip'd (.gz); a damaged .gz is an
+    OSError/EOFError naming nothing: callers name the file."""
+    path = Path(path)
+    if path.name.endswith(".gz"):
+        with gzip.open(path, "rb") as f:
+            return f.read()
+    return path.read_bytes()
+
+
 def iter_points(path: Path) -> Iterator[tuple[int, dict | None, str]]:
-    """(line number, record or None, error) for every line of a JSONL file."""
-    with open(path, "rb") as f:
-        data = f.read()
+    """(line number, record or None, error) for every line of a JSONL file
+    (plain or .jsonl.gz)."""
+    try:
+        data = read_bytes(path)
+    except (EOFError, gzip.BadGzipFile, OSError) as e:
+        if isinstance(e, FileNotFoundError):
+            raise
+        yield 0, None, f"cannot read: {e} (a truncated or damaged .gz?)"
+        return
     lines = data.split(b"\n")
     for i, raw in enumerate(lines):
         if i == len(lines) - 1 and raw == b"":
@@ -158,6 +260,24 @@ def iter_points(path: Path) -> Iterator[tuple[int, dict | None, str]]:
             torn = i == len(lines) - 1
             yield i + 1, None, ("truncated last line (no newline: a run killed mid-write?)"
                                 if torn else f"not JSON: {e}")
+
+
+def resolve_inputs(inputs: list[str], results: str | None) -> list[Path]:
+    """Points files (plain or .gz), or run ids looked up under
+    results/<machine-id>/ (any machine)."""
+    out = []
+    for x in inputs:
+        p = Path(x)
+        if p.exists():
+            out.append(p)
+            continue
+        root = paths.results_dir(results)
+        hits = [f for d in sorted(h.parent for h in root.glob(f"*/{x}.run.json"))
+                if (f := points_file(d, x)) is not None]
+        if not hits:
+            raise FileNotFoundError(f"{x}: no such file or run id under {root}")
+        out.extend(hits)
+    return out
 
 
 # ---- one run per machine -------------------------------------------------------

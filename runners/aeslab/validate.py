@@ -4,8 +4,13 @@ Every problem is one line `FILE[:LINE]: [at KEY: ]what is wrong`, so a
 malformed file says where and why.  Beyond the schemas: a point may not
 repeat within a file (a resume must not measure anything twice), the
 confidence interval must bracket the median, per-thread min <= median <= max,
-and an aeslab points file must have its provenance (<run-id>.run.json)
-beside it.
+an aeslab points file must have its provenance (<run-id>.run.json)
+beside it, a run file its machine (machine.json, whose id it names and
+whose fingerprint its provenance must give), and bare aesbench output an
+attribution (<name>.attribution.json, written by `aeslab migrate` from
+evidence in the points) - else it has no provenance.  Points files may be
+plain (.jsonl) or packed (.jsonl.gz).  A folder argument checks every
+results file under it.
 """
 from __future__ import annotations
 
@@ -13,8 +18,8 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from . import paths
-from .store import iter_points
+from . import machine, paths
+from .store import iter_points, run_id_of
 
 MAX_ERRORS = 25
 
@@ -77,7 +82,7 @@ def check_point(r: dict) -> list[str]:
 
 
 def validate_points(path: Path) -> tuple[list[str], int]:
-    from .matrix import record_key
+    from .point import record_key
     errors: list[str] = []
     seen: dict[tuple, int] = {}
     n = 0
@@ -98,6 +103,8 @@ def validate_points(path: Path) -> tuple[list[str], int]:
         errs += check_point(rec)
         for e in errs:
             errors.append(f"{path}:{line}: {e}")
+        if not is_runner:
+            continue  # bare aesbench output: passes appended to one file repeat by design
         try:
             k = record_key(rec)
         except KeyError:
@@ -109,12 +116,21 @@ def validate_points(path: Path) -> tuple[list[str], int]:
             seen[k] = line
     if n == 0 and not errors:
         errors.append(f"{path}: no points")
+    base = run_id_of(path)
     if runner_points:
-        run_json = path.with_name(path.name[:-len(".jsonl")] + ".run.json")
+        run_json = path.with_name(base + ".run.json")
         if not run_json.exists():
             errors.append(f"{path}: no provenance: {run_json.name} is missing beside it")
         else:
             errors += validate_json(run_json)
+    elif runner_points is False:
+        att = path.with_name(base + ".attribution.json")
+        if not att.exists():
+            errors.append(f"{path}: no provenance: bare aesbench output, and no {att.name} "
+                          "beside it (measure with `aeslab run`; `aeslab migrate` attributes "
+                          "old files where their points prove the machine)")
+        else:
+            errors += validate_json(att)
     return errors, n
 
 
@@ -128,18 +144,68 @@ def validate_json(path: Path) -> list[str]:
     if not isinstance(obj, dict):
         return [f"{path}: expected a JSON object, found {type(obj).__name__}"]
     kind = obj.get("schema") or obj.get("kind")
-    name = {"aeslab-run/1": "run.schema.json", "aeslab-noise/1": "noise.schema.json",
-            "aeslab-fpu-cost/1": "fpu-cost.schema.json"}.get(str(kind))
+    if kind == "aeslab-run/1":
+        return [f"{path}: a run file of the older layout (aeslab-run/1, results/<host>/): "
+                "run `aeslab migrate` to bring it into results/<machine-id>/"]
+    if kind == "aeslab-pipes/1":
+        return [] if isinstance(obj.get("harness"), dict) else [f"{path}: no harness figures"]
+    name = {"aeslab-run/2": "run.schema.json", "aeslab-noise/1": "noise.schema.json",
+            "aeslab-fpu-cost/1": "fpu-cost.schema.json", "aeslab-machine/1": "machine.schema.json",
+            "aeslab-attribution/1": "attribution.schema.json"}.get(str(kind))
     if not name:
-        return [f"{path}: not an aeslab results file (no \"schema\": \"aeslab-run/1\" or "
-                f"\"kind\": \"aeslab-noise/1\" / \"aeslab-fpu-cost/1\"; found {kind!r})"]
-    return [f"{path}: {e}" for e in schema_errors(obj, name)]
+        return [f"{path}: not an aeslab results file (no \"schema\": \"aeslab-run/2\" / "
+                f"\"aeslab-machine/1\" or \"kind\": \"aeslab-noise/1\" / \"aeslab-fpu-cost/1\"; "
+                f"found {kind!r})"]
+    errs = [f"{path}: {e}" for e in schema_errors(obj, name)]
+    if errs:
+        return errs
+    return [f"{path}: {e}" for e in _machine_checks(path, obj, str(kind))]
+
+
+def _machine_checks(path: Path, obj: dict, kind: str) -> list[str]:
+    """The machine a document belongs to: its folder's machine.json, which
+    must exist and agree with the document's own provenance."""
+    if kind == "aeslab-machine/1":
+        try:
+            machine.load(path)
+        except machine.MachineError as e:
+            return [str(e).split(": ", 1)[1] if str(e).startswith(str(path)) else str(e)]
+        return []
+    named = obj.get("machine")
+    if kind in ("aeslab-noise/1", "aeslab-fpu-cost/1") and named is None:
+        return []  # written before machine ids: attributed by their provenance on loading
+    mj = path.parent / machine.MACHINE_FILE
+    try:
+        mdoc = machine.load(mj)
+    except machine.MachineError as e:
+        return [f"its machine: {e}"]
+    out = []
+    if named != mdoc["id"]:
+        out.append(f"at machine: {named!r}, but it is in the folder of {mdoc['id']}")
+    prov = obj.get("provenance")
+    if isinstance(prov, dict) and prov.get("cpu"):
+        here = machine.id_of(prov)
+        if here != mdoc["id"]:
+            out.append(f"its provenance is machine {here}, not {mdoc['id']} (attributed to "
+                       "the wrong machine)")
+    return out
+
+
+def results_files(folder: Path) -> list[Path]:
+    """Every results file under a folder (not the schemas, not Markdown)."""
+    out = []
+    for f in sorted(Path(folder).rglob("*")):
+        if not f.is_file() or "schema" in f.relative_to(folder).parts[:-1]:
+            continue
+        if f.name.endswith((".jsonl", ".jsonl.gz", ".json")):
+            out.append(f)
+    return out
 
 
 def validate_file(path: Path) -> tuple[list[str], str]:
     if not path.exists():
         return [f"{path}: no such file"], ""
-    if path.suffix == ".jsonl":
+    if path.name.endswith((".jsonl", ".jsonl.gz")):
         errs, n = validate_points(path)
         return errs, f"{n} points"
     errs = validate_json(path)
@@ -148,8 +214,11 @@ def validate_file(path: Path) -> tuple[list[str], str]:
 
 def validate_command(files: list[str]) -> int:
     bad = 0
+    paths_ = []
     for f in files:
         p = Path(f)
+        paths_ += results_files(p) if p.is_dir() else [p]
+    for p in paths_:
         errs, what = validate_file(p)
         if errs:
             bad += 1

@@ -22,13 +22,29 @@
  * decrypt in place, both against own/portable, with the same guard pages.
  *
  * Built a second time with -DOWN_VAES_TEST_CTR (x86_vaes_ctr_test), J0's
- * counter becomes a variable and --ctr runs the counter-wrap cases: counters
+ * counter becomes a variable and the counter-wrap cases run: counters
  * starting at ...fffffffe and around byte carries, compared with a small
  * reference GCM written here (AES from x86_aes.h, GHASH bit by bit from the
  * specification), since no 96-bit-IV API can reach those counters.
  *
- * Exit status 0 when everything matched, 1 at the first mismatch (printed
- * with kernel, algorithm and lengths), 77 if the CPU has no VAES at all.
+ * Native and emulated: a native build (the kernels as own.so builds them)
+ * tests the named kernels this CPU can run and is silent about the others;
+ * --list-emulated names those others.  The same sources built with
+ * -DOWN_X86_EMULATED against tests/kernels/emu/ (SIMDe + a shim, no target
+ * attributes) test the named kernels on a software emulation of VAES and
+ * AVX-512, so every kernel is verified on every x86 host; there
+ * auto-vaes256 is own/auto seeing a CPU with VAES but no AVX-512.  Knob
+ * variants (mk/kernel-tests.mk) are built with -DOWN_VAES_TEST_VARIANT and
+ * run --gcm-only (the knobs change GCM only); --short N would cut the
+ * every-length GCM pass to 0..N for AES-128/192, and the result line says
+ * so (unused while the full run fits the time budget).
+ * Emulation cannot show the hardware's fault suppression for masked-out
+ * bytes at a guard page: the shim never reads them.
+ *
+ * Each tested kernel gets one line "x86 kernel NAME: native|emulated ...,
+ * all cases passed".  Exit status 0 when everything matched (also when
+ * this build has nothing to test here), 1 at the first mismatch (printed
+ * with kernel, algorithm and lengths), 2 for a bad command line.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -43,9 +59,61 @@
 extern const own_kernel own_kernel_portable, own_kernel_vaes256, own_kernel_vaes512,
     own_kernel_fused, own_kernel_auto;
 
-static const own_kernel *const kernels[] = {&own_kernel_vaes256, &own_kernel_vaes512,
-                                            &own_kernel_fused, &own_kernel_auto};
-#define NK (sizeof kernels / sizeof kernels[0])
+/* The kernels as named on the command line.  auto-vaes256 is own/auto on a
+ * CPU with VAES but no AVX-512: only an emulated build can show auto that
+ * CPU on any host (OWN_X86_EMU_ISA, see x86_aes.h), so a native build never
+ * runs it; a native auto takes whichever wide path this CPU has. */
+typedef struct {
+    const char *arg;
+    const own_kernel *k;
+    unsigned native_isa; /* what a native run needs */
+    const char *emu_isa; /* OWN_X86_EMU_ISA while its contexts are set up */
+} kentry;
+static const kentry catalogue[] = {
+    {"vaes256", &own_kernel_vaes256, OWN_X86_VAES256_MASK, NULL},
+    {"vaes512", &own_kernel_vaes512, OWN_X86_VAES512_MASK, NULL},
+    {"fused", &own_kernel_fused, OWN_X86_VAES512_MASK, NULL},
+    {"auto", &own_kernel_auto, OWN_X86_VAES256_MASK, NULL},
+    {"auto-vaes256", &own_kernel_auto, ~0u, "vaes256"},
+};
+#define NCAT (sizeof catalogue / sizeof catalogue[0])
+
+/* The kernels this run tests. */
+static const kentry *kernels[NCAT];
+static size_t NK;
+
+#ifdef OWN_X86_EMULATED
+#define MODE "emulated (SIMDe " OWN_STR(SIMDE_VERSION_MAJOR) "." OWN_STR(SIMDE_VERSION_MINOR) \
+             "." OWN_STR(SIMDE_VERSION_MICRO) " + shim)"
+#else
+#define MODE "native"
+#endif
+#define OWN_STR_(x) #x
+#define OWN_STR(x) OWN_STR_(x)
+#ifdef OWN_X86_EMULATED
+#define OWN_EMULATED 1
+#else
+#define OWN_EMULATED 0
+#endif
+
+/* Key set-up of kernel i, under its emulated ISA if it has one. */
+static void kinit(size_t i, void (*init)(void *, const uint8_t *, size_t), void *ctx,
+                  const uint8_t *k, size_t klen)
+{
+    if (kernels[i]->emu_isa)
+        setenv("OWN_X86_EMU_ISA", kernels[i]->emu_isa, 1);
+    if (kernels[i]->k->cpu_ok && !kernels[i]->k->cpu_ok()) {
+        fprintf(stderr, "FAIL %s: kernel refuses this (possibly emulated) CPU\n", kernels[i]->arg);
+        exit(1);
+    }
+    init(ctx, k, klen);
+    unsetenv("OWN_X86_EMU_ISA");
+}
+
+/* Lengths of the every-length GCM pass per key size; --short N makes it
+ * 0..N for AES-128 and AES-192 (variant builds, where time is short). */
+static size_t gcm_max_short = 4096;
+static int gcm_only;
 
 static uint64_t rng = 0x243f6a8885a308d3ull;
 static uint64_t next(void)
@@ -114,10 +182,11 @@ static void gb_free(gbuf *g)
 
 /* ---- GCM ---------------------------------------------------------------- */
 
-static void gcm_case(const own_kernel *k, void *kc, void *pc, size_t klen, size_t alen,
+static void gcm_case(size_t ki, void *kc, void *pc, size_t klen, size_t alen,
                      size_t len, unsigned idx, int hp)
 {
-    const char *kn = k->name;
+    const own_kernel *k = kernels[ki]->k;
+    const char *kn = kernels[ki]->arg;
     uint8_t tag[16], mask[16], bt[16];
     size_t oi = idx % 64, oo = (idx * 7 + 3) % 64;
 
@@ -191,7 +260,7 @@ static void gcm_one(void **kcs, void *pc, size_t klen, size_t alen, size_t len, 
     }
     for (size_t i = 0; i < NK; i++)
         if (kcs[i])
-            gcm_case(kernels[i], kcs[i], pc, klen, alen, len, idx, hp);
+            gcm_case(i, kcs[i], pc, klen, alen, len, idx, hp);
 }
 
 static void test_gcm(void)
@@ -206,17 +275,15 @@ static void test_gcm(void)
         void *pc = ctx_new(own_kernel_portable.gcm_ctx_bytes);
         own_kernel_portable.gcm_init(pc, key, klen);
         own_kernel_portable.gcm_hp_init(pc, hpk, klen);
-        void *kcs[NK] = {0};
+        void *kcs[NCAT] = {0};
         for (size_t i = 0; i < NK; i++) {
-            const own_kernel *k = kernels[i];
-            if (k->cpu_ok && !k->cpu_ok())
-                continue;
+            const own_kernel *k = kernels[i]->k;
             kcs[i] = ctx_new(k->gcm_ctx_bytes);
-            k->gcm_init(kcs[i], key, klen);
+            kinit(i, k->gcm_init, kcs[i], key, klen);
             if (k->gcm_hp_init)
                 k->gcm_hp_init(kcs[i], hpk, klen);
         }
-        for (size_t len = 0; len <= 4096; len++)
+        for (size_t len = 0; len <= (klen == 32 ? 4096 : gcm_max_short); len++)
             gcm_one(kcs, pc, klen, (len * 7) % 301, len, idx++);
         static const size_t few[] = {0, 1, 15, 16, 17, 64, 255};
         for (size_t f = 0; f < sizeof few / sizeof few[0]; f++)
@@ -226,7 +293,7 @@ static void test_gcm(void)
         gcm_one(kcs, pc, klen, 1000, 70000 + 16 * 7, idx++);
         for (size_t i = 0; i < NK; i++)
             if (kcs[i]) {
-                own_wipe(kcs[i], kernels[i]->gcm_ctx_bytes);
+                own_wipe(kcs[i], kernels[i]->k->gcm_ctx_bytes);
                 free(kcs[i]);
             }
         free(pc);
@@ -245,22 +312,23 @@ static void xts_one(void **kcs, void *pc, size_t klen, size_t len, unsigned idx)
     for (size_t i = 0; i < NK; i++) {
         if (!kcs[i])
             continue;
-        const own_kernel *k = kernels[i];
+        const own_kernel *k = kernels[i]->k;
+        const char *kn = kernels[i]->arg;
         size_t oi = idx % 64, oo = (idx * 5 + 1) % 64;
         memcpy(buf_in + oi, pt, len);
         k->xts_encrypt(kcs[i], tw, buf_in + oi, len, buf_out + oo);
         if (memcmp(buf_out + oo, ref_ct, len))
-            fail("xts encrypt differs from own/portable", k->name, klen, 0, len);
+            fail("xts encrypt differs from own/portable", kn, klen, 0, len);
         k->xts_decrypt(kcs[i], tw, buf_out + oo, len, buf_out + oo);
         if (memcmp(buf_out + oo, pt, len))
-            fail("xts decrypt in place differs", k->name, klen, 0, len);
+            fail("xts decrypt in place differs", kn, klen, 0, len);
         memcpy(buf_in + oo, pt, len);
         k->xts_encrypt(kcs[i], tw, buf_in + oo, len, buf_in + oo);
         if (memcmp(buf_in + oo, ref_ct, len))
-            fail("xts encrypt in place differs", k->name, klen, 0, len);
+            fail("xts encrypt in place differs", kn, klen, 0, len);
         k->xts_decrypt(kcs[i], tw, ref_ct, len, buf_out + oi);
         if (memcmp(buf_out + oi, pt, len))
-            fail("xts decrypt out of place differs", k->name, klen, 0, len);
+            fail("xts decrypt out of place differs", kn, klen, 0, len);
         if (idx % 5 == 0) {
             for (int end = 0; end < 2; end++) {
                 gbuf gi = gb_new(len, end), go = gb_new(len, end), gt = gb_new(16, end);
@@ -268,10 +336,10 @@ static void xts_one(void **kcs, void *pc, size_t klen, size_t len, unsigned idx)
                 memcpy(gt.p, tw, 16);
                 k->xts_encrypt(kcs[i], gt.p, gi.p, len, go.p);
                 if (memcmp(go.p, ref_ct, len))
-                    fail("xts encrypt at guard pages differs", k->name, klen, 0, len);
+                    fail("xts encrypt at guard pages differs", kn, klen, 0, len);
                 k->xts_decrypt(kcs[i], gt.p, go.p, len, go.p);
                 if (memcmp(go.p, pt, len))
-                    fail("xts decrypt at guard pages differs", k->name, klen, 0, len);
+                    fail("xts decrypt at guard pages differs", kn, klen, 0, len);
                 gb_free(&gi), gb_free(&go), gb_free(&gt);
             }
         }
@@ -287,20 +355,20 @@ static void test_xts(void)
         fill(key, klen);
         void *pc = ctx_new(own_kernel_portable.xts_ctx_bytes);
         own_kernel_portable.xts_init(pc, key, klen);
-        void *kcs[NK] = {0};
+        void *kcs[NCAT] = {0};
         for (size_t i = 0; i < NK; i++) {
-            const own_kernel *k = kernels[i];
-            if (!k->xts_init || (k->cpu_ok && !k->cpu_ok()))
+            const own_kernel *k = kernels[i]->k;
+            if (!k->xts_init) /* fused: GCM only */
                 continue;
             kcs[i] = ctx_new(k->xts_ctx_bytes);
-            k->xts_init(kcs[i], key, klen);
+            kinit(i, k->xts_init, kcs[i], key, klen);
         }
         for (size_t len = 16; len <= 4096; len++)
             xts_one(kcs, pc, klen, len, idx++);
         xts_one(kcs, pc, klen, 70000 + 3, idx++);
         for (size_t i = 0; i < NK; i++)
             if (kcs[i]) {
-                own_wipe(kcs[i], kernels[i]->xts_ctx_bytes);
+                own_wipe(kcs[i], kernels[i]->k->xts_ctx_bytes);
                 free(kcs[i]);
             }
         free(pc);
@@ -333,7 +401,7 @@ static void gf_mul(uint8_t x[16], const uint8_t h[16])
     memcpy(x, z, 16);
 }
 
-__attribute__((target("aes,sse4.1,ssse3"))) static void aes_blk(const __m128i *rk, int nr,
+OWN_X86_TARGET("aes,sse4.1,ssse3") static void aes_blk(const __m128i *rk, int nr,
                                                                 const uint8_t in[16], uint8_t out[16])
 {
     __m128i b = own_x86_aes_enc_block(rk, nr, _mm_loadu_si128((const __m128i *)(const void *)in));
@@ -387,11 +455,10 @@ static void test_ctr(void)
         size_t klen = klens[ki];
         fill(key, klen);
         for (size_t i = 0; i < NK; i++) {
-            const own_kernel *k = kernels[i];
-            if (k->cpu_ok && !k->cpu_ok())
-                continue;
+            const own_kernel *k = kernels[i]->k;
+            const char *kn = kernels[i]->arg;
             void *kc = ctx_new(k->gcm_ctx_bytes);
-            k->gcm_init(kc, key, klen);
+            kinit(i, k->gcm_init, kc, key, klen);
             for (size_t si = 0; si < sizeof starts / sizeof starts[0]; si++)
                 for (size_t li = 0; li < sizeof lens / sizeof lens[0]; li++) {
                     size_t len = lens[li], alen = li * 5;
@@ -401,10 +468,10 @@ static void test_ctr(void)
                     k->gcm_seal(kc, iv, aad, alen, pt, len, buf_out, tag);
                     if (memcmp(buf_out, ref_ct, len) || memcmp(tag, rtag, 16))
                         fail("seal with the counter near a wrap differs from the reference",
-                             k->name, klen, alen, len);
+                             kn, klen, alen, len);
                     if (k->gcm_open(kc, iv, aad, alen, ref_ct, len, rtag, buf_out) ||
                         memcmp(buf_out, pt, len))
-                        fail("open with the counter near a wrap differs", k->name, klen, alen, len);
+                        fail("open with the counter near a wrap differs", kn, klen, alen, len);
                 }
             own_vaes_test_ctr0 = 1;
             free(kc);
@@ -413,32 +480,109 @@ static void test_ctr(void)
 }
 #endif
 
+static void usage(void)
+{
+    fprintf(stderr, "usage: x86_vaes_test [--list-emulated] [--gcm-only] [--short N] [kernel...]\n"
+                    "kernels: vaes256 vaes512 fused auto auto-vaes256\n");
+    exit(2);
+}
+
+/* The kernel's name in the result line. */
+static const char *label(const kentry *e)
+{
+    if (e->k != &own_kernel_auto)
+        return e->arg;
+    if (e->emu_isa || !own_x86_cpu_vaes512())
+        return "auto (VAES-256 path)";
+    return "auto (AVX-512 path)";
+}
+
 int main(int argc, char **argv)
 {
 #ifndef OWN_VAES_TEST_CTR
     pg = sysconf(_SC_PAGESIZE);
 #endif
-    if (!own_x86_cpu_vaes256()) {
-        printf("x86_vaes_test: no VAES on this CPU, nothing to test\n");
-        return 77;
+    /* This CPU, even in an emulated build (own_x86_features() is the
+     * emulated one there). */
+    unsigned cpu = own_x86_features_uncached();
+    int list = 0, i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        if (!strcmp(argv[i], "--list-emulated"))
+            list = 1;
+        else if (!strcmp(argv[i], "--gcm-only"))
+            gcm_only = 1;
+        else if (!strcmp(argv[i], "--short") && i + 1 < argc)
+            gcm_max_short = strtoul(argv[++i], NULL, 10);
+        else
+            usage();
     }
+    if (list) {
+        /* What a native run leaves untested here, for the emulated build. */
+        int v256_only = (cpu & OWN_X86_VAES256_MASK) == OWN_X86_VAES256_MASK &&
+                        (cpu & OWN_X86_VAES512_MASK) != OWN_X86_VAES512_MASK;
+        const char *sep = "";
+        for (size_t c = 0; c < NCAT; c++) {
+            const kentry *e = &catalogue[c];
+            int native = e->emu_isa ? v256_only : (cpu & e->native_isa) == e->native_isa;
+            if (!native)
+                printf("%s%s", sep, e->arg), sep = " ";
+        }
+        printf("\n");
+        return 0;
+    }
+    /* Native: the named kernels this CPU runs (the others are the emulated
+     * build's).  Emulated: every named kernel.  Default: all of them. */
+    for (size_t c = 0; c < NCAT; c++) {
+        const kentry *e = &catalogue[c];
+        int named = i == argc && (e->emu_isa == NULL || OWN_EMULATED);
+        for (int a = i; a < argc; a++)
+            named |= !strcmp(argv[a], e->arg);
+        if (named && (OWN_EMULATED || (cpu & e->native_isa) == e->native_isa))
+            kernels[NK++] = e;
+    }
+    for (int a = i; a < argc; a++) {
+        size_t c = 0;
+        while (c < NCAT && strcmp(argv[a], catalogue[c].arg))
+            c++;
+        if (c == NCAT)
+            usage();
+    }
+    if (!NK)
+        return 0; /* nothing for this build here; make's other lines say what ran */
+
     size_t max = 70000 + 256;
     key = malloc(64), iv = malloc(12), aad = malloc(1024), pt = malloc(max);
     ref_ct = malloc(max), ref_mask = malloc(16);
     buf_in = malloc(max + 128), buf_out = malloc(max + 128);
-    for (size_t i = 0; i < NK; i++)
-        printf("x86_vaes_test: %s %s\n", kernels[i]->name,
-               kernels[i]->cpu_ok && !kernels[i]->cpu_ok() ? "skipped (CPU)" : "tested");
-#ifdef OWN_VAES_TEST_CTR
-    (void)argc, (void)argv;
-    test_ctr();
-    printf("x86_vaes_test: counter-wrap cases passed\n");
+    char what[160] = "all cases passed";
+#if defined(OWN_VAES_TEST_CTR)
+    const char *kind = " (counter wrap)";
+#elif defined(__SANITIZE_ADDRESS__)
+    const char *kind = " (ASan + UBSan)";
 #else
-    (void)argc, (void)argv;
-    test_gcm();
-    printf("x86_vaes_test: GCM passed\n");
-    test_xts();
-    printf("x86_vaes_test: XTS passed\n");
+    const char *kind = "";
 #endif
+#ifdef OWN_VAES_TEST_CTR
+    test_ctr();
+#else
+    test_gcm();
+    if (!gcm_only)
+        test_xts();
+    if (gcm_only || gcm_max_short < 4096) {
+        int n = snprintf(what, sizeof what, "%s", gcm_only ? "GCM only" : "");
+        if (gcm_max_short < 4096)
+            snprintf(what + n, sizeof what - n,
+                     "%severy length 0..%zu for AES-128/192, 0..4096 for AES-256", n ? ", " : "",
+                     gcm_max_short);
+        strncat(what, ": all cases passed", sizeof what - strlen(what) - 1);
+    }
+#endif
+#ifdef OWN_VAES_TEST_VARIANT
+    const char *variant = " [" OWN_VAES_TEST_VARIANT "]";
+#else
+    const char *variant = "";
+#endif
+    for (size_t k = 0; k < NK; k++)
+        printf("x86 kernel %s%s%s: %s, %s\n", label(kernels[k]), kind, variant, MODE, what);
     return 0;
 }

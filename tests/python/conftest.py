@@ -63,15 +63,39 @@ def aeslab(*args, env, timeout=300, check=False, cwd=None) -> subprocess.Complet
     return p
 
 
+def points_files(results: Path) -> list[Path]:
+    return sorted(results.glob("*/*.jsonl")) + sorted(results.glob("*/*.jsonl.gz"))
+
+
 def run_files(results: Path) -> tuple[Path, Path]:
-    """The single run's (points.jsonl, run.json) under a results folder."""
-    pts = sorted(results.glob("*/*.jsonl"))
+    """The single run's (points file, run.json) under a results folder: the
+    points are <run-id>.jsonl while measuring, <run-id>.jsonl.gz once complete."""
+    pts = points_files(results)
     assert len(pts) == 1, pts
-    return pts[0], pts[0].with_name(pts[0].name[:-len(".jsonl")] + ".run.json")
+    return pts[0], pts[0].with_name(run_id(pts[0]) + ".run.json")
+
+
+def run_id(p: Path) -> str:
+    return p.name.split(".jsonl")[0]
+
+
+def text(p: Path) -> str:
+    """A points file's text, plain or gzip'd."""
+    import gzip
+    return gzip.decompress(p.read_bytes()).decode() if p.name.endswith(".gz") else p.read_text()
+
+
+def current(p: Path) -> Path:
+    """The points file of p's run as it is now (packed once the run completed)."""
+    for ext in (".jsonl", ".jsonl.gz"):
+        q = p.with_name(run_id(p) + ext)
+        if q.exists():
+            return q
+    return p
 
 
 def read_jsonl(p: Path) -> list[dict]:
-    return [json.loads(l) for l in p.read_text().splitlines() if l.strip()]
+    return [json.loads(l) for l in text(current(p)).splitlines() if l.strip()]
 
 
 TINY = ["--min-time", "0.005", "--samples", "5", "--max-samples", "6", "--cv-target", "0",

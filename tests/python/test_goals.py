@@ -2,17 +2,27 @@
 every printed ratio is the fastest own implementation over the fastest peer,
 each the median of its passes; lab/null is never ranked; the 16 KiB cycles
 are set against the bound of the machine the points come from, or say that
-there is none."""
+there is none; a run is read by its id from results/<machine-id>/, and two
+machines' points are two scoreboards."""
 from __future__ import annotations
 
+import gzip
 import json
 import re
+import shutil
 import statistics
 from collections import defaultdict
+from pathlib import Path
 
 from conftest import ROOT, aeslab
 
-RUN = ROOT / "results" / "vm" / "goals-xts-20261123T224139Z.jsonl"
+ZEN4 = "zen4-epyc-2c-vm-c39ba889"
+ZEN3 = "zen3-epyc-2c-vm-fceffc06"
+RUN = ROOT / "results" / ZEN4 / "goals-xts-20261123T224139Z.jsonl.gz"
+
+
+def _text() -> str:
+    return gzip.decompress(RUN.read_bytes()).decode()
 
 
 def _with_floor(recs: list[dict]) -> list[dict]:
@@ -28,7 +38,7 @@ def _with_floor(recs: list[dict]) -> list[dict]:
 def test_scoreboard_table_matches_the_points(tmp_path, env):
     # two passes: the committed run, and the same run with every own kernel at
     # half speed; the median of the two is what the table must show
-    recs = [json.loads(l) for l in RUN.read_text().splitlines()]
+    recs = [json.loads(l) for l in _text().splitlines()]
     slow = [dict(r, mb_per_s=r["mb_per_s"] / 2) if r["impl"].startswith("own/") and r["mb_per_s"]
             else r for r in recs]
     f = tmp_path / "goals.jsonl"
@@ -89,7 +99,7 @@ def test_scoreboard_reads_the_machines_bound(tmp_path, env):
     folder = tmp_path / "fixture"
     folder.mkdir()
     f = folder / "goals.jsonl"
-    f.write_text(RUN.read_text())
+    f.write_text(_text())
     bound = {("aes-256-xts", "enc"): 0.2, ("aes-256-xts", "dec"): 0.2,
              ("aes-128-xts", "enc"): 0.15, ("aes-128-xts", "dec"): 0.15}
     (folder / "pipes-20260101T000000Z.json").write_text(json.dumps(_pipes_doc(bound)))
@@ -110,7 +120,7 @@ def test_scoreboard_without_a_bound_says_so(tmp_path, env):
     folder = tmp_path / "nobound"
     folder.mkdir()
     f = folder / "goals.jsonl"
-    f.write_text(RUN.read_text())
+    f.write_text(_text())
     out = aeslab("scoreboard", str(f), env=env, check=True).stdout
     assert "bound not measured on this machine" in out
     rows = list(_ROW16.finditer(out))
@@ -122,3 +132,56 @@ def test_scoreboard_holds_no_machine_constants():
     src = (ROOT / "runners" / "aeslab" / "analysis" / "scoreboard.py").read_text()
     assert not hasattr(scoreboard, "GOAL_CPB") and not hasattr(scoreboard, "SHORT_GOAL")
     assert "0.32" not in src and "0.26" not in src and "Zen" not in src and "BoringSSL" not in src
+
+
+def _machine_folder(results: Path, mid: str) -> Path:
+    """results/<mid>/ with the committed machine.json of that machine."""
+    d = results / mid
+    d.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "results" / mid / "machine.json", d / "machine.json")
+    return d
+
+
+def _store_run(folder: Path, rid: str) -> None:
+    """The goals points stored as a runner's run: packed points + run file."""
+    (folder / f"{rid}.jsonl.gz").write_bytes(RUN.read_bytes())
+    (folder / f"{rid}.run.json").write_text(json.dumps({"id": rid}))
+
+
+def test_scoreboard_reads_a_run_by_id_and_its_machines_bound(tmp_path, env):
+    # what make bench-goals does: `aeslab scoreboard RUN-ID`, the run found
+    # under results/<machine-id>/, the bound that machine's `aeslab pipes` left
+    results = Path(env["AESLAB_RESULTS"])
+    folder = _machine_folder(results, ZEN4)
+    _store_run(folder, "20270101T000000Z")
+    bound = {("aes-256-xts", "enc"): 0.2, ("aes-256-xts", "dec"): 0.2,
+             ("aes-128-xts", "enc"): 0.15, ("aes-128-xts", "dec"): 0.15}
+    (folder / "pipes-20260101T000000Z.json").write_text(json.dumps(
+        dict(_pipes_doc(bound), machine=ZEN4)))
+    out = aeslab("scoreboard", "20270101T000000Z", env=env, check=True).stdout
+    assert out == aeslab("goals", "20270101T000000Z", env=env, check=True).stdout
+    assert out.startswith(f"# Scoreboard: own kernels vs peers on AMD EPYC (Zen 4), 2 CPUs, VM "
+                          f"({ZEN4})")
+    rows = {m.group(1): m for m in _ROW16.finditer(out)}
+    assert {k: float(m.group(2)) for k, m in rows.items()} == {
+        f"{a} {o}": v for (a, o), v in bound.items()}
+    assert "not measured" not in out
+    # a pipes record of another machine is never borrowed
+    (folder / "pipes-20260102T000000Z.json").write_text(json.dumps(
+        dict(_pipes_doc(bound), machine=ZEN3, created="2026-01-02T00:00:00Z")))
+    out = aeslab("scoreboard", "20270101T000000Z", env=env, check=True).stdout
+    assert "bound not measured on this machine" in out and f"measured on {ZEN3}" in out
+    p = aeslab("scoreboard", "20270101T999999Z", env=env)
+    assert p.returncode == 2 and "no such file or run" in p.stderr
+
+
+def test_scoreboard_of_two_machines_is_two_scoreboards(tmp_path, env):
+    results = Path(env["AESLAB_RESULTS"])
+    for mid in (ZEN4, ZEN3):
+        _store_run(_machine_folder(results, mid), "20270101T000000Z" if mid == ZEN4
+                   else "20270101T000001Z")
+    out = aeslab("scoreboard", "20270101T000000Z", "20270101T000001Z", env=env, check=True).stdout
+    heads = re.findall(r"^# Scoreboard: .* \((\S+)\)$", out, re.M)
+    assert sorted(heads) == sorted([ZEN4, ZEN3])
+    # each machine's cells from its own points alone: one pass each, not two
+    assert out.count("median of 1 pass(es)") == 2

@@ -179,3 +179,18 @@ def test_cold_is_a_block_key_passed_to_aesbench(tmp_path):
     assert "--cold" in args(True) and "--cold" not in args(False)
     with pytest.raises(ConfigError, match="cold"):
         matrix.normalise({"cold": 3})
+    # a warm group's plan, and so the digest a resume checks, is what it was
+    # before the key existed: runs stored then still resume
+    w = next(g for g in groups if not g.cold)
+    assert "cold" not in w.to_json() and not matrix.Group.from_json(w.to_json()).cold
+    assert "cold" in g.to_json()
+
+
+def test_a_noisy_point_is_measured_cold_again():
+    # the runner's re-measurement of noisy points asks aesbench for the same
+    # cold figures as the first attempt did
+    import inspect
+
+    from aeslab.runner import Runner
+    src = inspect.getsource(Runner._retry)
+    assert "cold=g.cold" in src

@@ -12,9 +12,9 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import ROOT, TINY, aeslab, read_jsonl, run_files
+from conftest import ROOT, TINY, aeslab, current, points_files, read_jsonl, run_files, run_id, text
 
-from aeslab.matrix import record_key
+from aeslab.point import record_key
 from aeslab.store import Lock
 
 PROVENANCE_KEYS = {
@@ -46,7 +46,9 @@ def test_a_tiny_run_stores_points_with_clock_and_provenance(env, tmp_path):
         # core cycles/byte come from the core clock, TSC cycles/byte from the TSC
         assert abs(r["cycles_per_byte"] / r["tsc_cycles_per_byte"]
                    - r["core_ghz"] / r["tsc_ghz"]) < 0.25 * r["core_ghz"] / r["tsc_ghz"]
-        assert r["run_id"] == pts.name[:-len(".jsonl")]
+        assert r["run_id"] == run_id(pts)
+    assert pts.name.endswith(".jsonl.gz"), "a complete run's points are packed"
+    assert (pts.parent / "machine.json").exists()
     meta = json.loads(run.read_text())
     prov = meta["provenance"]
     for section, keys in PROVENANCE_KEYS.items():
@@ -134,7 +136,7 @@ def test_sigkill_mid_run_then_resume_loses_and_repeats_nothing(env, tmp_path):
     deadline = time.monotonic() + 120
     before: list[str] = []
     while time.monotonic() < deadline:
-        files = sorted(results.glob("*/*.jsonl"))
+        files = points_files(results)
         if files:
             before = [l for l in files[0].read_text().splitlines(keepends=True) if l.endswith("\n")]
             if len(before) >= 6:
@@ -143,15 +145,16 @@ def test_sigkill_mid_run_then_resume_loses_and_repeats_nothing(env, tmp_path):
     os.killpg(proc.pid, signal.SIGKILL)  # the runner and its aesbench child, like a power cut
     proc.wait()
     pts, run = run_files(results)
+    assert pts.name.endswith(".jsonl"), "an unfinished run's points stay plain"
     stored = pts.read_text().splitlines(keepends=True)
     assert 6 <= len(stored) < 80, "the kill must come mid-run"
     # a power cut can leave half a line: the resume must cut it, not choke on it
     with open(pts, "a") as f:
         f.write('{"impl": "own/portable", "alg": "aes-128-gcm", "op": "se')
-    rid = pts.name[:-len(".jsonl")]
+    rid = run_id(pts)
     p = aeslab("run", "--resume", rid, "--no-progress", env=env)
     assert p.returncode == 0, p.stderr
-    after = pts.read_text().splitlines(keepends=True)
+    after = text(current(pts)).splitlines(keepends=True)
     assert after[:len(stored)] == stored, "points stored before the kill were changed"
     recs = [json.loads(l) for l in after]
     keys = _keys(recs)
@@ -163,10 +166,12 @@ def test_sigkill_mid_run_then_resume_loses_and_repeats_nothing(env, tmp_path):
     assert meta["status"] == "complete"
     assert {r["session"] for r in recs} == {0, 1}
     assert "torn last line" in p.stderr
-    assert aeslab("validate", pts, env=env).returncode == 0
+    assert "groups" not in meta and meta["plan"]["digest"], "the plan is a digest, not a copy"
+    v = aeslab("validate", current(pts), env=env)
+    assert v.returncode == 0, v.stdout
     # resuming a finished run measures nothing
     p2 = aeslab("run", "--resume", rid, "--no-progress", env=env)
-    assert p2.returncode == 0 and pts.read_text().splitlines(keepends=True) == after
+    assert p2.returncode == 0 and text(current(pts)).splitlines(keepends=True) == after
 
 
 def test_a_second_run_on_the_machine_is_refused(env, tmp_path):
@@ -179,7 +184,7 @@ def test_a_second_run_on_the_machine_is_refused(env, tmp_path):
         lock.release()
     assert p.returncode == 1
     assert "refused" in p.stderr and "someone-else" in p.stderr
-    assert not list((tmp_path / "results").glob("*/*.jsonl"))
+    assert not points_files(tmp_path / "results")
 
 
 def test_unknown_implementation_and_bad_flags_are_one_line_errors(env):
@@ -213,15 +218,17 @@ def test_dry_run_of_the_quick_preset_measures_nothing(env, tmp_path):
 
 
 def test_sigterm_stops_cleanly_and_resume_finishes(env, tmp_path):
+    # --retries 0: noisy points are not held back for re-measuring (an
+    # interrupted run stores those it holds, which could complete this one)
     args = [sys.executable, "-m", "aeslab.cli", "run", "--impl", "own/portable",
             "--alg", "aes-128-gcm", "--op", "seal", "--sizes",
-            ",".join(str(16 * i) for i in range(1, 31)), *TINY]
+            ",".join(str(16 * i) for i in range(1, 31)), "--retries", "0", *TINY]
     proc = subprocess.Popen(args, env=env, cwd=ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
-        files = sorted((tmp_path / "results").glob("*/*.jsonl"))
-        if files and len(files[0].read_text().splitlines()) >= 3:
+        files = points_files(tmp_path / "results")
+        if files and len(text(files[0]).splitlines()) >= 3:
             break
         time.sleep(0.01)
     proc.send_signal(signal.SIGTERM)  # only the runner: it must stop its child itself
@@ -233,7 +240,30 @@ def test_sigterm_stops_cleanly_and_resume_finishes(env, tmp_path):
     assert meta["sessions"][0]["status"] == "interrupted" and meta["status"] == "incomplete"
     n = len(read_jsonl(pts))
     assert 3 <= n < 30
-    rid = pts.name[:-len(".jsonl")]
+    rid = run_id(pts)
     assert aeslab("run", "--resume", rid, "--no-progress", env=env).returncode == 0
     recs = read_jsonl(pts)
     assert len(recs) == 30 and len(set(_keys(recs))) == 30
+
+
+def test_noisy_points_are_measured_again_and_the_first_attempt_is_kept(env, tmp_path):
+    """A CV target no measurement meets: every point stays noisy, so each is
+    measured again twice (samples 2x, then 4x as long) and keeps its earlier
+    attempts; --retries 0 measures once and records no attempts."""
+    args = ["run", "--impl", "own/portable", "--alg", "aes-128-gcm", "--op", "seal",
+            "--sizes", "64,256", "--min-time", "0.002", "--samples", "5", "--max-samples", "5",
+            "--cv-target", "0.000001", "--no-progress"]
+    aeslab(*args, env=env, check=True)
+    pts, run = run_files(tmp_path / "results")
+    recs = read_jsonl(pts)
+    assert len(recs) == 2 and len({record_key(r) for r in recs}) == 2
+    for r in recs:
+        assert r["status"] == "ok" and r["noisy"] is True
+        assert len(r["attempts"]) == 2, r.get("attempts")
+        first, second = r["attempts"]
+        assert first["min_time_s"] < second["min_time_s"] < r["min_time_s"]
+        assert first["noisy"] and first["mb_per_s"] > 0
+    assert aeslab("validate", pts, run, env=env).returncode == 0
+    env2 = dict(env, AESLAB_RESULTS=str(tmp_path / "once"))
+    aeslab(*args, "--retries", "0", env=env2, check=True)
+    assert all("attempts" not in r for r in read_jsonl(run_files(tmp_path / "once")[0]))

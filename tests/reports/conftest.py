@@ -53,3 +53,23 @@ def dashboard_dir(tmp_path_factory, data_dir) -> Path:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+ZEN3 = ROOT / "results" / "zen3-epyc-2c-vm-fceffc06"
+
+
+@pytest.fixture(scope="session")
+def two_machine_results(data_dir):
+    """The test set's Zen 4 beside the committed Zen 3 (Milan) seeds run: two
+    real machines, both called `vm`."""
+    from aeslab.analysis import load_results
+    assert ZEN3.is_dir(), f"{ZEN3} is missing"
+    return load_results([data_dir, ZEN3])
+
+
+@pytest.fixture(scope="session")
+def two_machine_reports(tmp_path_factory, data_dir):
+    from aeslab.cli import main
+    out = tmp_path_factory.mktemp("reports2")
+    assert main(["report", "--results", str(data_dir), "--results", str(ZEN3), "--out", str(out)]) == 0
+    return out, [data_dir, ZEN3]

@@ -18,26 +18,42 @@ def browser():
     b.close()
 
 
-def _data(dashboard_dir):
-    html = (dashboard_dir / "index.html").read_text()
+def _pages(dashboard_dir):
+    return sorted((dashboard_dir / "machines").glob("*.html"))
+
+
+def _data(page):
+    html = page.read_text()
     m = re.search(r'<script id="data" type="application/json">(.*?)</script>', html, re.S)
     return json.loads(m.group(1))
 
 
-def test_dashboard_is_self_contained(dashboard_dir):
-    html = (dashboard_dir / "index.html").read_text()
-    assert not re.search(r"<script[^>]+src=", html), "no external scripts"
-    assert "http://" not in html.replace("http://www.w3.org/2000/svg", "") and "https://" not in html
-    d = _data(dashboard_dir)
-    for f in d["flags"]:  # every flag links to the runs behind it
-        for r in [f["run"], *f["base_runs"]]:
-            assert (dashboard_dir / d["runs"][f"{f['host']}/{r}"]).exists()
-    assert "robust z-test" in html and "noise floor" in html
+def test_dashboard_is_self_contained(dashboard_dir, results):
+    pages = _pages(dashboard_dir)
+    assert [p.stem for p in pages] == results.machines()  # one page per machine id
+    for p in [dashboard_dir / "index.html", *pages]:
+        html = p.read_text()
+        assert not re.search(r"<script[^>]+src=", html), "no external scripts"
+        assert "http://" not in html.replace("http://www.w3.org/2000/svg", "") and "https://" not in html
+        assert "robust z-test" in html and "noise floor" in html
+    for p in pages:
+        d = _data(p)
+        assert d["machine"]["id"] == p.stem and d["machine"]["label"] in p.read_text()
+        for f in d["flags"]:  # every flag links to the runs behind it
+            for r in [f["run"], *f["base_runs"]]:
+                assert (dashboard_dir / "runs" / p.stem / f"{r}.html").exists()
 
 
 def test_dashboard_renders_in_chromium(browser, dashboard_dir, artifacts):
-    d = _data(dashboard_dir)
     browser.load(dashboard_dir / "index.html")
+    n_m = len(_pages(dashboard_dir))
+    assert browser.eval("document.querySelectorAll('#machines tbody tr').length") == n_m
+    assert browser.eval("document.querySelectorAll('table.grid tbody tr').length") == n_m
+    assert browser.problems() == []
+    browser.screenshot(artifacts / "dashboard.png")
+    page = _pages(dashboard_dir)[0]
+    d = _data(page)
+    browser.load(page)
     status = browser.eval("document.getElementById('selfcheck').dataset.status")
     assert status == "ok", browser.eval("document.getElementById('selfcheck').textContent")
     n = browser.eval("document.querySelectorAll('#charts svg.chart').length")
@@ -45,7 +61,7 @@ def test_dashboard_renders_in_chromium(browser, dashboard_dir, artifacts):
     assert n == expect > 0
     assert browser.eval("document.querySelectorAll('#charts svg.chart circle.pt').length") >= n
     assert browser.problems() == []
-    browser.screenshot(artifacts / "dashboard.png")
+    browser.screenshot(artifacts / "dashboard-machine.png")
     # Every series, then filtered, then ordered by commit and by version.
     browser.eval("var b=document.getElementById('f-flagged'); b.checked=false;"
                  "b.dispatchEvent(new Event('change')); 0")
@@ -66,9 +82,8 @@ def test_dashboard_renders_in_chromium(browser, dashboard_dir, artifacts):
 
 
 def test_run_pages_open(browser, dashboard_dir):
-    d = _data(dashboard_dir)
-    for href in list(d["runs"].values())[:2]:
-        browser.load(dashboard_dir / href)
+    for href in sorted((dashboard_dir / "runs").rglob("*.html"))[:2]:
+        browser.load(href)
         assert browser.eval("document.querySelectorAll('table.pts tbody tr').length") > 0
         assert browser.problems() == []
 
@@ -80,5 +95,20 @@ def test_report_pages_render(browser, report_dir, host, artifacts):
         assert imgs and all(imgs), name
         assert browser.eval("document.querySelectorAll('table').length") > 0
         assert browser.problems() == []
+        assert results_label(report_dir, host) in browser.eval("document.title")
         if name == "vendor-tables":
             browser.screenshot(artifacts / "vendor-tables.png")
+
+
+def results_label(report_dir, host):
+    first = (report_dir / host / "isa-selection.md").read_text().splitlines()[0]
+    return first.split(": ", 1)[1]
+
+
+def test_cross_machine_page_renders(browser, two_machine_reports, artifacts):
+    out, _ = two_machine_reports
+    browser.load(out / "isa-across-machines.html")
+    assert browser.eval("document.querySelectorAll('table').length") >= 3
+    assert "cannot run" in browser.eval("document.body.textContent")
+    assert browser.problems() == []
+    browser.screenshot(artifacts / "isa-across-machines.png")

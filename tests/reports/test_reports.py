@@ -4,6 +4,7 @@ the published CSVs, and for what they claim."""
 from __future__ import annotations
 
 import csv
+import gzip
 import json
 import math
 import re
@@ -19,13 +20,44 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # ---- an independent reader of the raw input ---------------------------------
 
+def _text(f: Path) -> str:
+    return gzip.decompress(f.read_bytes()).decode() if f.name.endswith(".gz") else f.read_text()
+
+
+def _rid(f: Path) -> str:
+    return f.name.split(".jsonl")[0]
+
+
+def points_files(d: Path) -> list[Path]:
+    return sorted(d.rglob("*.jsonl")) + sorted(d.rglob("*.jsonl.gz"))
+
+
 def raw_points(data_dir: Path) -> list[dict]:
     out = []
-    for f in sorted(data_dir.rglob("*.jsonl")):
-        for line in f.read_text().splitlines():
+    for f in points_files(data_dir):
+        for line in _text(f).splitlines():
             if line.strip():
                 out.append(json.loads(line))
     return out
+
+
+def _file_run(src: Path, results: Path, run_id: str, lines: list[str] | None = None,
+              cpu_edit=None) -> Path:
+    """A copy of a real run filed as run `run_id` under `results` in the
+    store's layout: results/<machine-id>/ with machine.json, plain JSONL.
+    cpu_edit changes the CPU of its provenance (another machine)."""
+    from aeslab import machine
+    run = json.loads(src.with_name(_rid(src) + ".run.json").read_text())
+    if cpu_edit:
+        cpu_edit(run["provenance"]["cpu"])
+    folder, doc = machine.ensure(results, run["provenance"], run["created"], "test copy")
+    run.update(run_id=run_id, machine=doc["id"])
+    (folder / f"{run_id}.run.json").write_text(json.dumps(run))
+    lines = lines if lines is not None else _text(src).splitlines()
+    f = folder / f"{run_id}.jsonl"
+    f.write_text("".join(json.dumps({**json.loads(l), "run_id": run_id}) + "\n"
+                         for l in lines if l.strip()))
+    return f
 
 
 def raw_table(pts, **flt):
@@ -89,7 +121,9 @@ def test_load_every_point(results, data_dir):
     pts = raw_points(data_dir)
     assert len(results.points) == len(pts) > 100
     assert set(results.points["run_id"]) == {p["run_id"] for p in pts}
-    assert results.machines() == sorted({d.parent.name for d in data_dir.rglob("*.jsonl")})
+    assert results.machines() == sorted({d.parent.name for d in points_files(data_dir)})
+    assert all(m.startswith("zen4-epyc-2c-vm-") for m in results.machines())
+    assert set(results.runs["host"]) == {"vm"} and not results.skipped
     # Tidy: one row per point, flat columns.
     for c in ("host", "impl", "alg", "op", "size", "threads", "mb_per_s", "isa", "width",
               "direction", "commit", "time"):
@@ -98,22 +132,19 @@ def test_load_every_point(results, data_dir):
 
 
 def test_invalid_points_are_refused(data_dir, tmp_path):
-    src = next(data_dir.rglob("*.jsonl"))
-    d = tmp_path / "vm"
-    d.mkdir()
-    shutil.copy(src.with_name(src.name[:-6] + ".run.json"), d)
-    lines = src.read_text().splitlines()
+    src = points_files(data_dir)[0]
+    lines = _text(src).splitlines()
     bad = json.loads(lines[3])
     del bad["mb_per_s"]
     lines[3] = json.dumps(bad)
     worse = json.loads(lines[5])
     worse["op"] = "enc" if worse["alg"].endswith("gcm") else "seal"
     lines[5] = json.dumps(worse)
-    (d / src.name).write_text("\n".join(lines) + "\n")
+    f = _file_run(src, tmp_path, _rid(src), lines)
     with pytest.raises(ResultsError) as e:
         load_results(tmp_path)
-    assert f"{src.name}:4" in str(e.value) and "mb_per_s" in str(e.value)
-    assert f"{src.name}:6" in str(e.value)
+    assert f"{f.name}:4" in str(e.value) and "mb_per_s" in str(e.value)
+    assert f"{f.name}:6" in str(e.value)
     r = load_results(tmp_path, strict=False)
     assert len(r.points) == len(lines) - 2
     assert len(r.problems) >= 2
@@ -293,12 +324,8 @@ def test_regress_test_uses_floor():
 
 
 def _scaled_copy(src_jsonl: Path, dst_dir: Path, factor: float, run_id: str) -> Path:
-    dst_dir.mkdir(parents=True, exist_ok=True)
-    run = json.loads(src_jsonl.with_name(src_jsonl.name[:-6] + ".run.json").read_text())
-    run["run_id"] = run_id
-    (dst_dir / f"{run_id}.run.json").write_text(json.dumps(run))
     out = []
-    for line in src_jsonl.read_text().splitlines():
+    for line in _text(src_jsonl).splitlines():
         p = json.loads(line)
         p["run_id"] = run_id
         if p["status"] == "ok":
@@ -309,25 +336,23 @@ def _scaled_copy(src_jsonl: Path, dst_dir: Path, factor: float, run_id: str) -> 
                 p["thread_mb_per_s"][k] *= factor
             p["ns_per_msg"] /= factor
         out.append(json.dumps(p))
-    f = dst_dir / f"{run_id}.jsonl"
-    f.write_text("\n".join(out) + "\n")
-    return f
+    return _file_run(src_jsonl, dst_dir, run_id, out)
 
 
 def test_compare_exit_status(data_dir, tmp_path, capsys):
     """compare is exercised on a real run and on copies of it scaled by a
     known factor (test inputs for the detector, clearly not measurements)."""
     from aeslab.cli import main
-    src = max(data_dir.rglob("2*.jsonl"), key=lambda f: f.stat().st_size)
+    src = max(data_dir.rglob("2*.jsonl.gz"), key=lambda f: f.stat().st_size)
     assert main(["compare", str(src), str(src), "--floor", "5"]) == 0
     assert "0 significant regression(s)" in capsys.readouterr().out
-    slow = _scaled_copy(src, tmp_path / "slow" / "vm", 0.5, "slower")
+    slow = _scaled_copy(src, tmp_path / "slow", 0.5, "slower")
     assert main(["compare", str(src), str(slow), "--floor", "5"]) == 1
     out = capsys.readouterr().out
     assert "REGRESSION" in out and "-50.0%" in out
     # Beyond the floor but under an explicit threshold: reported, not failing.
     assert main(["compare", str(src), str(slow), "--floor", "5", "--threshold", "60"]) == 0
-    fast = _scaled_copy(src, tmp_path / "fast" / "vm", 1.5, "faster")
+    fast = _scaled_copy(src, tmp_path / "fast", 1.5, "faster")
     assert main(["compare", str(src), str(fast), "--floor", "5"]) == 0
     assert "improvement" in capsys.readouterr().out
     # The machine's own A/A floor (noise.json beside the data) is the default.
@@ -362,7 +387,10 @@ def test_committed_reports_are_from_a_real_run():
     """reports/ holds a reproduction of Tables 3-4 made by `aeslab report`
     from a real run, and names the runs it was made from."""
     pages = sorted((ROOT / "reports").glob("*/vendor-tables.md"))
-    assert pages, "reports/<host>/vendor-tables.md missing: run `aeslab report`"
+    assert pages, "reports/<machine-id>/vendor-tables.md missing: run `aeslab report`"
+    assert {p.parent.name for p in pages} == {d.name for d in (ROOT / "results").iterdir()
+                                              if (d / "machine.json").exists()}
+    assert (ROOT / "reports" / "isa-across-machines.md").exists()
     for p in pages:
         t = p.read_text()
         assert "Table 3:" in t and "Table 4:" in t and "(measured here)" in t
@@ -370,24 +398,135 @@ def test_committed_reports_are_from_a_real_run():
 
 
 def test_across_machines(data_dir, tmp_path):
-    """Two machines side by side.  The second folder is the same real run
-    filed under another host name: a test of the code path, and labelled so."""
-    from aeslab.analysis import isa
-    src = max(data_dir.rglob("2*.jsonl"), key=lambda f: f.stat().st_size)
-    for host in ("vm", "relabelled-copy"):
-        d = tmp_path / host
-        d.mkdir()
-        run = json.loads(src.with_name(src.name[:-6] + ".run.json").read_text())
-        run["host"] = host
-        (d / (src.name[:-6] + ".run.json")).write_text(json.dumps(run))
-        shutil.copy(src, d / src.name)
+    """Two machines side by side, both called `vm`.  The second is the same
+    real run filed as if measured on another stepping of the CPU: a test of
+    the code path (two machines under one host name stay two), labelled so."""
+    from aeslab.analysis import across
+    src = max(data_dir.rglob("2*.jsonl.gz"), key=lambda f: f.stat().st_size)
+    _file_run(src, tmp_path, _rid(src))
+    _file_run(src, tmp_path, _rid(src), cpu_edit=lambda c: c.update(stepping=9))
     r = load_results(tmp_path)
-    assert r.machines() == ["relabelled-copy", "vm"]
-    sec = isa.across_machines(r)
-    t = sec.tables[0].df
-    assert t.shape[1] == 2 and len(t) > 10
-    assert (t.iloc[:, 0] == t.iloc[:, 1]).all()  # same data -> same winners
-    assert load_results(tmp_path, machine="vm").machines() == ["vm"]
+    assert len(r.machines()) == 2 and set(r.runs["host"]) == {"vm"}
+    secs = across.sections(r)
+    t = next(t for t in secs[2].tables if t.key == "across-aes-256-gcm-seal")
+    assert t.df.shape[1] == 4 and len(t.df) > 5
+    strip = lambda c: c.str.replace(" (tie)", "", regex=False)  # noqa: E731
+    assert (strip(t.df.iloc[:, 0]) == strip(t.df.iloc[:, 1])).all()  # same data -> same winners
+    ok = t.data[t.data["status"] == "ok"]
+    assert len(ok) and (ok["pct_of_best"].round(6) == 100).all()  # each one's pick is the other's best
+    assert load_results(tmp_path, machine="vm").machines() == r.machines()
+    one = r.machines()[0]
+    assert load_results(tmp_path, machine=one).machines() == [one]
+
+
+# ---- the cross-machine page against the input, read independently -----------------
+
+ZEN3 = ROOT / "results" / "zen3-epyc-2c-vm-fceffc06"
+GCM_OPS = ("seal", "open", "enc", "dec")
+
+
+def _medians(files: list[Path]) -> dict:
+    """{(impl, alg, op, size): (median MB/s, isa)} over the repetitions, 1
+    thread, GCM with 16-byte AAD, XTS any; dispatchers (isa auto) left out."""
+    import statistics
+    vals: dict = {}
+    for f in files:
+        for line in _text(f).splitlines():
+            p = json.loads(line)
+            if (p["status"] != "ok" or p["threads"] != 1 or p.get("offset", 0) != 0
+                    or p["isa"] == "auto" or p["op"] not in GCM_OPS
+                    or (p["alg"].endswith("gcm") and p.get("aad") != 16)):
+                continue
+            vals.setdefault((p["impl"], p["alg"], p["op"], p["size"]), (p["isa"], []))[1].append(
+                p["mb_per_s"])
+    return {k: (statistics.median(v), isa) for k, (isa, v) in vals.items()}
+
+
+def _listing(f: Path) -> dict:
+    run = json.loads(f.with_name(_rid(f) + ".run.json").read_text())
+    return {(x["name"], x["alg"]): x["supported"] for x in run["provenance"]["libraries"]}
+
+
+@pytest.fixture(scope="module")
+def cross(data_dir):
+    """One run per machine: the Zen 4 seeds run of the test set and the
+    committed Zen 3 (Milan) seeds run."""
+    z4 = max(data_dir.rglob("2*.jsonl.gz"), key=lambda f: f.stat().st_size)
+    z3 = next(ZEN3.glob("2*.jsonl.gz"))
+    from aeslab.analysis import across
+    r = load_results([z4, z3])
+    secs = across.sections(r)
+    return r, secs, {"Zen 4": _medians([z4]), "Zen 3": _medians([z3])}, \
+        {"Zen 4": _listing(z4), "Zen 3": _listing(z3)}
+
+
+def _best(m: dict, alg, op, size):
+    c = {k[0]: v for k, v in m.items() if k[1:] == (alg, op, size)}
+    impl = max(c, key=lambda i: c[i][0])
+    return impl, c[impl][0], c[impl][1]
+
+
+@pytest.mark.parametrize("alg,op,size", [("aes-256-gcm", "seal", 4096), ("aes-256-gcm", "open", 64),
+                                         ("aes-256-gcm", "seal", 16), ("aes-256-xts", "enc", 512),
+                                         ("aes-128-xts", "dec", 4096)])
+def test_cross_machine_cells_match_input(cross, alg, op, size):
+    r, secs, raw, lst = cross
+    t = next(t for t in secs[2].tables if t.key == f"across-{alg}-{op}")
+    row = t.df.loc[str(size)]
+    for cpu in ("Zen 3", "Zen 4"):
+        impl, mb, isa = _best(raw[cpu], alg, op, size)
+        cell = row[f"{cpu}: fastest path, MB/s"]
+        assert cell.startswith(f"{impl} ({isa}) {round(mb):,}"), (cpu, cell, impl, mb)
+    for a, b in (("Zen 4", "Zen 3"), ("Zen 3", "Zen 4")):
+        pick, _, _ = _best(raw[a], alg, op, size)
+        _, best_b, _ = _best(raw[b], alg, op, size)
+        cell = row[f"{a}'s pick on {b} (% of {b}'s best)"]
+        if (pick, alg, op, size) in raw[b]:
+            want = 100 * raw[b][(pick, alg, op, size)][0] / best_b
+            assert cell.split("%")[0] == f"{want:.0f}", (a, b, cell, want)
+        elif lst[b].get((pick, alg)) is False:
+            assert cell == "cannot run", (a, b, pick, cell)
+        else:
+            assert cell == "not measured"
+
+
+def test_cross_machine_page(two_machine_reports):
+    out, _ = two_machine_reports
+    md = (out / "isa-across-machines.md").read_text()
+    assert md.startswith("# ISA selection across machines")
+    assert "## Main findings" in md and "cannot run" in md and "Crossovers" in md
+    assert "Zen 4's pick on Zen 3" in md and "Zen 3's pick on Zen 4" in md
+    html = (out / "isa-across-machines.html").read_text()
+    assert "<table" in html and "cannot run" in html and "<script" not in html
+    idx = (out / "index.md").read_text()
+    assert "isa-across-machines.md" in idx
+    assert 'href="isa-across-machines.html"' in (out / "index.html").read_text()
+
+
+def test_pages_titled_by_machine(two_machine_reports):
+    """One set of pages per machine id, each titled with that machine's
+    readable label from its machine.json."""
+    out, inputs = two_machine_reports
+    for d in inputs:
+        for mj in ([d / "machine.json"] if (d / "machine.json").exists() else d.glob("*/machine.json")):
+            doc = json.loads(mj.read_text())
+            for name in ("vendor-tables", "isa-selection", "scaling"):
+                md = (out / doc["id"] / f"{name}.md").read_text()
+                assert doc["label"] in md.splitlines()[0] and doc["id"] in md.splitlines()[0]
+                html = (out / doc["id"] / f"{name}.html").read_text()
+                assert re.search(r"<title>[^<]*" + re.escape(doc["label"]), html)
+                assert re.search(r"<h1[^>]*>[^<]*" + re.escape(doc["label"]), html)
+
+
+def test_markdown_and_html_from_one_source(report_dir, host):
+    """The HTML twin is the Markdown converted (markdown-it-py): the same
+    tables, the same numbers."""
+    md = (report_dir / host / "isa-selection.md").read_text()
+    html = (report_dir / host / "isa-selection.html").read_text()
+    assert md.count("\n|:---") == html.count("<table>")
+    _, rows = md_table(md, "aes-256-gcm seal, 1 thread(s): fastest per message size")
+    for size, cells in rows.items():
+        assert f"<td style=\"text-align:right\">{cells[2]}</td>" in html or f">{cells[2]}<" in html
 
 
 def test_select_runs(results):
@@ -416,17 +555,17 @@ def test_reference_copies_match_shared():
 
 
 def test_bare_aesbench_output(data_dir, tmp_path):
-    """`aesbench run --format jsonl` output (no run.json, no timestamps) loads,
-    and a run with provenance wins over it for the same configuration."""
+    """`aesbench run --format jsonl` output (no run.json, no timestamps) loads
+    only with an attribution to a machine (aeslab migrate writes one from
+    evidence in the points); a run with provenance wins over it for the same
+    configuration; without an attribution it is left out with a note."""
     from aeslab.analysis.common import pick
-    src = max(data_dir.rglob("2*.jsonl"), key=lambda f: f.stat().st_size)
-    d = tmp_path / "vm"
-    d.mkdir()
-    shutil.copy(src, d)
-    shutil.copy(src.with_name(src.name[:-6] + ".run.json"), d)
+    src = max(data_dir.rglob("2*.jsonl.gz"), key=lambda f: f.stat().st_size)
+    f = _file_run(src, tmp_path, _rid(src))
+    d = f.parent
     runner_keys = ("run_id", "session", "rep", "freq", "smt", "plugin", "time", "loadavg")
     bare = []
-    for line in src.read_text().splitlines():
+    for line in _text(src).splitlines():
         p = json.loads(line)
         for k in runner_keys:
             p.pop(k, None)
@@ -436,7 +575,13 @@ def test_bare_aesbench_output(data_dir, tmp_path):
         bare.append(json.dumps(p))
     (d / "bare-output.jsonl").write_text("\n".join(bare) + "\n")
     r = load_results(tmp_path)
+    assert not (r.points["run_id"] == "bare-output").any()
+    assert any("bare-output.jsonl" in s and "no provenance" in s for s in r.skipped)
+    (d / "bare-output.attribution.json").write_text(json.dumps(
+        {"schema": "aeslab-attribution/1", "file": "bare-output.jsonl", "machine": d.name,
+         "evidence": ["a test fixture"]}))
+    r = load_results(tmp_path)
     b = r.points[r.points["run_id"] == "bare-output"]
     assert len(b) == len(bare) and not b["provenance"].any() and b["time"].notna().all()
-    q = pick(r, "vm", aad=16, alg="aes-256-gcm", op="seal", threads=1)
-    assert set(q["run_id"]) == {src.stem}
+    q = pick(r, d.name, aad=16, alg="aes-256-gcm", op="seal", threads=1)
+    assert set(q["run_id"]) == {_rid(src)}

@@ -2,8 +2,10 @@
  * ia32cap.h - the OpenSSL-family capability vector (OpenSSL, BoringSSL and
  * AWS-LC all keep one, OPENSSL_ia32cap_P): which CPUID bits live in which
  * word, and the names of a path's required bits in the vocabulary of
- * aeslab_impl.needs.  Shared by the plugins that force a path by masking
- * that vector (openssl/evp_plugin.c, boringssl/aead_plugin.c).
+ * aeslab_impl.needs.  Shared by the plugins that read or mask that vector
+ * (openssl/evp_plugin.c and asm_plugin.c, kit/aead_plugin.c through
+ * kit/evp_kit.h).  linux/cpu_x86.h is the CPUID-based counterpart for
+ * plugins whose library keeps no such vector.
  *
  * Words: [0],[1] = CPUID.1 EDX,ECX; [2],[3] = CPUID.(7,0) EBX,ECX.
  */
@@ -11,7 +13,8 @@
 #define AESLAB_KIT_IA32CAP_H
 
 #include <stddef.h>
-#include <stdio.h>
+
+#include "needs.h"
 
 #define W1_PCLMUL (1u << 1)
 #define W1_SSSE3 (1u << 9)
@@ -33,26 +36,26 @@
 #define W2_AVX512 (W2_AVX512F | W2_AVX512DQ | W2_AVX512BW | W2_AVX512VL)
 #define W3_WIDE (W3_VAES | W3_VPCLMUL)
 
+/* 1 if the probed vector `have` has every bit of `need` (supported()). */
+static inline int ia32cap_covers(const unsigned have[4], const unsigned need[4])
+{
+    for (int w = 0; w < 4; w++)
+        if ((have[w] & need[w]) != need[w])
+            return 0;
+    return 1;
+}
+
 /* "aes pclmul avx ..." for the bits set in need[4]; NULL if none. */
 static inline const char *ia32cap_needs(const unsigned need[4], char *buf, size_t n)
 {
-    static const struct { int w; unsigned bit; const char *name; } names[] = {
+    static const struct kit_need_name names[] = {
         {1, W1_AESNI, "aes"},         {1, W1_PCLMUL, "pclmul"},     {1, W1_SSSE3, "ssse3"},
         {1, W1_SSE41, "sse4.1"},      {1, W1_MOVBE, "movbe"},       {1, W1_AVX, "avx"},
         {2, W2_AVX2, "avx2"},         {2, W2_BMI2, "bmi2"},         {3, W3_VAES, "vaes"},
         {3, W3_VPCLMUL, "vpclmulqdq"}, {2, W2_AVX512F, "avx512f"},  {2, W2_AVX512DQ, "avx512dq"},
         {2, W2_AVX512BW, "avx512bw"}, {2, W2_AVX512VL, "avx512vl"}, {3, W3_VBMI2, "avx512vbmi2"},
     };
-    size_t used = 0;
-    buf[0] = 0;
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (need[names[i].w] & names[i].bit) {
-            int k = snprintf(buf + used, n - used, "%s%s", used ? " " : "", names[i].name);
-            if (k < 0 || (size_t)k >= n - used)
-                break;
-            used += (size_t)k;
-        }
-    return used ? buf : NULL;
+    return kit_needs(names, sizeof names / sizeof names[0], need, buf, n);
 }
 
 #endif /* AESLAB_KIT_IA32CAP_H */

@@ -15,6 +15,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "../kit/needs.h"
+
 enum {
     CPU_SSE41 = 1u << 0,
     CPU_AES = 1u << 1,
@@ -76,21 +78,13 @@ static inline int cpu_x86_has(unsigned need)
  * NULL if none. */
 static inline const char *cpu_x86_needs(unsigned need, char *buf, size_t n)
 {
-    static const struct { unsigned bit; const char *names; } t[] = {
-        {CPU_AES, "aes"}, {CPU_PCLMUL, "pclmul"}, {CPU_SSE41, "sse4.1"}, {CPU_AVX, "avx"},
-        {CPU_AVX2, "avx2"}, {CPU_BMI2, "bmi2"}, {CPU_VAES, "vaes"}, {CPU_VPCLMUL, "vpclmulqdq"},
-        {CPU_AVX512, "avx512f avx512bw avx512vl"},
+    static const struct kit_need_name t[] = {
+        {0, CPU_AES, "aes"}, {0, CPU_PCLMUL, "pclmul"}, {0, CPU_SSE41, "sse4.1"},
+        {0, CPU_AVX, "avx"}, {0, CPU_AVX2, "avx2"}, {0, CPU_BMI2, "bmi2"},
+        {0, CPU_VAES, "vaes"}, {0, CPU_VPCLMUL, "vpclmulqdq"},
+        {0, CPU_AVX512, "avx512f avx512bw avx512vl"},
     };
-    size_t used = 0;
-    buf[0] = 0;
-    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
-        if (need & t[i].bit) {
-            int k = snprintf(buf + used, n - used, "%s%s", used ? " " : "", t[i].names);
-            if (k < 0 || (size_t)k >= n - used)
-                break;
-            used += (size_t)k;
-        }
-    return used ? buf : NULL;
+    return kit_needs(t, sizeof t / sizeof t[0], &need, buf, n);
 }
 
 #endif /* AESLAB_CPU_X86_H */

@@ -99,12 +99,7 @@ static void *gcm_key_new(const aeslab_impl *self, const uint8_t *key, size_t key
     return k;
 }
 
-static void gcm_key_free(void *key)
-{
-    if (key)
-        lx_wipe(key, sizeof(struct lx61_gcm_key));
-    free(key);
-}
+LX_KEY_FREE(gcm_key_free, struct lx61_gcm_key)
 
 static inline void j0_of(u8 j0[16], const uint8_t iv[12])
 {
@@ -213,54 +208,9 @@ GCM61_PATH(_dispatch)
 
 /* ---- XTS ---------------------------------------------------------------- */
 
-struct lx61_xts_key {
-    struct crypto_aes_ctx crypt __aligned(16);
-    struct crypto_aes_ctx tweak __aligned(16);
-};
-
-static void *xts_key_new(const aeslab_impl *self, const uint8_t *key, size_t key_len)
-{
-    size_t half = key_len / 2;
-    if ((key_len != 32 && key_len != 64) || !lx_supported(self))
-        return NULL;
-    struct lx61_xts_key *k = lx_alloc(sizeof *k);
-    if (!k)
-        return NULL;
-    aesni_set_key(&k->crypt, key, (unsigned)half);
-    aesni_set_key(&k->tweak, key + half, (unsigned)half);
-    return k;
-}
-
-static void xts_key_free(void *key)
-{
-    if (key)
-        lx_wipe(key, sizeof(struct lx61_xts_key));
-    free(key);
-}
-
-static int xts_enc(void *key, const uint8_t tweak[16], const uint8_t *in, size_t len,
-                   uint8_t *out)
-{
-    const struct lx61_xts_key *k = key;
-    u8 t[16];
-    if (len < 16 || !LX_LEN_OK(len))
-        return AESLAB_EINVAL;
-    aesni_enc(&k->tweak, t, tweak);
-    aesni_xts_encrypt(&k->crypt, out, in, (unsigned)len, t);
-    return AESLAB_OK;
-}
-
-static int xts_dec(void *key, const uint8_t tweak[16], const uint8_t *in, size_t len,
-                   uint8_t *out)
-{
-    const struct lx61_xts_key *k = key;
-    u8 t[16];
-    if (len < 16 || !LX_LEN_OK(len))
-        return AESLAB_EINVAL;
-    aesni_enc(&k->tweak, t, tweak);
-    aesni_xts_decrypt(&k->crypt, out, in, (unsigned)len, t);
-    return AESLAB_OK;
-}
+/* Keys are struct lx_xts_key (glue_common.h): two aesni_set_key schedules. */
+LX_XTS_KEY_NEW(aesni_set_key)
+LX_XTS_AESNI_PATH(aesni, 0, aesni_xts_encrypt, aesni_xts_decrypt)
 
 /* ---- machine-code size of each path ------------------------------------- */
 
@@ -284,32 +234,16 @@ static const struct lx_sym lx_syms[] = {
     "aesni_enc(tweak) + one aesni_xts_{en,de}crypt call per unit (CTS inside), as "     \
     "6.1's glue for a unit within one page; no kernel_fpu_begin/end"
 
-#define GCM_IMPL(path, alg_, isa_, note_, sfx, pp)                                       \
-    {.name = LIB "/" path, .library = LIB, .version = LINUX_PKG_VERSION, .alg = alg_,    \
-     .isa = isa_, .note = note_, .priv = &pp, .supported = lx_supported,                     \
-     .key_new = gcm_key_new, .key_free = gcm_key_free, .gcm_seal = gcm_seal##sfx,         \
-     .gcm_open = gcm_open##sfx}
 #define GCM_IMPLS(path, isa_, note_, sfx, pp)                                            \
-    GCM_IMPL(path, "aes-128-gcm", isa_, note_, sfx, pp),                                 \
-        GCM_IMPL(path, "aes-192-gcm", isa_, note_, sfx, pp),                             \
-        GCM_IMPL(path, "aes-256-gcm", isa_, note_, sfx, pp)
-#define XTS_IMPL(path, alg_, isa_, pp)                                                   \
-    {.name = LIB "/" path, .library = LIB, .version = LINUX_PKG_VERSION, .alg = alg_,    \
-     .isa = isa_, .note = NOTE_XTS, .priv = &pp, .supported = lx_supported,                  \
-     .key_new = xts_key_new, .key_free = xts_key_free, .xts_encrypt = xts_enc,            \
-     .xts_decrypt = xts_dec}
+    LX_IMPLS_GCM(path, isa_, note_, gcm_seal##sfx, gcm_open##sfx, gcm_key_free, pp)
 
 static aeslab_impl impls[] = {
     GCM_IMPLS("gcm-dispatch", "aesni-avx2", NOTE_DISPATCH, _dispatch, p_avx2),
     GCM_IMPLS("gcm-avx2", "aesni-avx2", NOTE_GCM, _avx_gen4, p_avx2),
     GCM_IMPLS("gcm-avx", "aesni-avx", NOTE_GCM, _avx_gen2, p_avx),
     GCM_IMPLS("gcm-aesni", "aesni", NOTE_GCM, _sse, p_aesni),
-    XTS_IMPL("xts-aesni", "aes-128-xts", "aesni", p_aesni),
-    XTS_IMPL("xts-aesni", "aes-256-xts", "aesni", p_aesni),
+    LX_XTS_IMPLS("xts-aesni", "aesni", NOTE_XTS, aesni, p_aesni),
 };
-
-static aeslab_plugin plugin = {AESLAB_ABI_VERSION, LIB, NULL, sizeof impls / sizeof impls[0],
-                               impls};
 
 /* Key setup (aesni_set_key and its helpers; _key_expansion_256a is an alias
  * of _key_expansion_128, counted once) and H = aesni_enc(0).  With them each
@@ -322,30 +256,14 @@ static aeslab_plugin plugin = {AESLAB_ABI_VERSION, LIB, NULL, sizeof impls / siz
     "aesni_gcm_init" sfx, "aesni_gcm_enc_update" sfx, "aesni_gcm_dec_update" sfx,        \
         "aesni_gcm_finalize" sfx
 
-AESLAB_EXPORT const aeslab_plugin *aeslab_plugin_entry(void)
-{
-    static int done;
-    if (!done) {
-        static const char *const sse[] = {KEY61_SYMS, GCM61_SYMS(""), NULL};
-        static const char *const gen2[] = {KEY61_SYMS, GCM61_SYMS("_avx_gen2"), NULL};
-        static const char *const gen4[] = {KEY61_SYMS, GCM61_SYMS("_avx_gen4"), NULL};
-        static const char *const all[] = {KEY61_SYMS, GCM61_SYMS(""), GCM61_SYMS("_avx_gen2"),
-                                          GCM61_SYMS("_avx_gen4"), NULL};
-        static const char *const xts[] = {KEY61_SYMS, "_aesni_enc4", "_aesni_dec1",
-                                          "_aesni_dec4", "aesni_xts_encrypt",
-                                          "aesni_xts_decrypt", NULL};
-        lx_fill_needs(impls, plugin.n_impls);
-        for (size_t i = 0; i < plugin.n_impls; i++) {
-            aeslab_impl *im = &impls[i];
-            const char *path = strchr(im->name, '/') + 1;
-            const char *const *syms = !strcmp(path, "gcm-dispatch") ? all
-                                      : !strcmp(path, "gcm-avx2")   ? gen4
-                                      : !strcmp(path, "gcm-avx")    ? gen2
-                                      : !strcmp(path, "gcm-aesni")  ? sse
-                                                                    : xts;
-            im->code_bytes = lx_code_bytes(lx_syms, syms);
-        }
-        done = 1;
-    }
-    return &plugin;
-}
+static const struct lx_path_syms path_syms[] = {
+    {"gcm-dispatch", {KEY61_SYMS, GCM61_SYMS(""), GCM61_SYMS("_avx_gen2"),
+                      GCM61_SYMS("_avx_gen4"), NULL}},
+    {"gcm-avx2", {KEY61_SYMS, GCM61_SYMS("_avx_gen4"), NULL}},
+    {"gcm-avx", {KEY61_SYMS, GCM61_SYMS("_avx_gen2"), NULL}},
+    {"gcm-aesni", {KEY61_SYMS, GCM61_SYMS(""), NULL}},
+    {"xts-aesni", {KEY61_SYMS, "_aesni_enc4", "_aesni_dec1", "_aesni_dec4", "aesni_xts_encrypt",
+                   "aesni_xts_decrypt", NULL}},
+};
+
+LX_PLUGIN()

@@ -84,32 +84,9 @@ void lx_aes_generic_decrypt(const struct crypto_aes_ctx *ctx, u8 *out, const u8 
 
 /* ---- GCM ---------------------------------------------------------------- */
 
-static void *gcm_key_new(const aeslab_impl *self, const uint8_t *key, size_t key_len)
-{
-    const struct lx_path *p = self->priv;
-    if (aes_check_keylen((unsigned)key_len) || !cpu_x86_has(p->cpu))
-        return NULL;
-    struct lx_gcm_key_base *k = lx_alloc(p->key_bytes);
-    if (!k)
-        return NULL;
-    aes_expandkey(&k->aes_key, key, (unsigned)key_len);
-    p->precompute(k);
-    return k;
-}
-
-static void gcm_key_free_aesni(void *key)
-{
-    if (key)
-        lx_wipe(key, sizeof(struct lx_gcm_key_aesni));
-    free(key);
-}
-
-static void gcm_key_free_avx10(void *key)
-{
-    if (key)
-        lx_wipe(key, sizeof(struct lx_gcm_key_avx10));
-    free(key);
-}
+LX_GCM_KEY_NEW(struct lx_gcm_key_base, aes_expandkey)
+LX_KEY_FREE(gcm_key_free_aesni, struct lx_gcm_key_aesni)
+LX_KEY_FREE(gcm_key_free_avx10, struct lx_gcm_key_avx10)
 
 LX_GCM_PATH(aesni, aesni, aesni)
 LX_GCM_PATH(aesni_avx, aesni_avx, aesni_avx)
@@ -127,19 +104,7 @@ static const struct lx_path p_gcm_avx10_512 = {NEED_AVX10, sizeof(struct lx_gcm_
 
 /* ---- XTS with the assembly ---------------------------------------------- */
 
-static void *xts_key_new(const aeslab_impl *self, const uint8_t *key, size_t key_len)
-{
-    const struct lx_path *p = self->priv;
-    size_t half = key_len / 2;
-    if ((key_len != 32 && key_len != 64) || !cpu_x86_has(p->cpu))
-        return NULL;
-    struct lx_xts_key *k = lx_alloc(sizeof *k);
-    if (!k)
-        return NULL;
-    aes_expandkey(&k->crypt, key, (unsigned)half);
-    aes_expandkey(&k->tweak, key + half, (unsigned)half);
-    return k;
-}
+LX_XTS_KEY_NEW(aes_expandkey)
 
 LX_XTS_PATH(aesni_avx)
 LX_XTS_PATH(vaes_avx2)
@@ -222,41 +187,22 @@ static void xts_plain(lx_block_fn *fn, lx_block_fn *tweak_enc, const struct lx_x
     lx_wipe(tail, sizeof tail);
 }
 
-static int xts_enc_generic(void *key, const uint8_t tweak[16], const uint8_t *in, size_t len,
-                           uint8_t *out)
-{
-    if (len < 16)
-        return AESLAB_EINVAL;
-    xts_plain(lx_aes_generic_encrypt, lx_aes_generic_encrypt, key, 0, tweak, in, len, out);
-    return AESLAB_OK;
-}
-
-static int xts_dec_generic(void *key, const uint8_t tweak[16], const uint8_t *in, size_t len,
-                           uint8_t *out)
-{
-    if (len < 16)
-        return AESLAB_EINVAL;
-    xts_plain(lx_aes_generic_decrypt, lx_aes_generic_encrypt, key, 1, tweak, in, len, out);
-    return AESLAB_OK;
-}
-
-static int xts_enc_aeslib(void *key, const uint8_t tweak[16], const uint8_t *in, size_t len,
-                          uint8_t *out)
-{
-    if (len < 16)
-        return AESLAB_EINVAL;
-    xts_plain(aes_encrypt, aes_encrypt, key, 0, tweak, in, len, out);
-    return AESLAB_OK;
-}
-
-static int xts_dec_aeslib(void *key, const uint8_t tweak[16], const uint8_t *in, size_t len,
-                          uint8_t *out)
-{
-    if (len < 16)
-        return AESLAB_EINVAL;
-    xts_plain(aes_decrypt, aes_encrypt, key, 1, tweak, in, len, out);
-    return AESLAB_OK;
-}
+/* xts_enc_<name> / xts_dec_<name>: xts_plain with the block functions
+ * enc and dec (the tweak is always encrypted with enc). */
+#define XTS_PLAIN_FN(name, fn, tweak_enc, decrypt)                                       \
+    static int name(void *key, const uint8_t tweak[16], const uint8_t *in, size_t len,   \
+                    uint8_t *out)                                                        \
+    {                                                                                    \
+        if (len < 16)                                                                    \
+            return AESLAB_EINVAL;                                                        \
+        xts_plain(fn, tweak_enc, key, decrypt, tweak, in, len, out);                     \
+        return AESLAB_OK;                                                                \
+    }
+#define XTS_PLAIN_PATH(name, enc, dec)                                                   \
+    XTS_PLAIN_FN(xts_enc_##name, enc, enc, 0)                                            \
+    XTS_PLAIN_FN(xts_dec_##name, dec, enc, 1)
+XTS_PLAIN_PATH(generic, lx_aes_generic_encrypt, lx_aes_generic_decrypt)
+XTS_PLAIN_PATH(aeslib, aes_encrypt, aes_decrypt)
 
 static const struct lx_path p_xts_generic = {0, 0, NULL};
 
@@ -291,12 +237,6 @@ static const struct lx_path_syms path_syms[] = {
 /* ---- the implementations ------------------------------------------------ */
 
 #define LIB "linux-6.12"
-#define NOTE_GCM                                                                         \
-    "asm called directly as aesni-intel_glue.c does (aad_update, update, final); "      \
-    "no kernel_fpu_begin/end or scatterlist walk in the loop"
-#define NOTE_XTS                                                                         \
-    "asm called directly as aesni-intel_glue.c's single-page fast path does "           \
-    "(encrypt_iv, one crypt call with CTS); no kernel_fpu_begin/end"
 
 static aeslab_impl impls[] = {
     LX_GCM_IMPLS("gcm-vaes-avx10-512", "vaes512", vaes_avx10_512, gcm_key_free_avx10,
@@ -305,10 +245,10 @@ static aeslab_impl impls[] = {
               p_gcm_avx10_256),
     LX_GCM_IMPLS("gcm-aesni-avx", "aesni-avx", aesni_avx, gcm_key_free_aesni, p_gcm_aesni_avx),
     LX_GCM_IMPLS("gcm-aesni", "aesni", aesni, gcm_key_free_aesni, p_gcm_aesni),
-    LX_XTS_IMPLS("xts-vaes-avx10-512", "vaes512", NOTE_XTS, vaes_avx10_512, p_xts_avx10_512),
-    LX_XTS_IMPLS("xts-vaes-avx10-256", "avx10-256", NOTE_XTS, vaes_avx10_256, p_xts_avx10_256),
-    LX_XTS_IMPLS("xts-vaes-avx2", "vaes256-avx2", NOTE_XTS, vaes_avx2, p_xts_vaes_avx2),
-    LX_XTS_IMPLS("xts-aesni-avx", "aesni-avx", NOTE_XTS, aesni_avx, p_xts_aesni_avx),
+    LX_XTS_IMPLS("xts-vaes-avx10-512", "vaes512", LX_NOTE_XTS, vaes_avx10_512, p_xts_avx10_512),
+    LX_XTS_IMPLS("xts-vaes-avx10-256", "avx10-256", LX_NOTE_XTS, vaes_avx10_256, p_xts_avx10_256),
+    LX_XTS_IMPLS("xts-vaes-avx2", "vaes256-avx2", LX_NOTE_XTS, vaes_avx2, p_xts_vaes_avx2),
+    LX_XTS_IMPLS("xts-aesni-avx", "aesni-avx", LX_NOTE_XTS, aesni_avx, p_xts_aesni_avx),
     LX_XTS_IMPLS("xts-generic", "generic",
               "crypto/aes_generic.c (the aes-generic driver, T-tables, not constant time) "
               "under a plain one-pass XTS written here: seed 004's xts(ecb(aes-generic))",
@@ -319,17 +259,4 @@ static aeslab_impl impls[] = {
               aeslib, p_xts_generic),
 };
 
-static aeslab_plugin plugin = {AESLAB_ABI_VERSION, LIB, NULL, sizeof impls / sizeof impls[0],
-                               impls};
-
-AESLAB_EXPORT const aeslab_plugin *aeslab_plugin_entry(void)
-{
-    static int done;
-    if (!done) {
-        lx_fill_code_bytes(impls, plugin.n_impls, path_syms,
-                           sizeof path_syms / sizeof path_syms[0], lx_syms);
-        lx_fill_needs(impls, plugin.n_impls);
-        done = 1;
-    }
-    return &plugin;
-}
+LX_PLUGIN()

@@ -141,29 +141,10 @@ static void lx72_prepareenckey(struct lx72_aes_enckey *k, const u8 *key, unsigne
     }
 }
 
-static void *gcm_key_new(const aeslab_impl *self, const uint8_t *key, size_t key_len)
-{
-    const struct lx_path *p = self->priv;
-    if (aes_check_keylen((unsigned)key_len) || !cpu_x86_has(p->cpu))
-        return NULL;
-    struct lx72_gcm_key_base *k = lx_alloc(p->key_bytes);
-    if (!k)
-        return NULL;
-    lx72_prepareenckey(&k->aes_key, key, (unsigned)key_len);
-    p->precompute(k);
-    return k;
-}
-
-#define GCM_KEY_FREE(sfx)                                                                \
-    static void gcm_key_free_##sfx(void *key)                                            \
-    {                                                                                    \
-        if (key)                                                                         \
-            lx_wipe(key, sizeof(struct lx72_gcm_key_##sfx));                             \
-        free(key);                                                                       \
-    }
-GCM_KEY_FREE(aesni)
-GCM_KEY_FREE(vaes_avx2)
-GCM_KEY_FREE(vaes_avx512)
+LX_GCM_KEY_NEW(struct lx72_gcm_key_base, lx72_prepareenckey)
+LX_KEY_FREE(gcm_key_free_aesni, struct lx72_gcm_key_aesni)
+LX_KEY_FREE(gcm_key_free_vaes_avx2, struct lx72_gcm_key_vaes_avx2)
+LX_KEY_FREE(gcm_key_free_vaes_avx512, struct lx72_gcm_key_vaes_avx512)
 
 LX_GCM_PATH(aesni, aesni, aesni)
 LX_GCM_PATH(aesni_avx, aesni_avx, aesni_avx)
@@ -181,20 +162,8 @@ static const struct lx_path p_gcm_vaes_avx512 = {
 
 /* ---- XTS ---------------------------------------------------------------- */
 
-static void *xts_key_new(const aeslab_impl *self, const uint8_t *key, size_t key_len)
-{
-    const struct lx_path *p = self->priv;
-    size_t half = key_len / 2;
-    if ((key_len != 32 && key_len != 64) || !cpu_x86_has(p->cpu))
-        return NULL;
-    struct lx_xts_key *k = lx_alloc(sizeof *k);
-    if (!k)
-        return NULL;
-    /* xts_setkey_aesni: first half the data key, second half the tweak key */
-    aesni_set_key(&k->crypt, key, (unsigned)half);
-    aesni_set_key(&k->tweak, key + half, (unsigned)half);
-    return k;
-}
+/* xts_setkey_aesni: aesni_set_key for both halves */
+LX_XTS_KEY_NEW(aesni_set_key)
 
 LX_XTS_PATH(aesni_avx)
 LX_XTS_PATH(vaes_avx2)
@@ -202,31 +171,7 @@ LX_XTS_PATH(vaes_avx512)
 
 /* aesni-intel_asm.S's XTS, as xts_crypt() with aesni_xts_encrypt_iv and
  * aesni_xts_{en,de}crypt calls it. */
-static int xts_enc_aesni(void *key, const uint8_t tweak[16], const uint8_t *in, size_t len,
-                         uint8_t *out)
-{
-    const struct lx_xts_key *k = key;
-    u8 t[16];
-    if (len < 16 || !LX_LEN_OK(len))
-        return AESLAB_EINVAL;
-    memcpy(t, tweak, 16);
-    aesni_enc(&k->tweak, t, t);
-    aesni_xts_enc(&k->crypt, out, in, (unsigned)len, t);
-    return AESLAB_OK;
-}
-
-static int xts_dec_aesni(void *key, const uint8_t tweak[16], const uint8_t *in, size_t len,
-                         uint8_t *out)
-{
-    const struct lx_xts_key *k = key;
-    u8 t[16];
-    if (len < 16 || !LX_LEN_OK(len))
-        return AESLAB_EINVAL;
-    memcpy(t, tweak, 16);
-    aesni_enc(&k->tweak, t, t);
-    aesni_xts_dec(&k->crypt, out, in, (unsigned)len, t);
-    return AESLAB_OK;
-}
+LX_XTS_AESNI_PATH(aesni, 1, aesni_xts_enc, aesni_xts_dec)
 
 static const struct lx_path p_xts_aesni = {NEED_AESNI, 0, NULL};
 static const struct lx_path p_xts_aesni_avx = {NEED_AVX, 0, NULL};
@@ -261,12 +206,6 @@ static const struct lx_path_syms path_syms[] = {
 /* ---- the implementations ------------------------------------------------ */
 
 #define LIB "linux-7.2"
-#define NOTE_GCM                                                                         \
-    "asm called directly as aesni-intel_glue.c does (aad_update, update, final); "      \
-    "no kernel_fpu_begin/end or scatterlist walk in the loop"
-#define NOTE_XTS                                                                         \
-    "asm called directly as aesni-intel_glue.c's single-page fast path does "           \
-    "(encrypt_iv, one crypt call with CTS); no kernel_fpu_begin/end"
 
 static aeslab_impl impls[] = {
     LX_GCM_IMPLS("gcm-vaes-avx512", "vaes512", vaes_avx512, gcm_key_free_vaes_avx512,
@@ -275,9 +214,9 @@ static aeslab_impl impls[] = {
                  p_gcm_vaes_avx2),
     LX_GCM_IMPLS("gcm-aesni-avx", "aesni-avx", aesni_avx, gcm_key_free_aesni, p_gcm_aesni_avx),
     LX_GCM_IMPLS("gcm-aesni", "aesni", aesni, gcm_key_free_aesni, p_gcm_aesni),
-    LX_XTS_IMPLS("xts-vaes-avx512", "vaes512", NOTE_XTS, vaes_avx512, p_xts_vaes_avx512),
-    LX_XTS_IMPLS("xts-vaes-avx2", "vaes256-avx2", NOTE_XTS, vaes_avx2, p_xts_vaes_avx2),
-    LX_XTS_IMPLS("xts-aesni-avx", "aesni-avx", NOTE_XTS, aesni_avx, p_xts_aesni_avx),
+    LX_XTS_IMPLS("xts-vaes-avx512", "vaes512", LX_NOTE_XTS, vaes_avx512, p_xts_vaes_avx512),
+    LX_XTS_IMPLS("xts-vaes-avx2", "vaes256-avx2", LX_NOTE_XTS, vaes_avx2, p_xts_vaes_avx2),
+    LX_XTS_IMPLS("xts-aesni-avx", "aesni-avx", LX_NOTE_XTS, aesni_avx, p_xts_aesni_avx),
     LX_XTS_IMPLS("xts-aesni", "aesni",
                  "aesni-intel_asm.S's XTS called as aesni-intel_glue.c's single-page fast "
                  "path does (aesni_enc of the tweak, one aesni_xts_enc/dec with CTS); no "
@@ -285,17 +224,4 @@ static aeslab_impl impls[] = {
                  aesni, p_xts_aesni),
 };
 
-static aeslab_plugin plugin = {AESLAB_ABI_VERSION, LIB, NULL, sizeof impls / sizeof impls[0],
-                               impls};
-
-AESLAB_EXPORT const aeslab_plugin *aeslab_plugin_entry(void)
-{
-    static int done;
-    if (!done) {
-        lx_fill_code_bytes(impls, plugin.n_impls, path_syms,
-                           sizeof path_syms / sizeof path_syms[0], lx_syms);
-        lx_fill_needs(impls, plugin.n_impls);
-        done = 1;
-    }
-    return &plugin;
-}
+LX_PLUGIN()

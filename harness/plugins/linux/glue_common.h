@@ -1,8 +1,10 @@
 /*
- * glue_common.h - what the Linux-derived plugins' glue shares: small
- * helpers, the CPU-feature record behind supported(), the code_bytes
- * lookup, and the per-message calling sequence of the GCM and XTS assembly
- * that 6.11 introduced and later series keep (glue_612.c, glue_72.c).
+ * glue_common.h - what the Linux-derived plugins' glue shares (glue_61.c,
+ * glue_612.c, glue_72.c): small helpers, the CPU-feature record behind
+ * supported(), the code_bytes lookup, the XTS key and aesni-intel_asm.S's
+ * XTS calls, the implementation rows and the plugin entry, and the
+ * per-message calling sequence of the GCM and XTS assembly that 6.11
+ * introduced and later series keep (glue_612.c, glue_72.c).
  */
 #ifndef AESLAB_LINUX_GLUE_COMMON_H
 #define AESLAB_LINUX_GLUE_COMMON_H
@@ -47,6 +49,15 @@ static inline void *lx_alloc(size_t n)
 /* The assembly takes int or unsigned int lengths. */
 #define LX_LEN_OK(n) ((n) <= (size_t)INT_MAX)
 
+/* static void fn(void *key): wipe a key object of type `type`, then free it. */
+#define LX_KEY_FREE(fn, type)                                                            \
+    static void fn(void *key)                                                            \
+    {                                                                                    \
+        if (key)                                                                         \
+            lx_wipe(key, sizeof(type));                                                  \
+        free(key);                                                                       \
+    }
+
 /* ---- what each path needs from the CPU --------------------------------- */
 
 #define NEED_AESNI (CPU_AES | CPU_PCLMUL | CPU_SSE41)
@@ -90,7 +101,7 @@ static inline size_t lx_code_bytes(const struct lx_sym *tab, const char *const *
 /* The functions each path runs, by path name (the part after "lib/"). */
 struct lx_path_syms {
     const char *path;
-    const char *syms[16];
+    const char *syms[24];
 };
 
 /* Set code_bytes of every implementation from its path's function list. */
@@ -220,9 +231,10 @@ struct lx_xts_key {
 
 void aes_xts_encrypt_iv(const struct crypto_aes_ctx *tweak_key, uint8_t iv[16]);
 
-#define LX_XTS_PATH(sfx)                                                                 \
-    static int xts_enc_##sfx(void *key, const uint8_t tweak[16], const uint8_t *in,      \
-                             size_t len, uint8_t *out)                                   \
+/* One direction of a path: encrypt the tweak, then one call over the unit. */
+#define LX_XTS_CRYPT(name, xfn)                                                          \
+    static int name(void *key, const uint8_t tweak[16], const uint8_t *in, size_t len,   \
+                    uint8_t *out)                                                        \
     {                                                                                    \
         const struct lx_xts_key *k = key;                                                \
         uint8_t t[16];                                                                   \
@@ -230,28 +242,58 @@ void aes_xts_encrypt_iv(const struct crypto_aes_ctx *tweak_key, uint8_t iv[16]);
             return AESLAB_EINVAL;                                                        \
         memcpy(t, tweak, 16);                                                            \
         aes_xts_encrypt_iv(&k->tweak, t);                                                \
-        aes_xts_encrypt_##sfx(&k->crypt, in, out, (int)len, t);                          \
-        return AESLAB_OK;                                                                \
-    }                                                                                    \
-    static int xts_dec_##sfx(void *key, const uint8_t tweak[16], const uint8_t *in,      \
-                             size_t len, uint8_t *out)                                   \
-    {                                                                                    \
-        const struct lx_xts_key *k = key;                                                \
-        uint8_t t[16];                                                                   \
-        if (len < 16 || !LX_LEN_OK(len))                                                 \
-            return AESLAB_EINVAL;                                                        \
-        memcpy(t, tweak, 16);                                                            \
-        aes_xts_encrypt_iv(&k->tweak, t);                                                \
-        aes_xts_decrypt_##sfx(&k->crypt, in, out, (int)len, t);                          \
+        xfn(&k->crypt, in, out, (int)len, t);                                            \
         return AESLAB_OK;                                                                \
     }
+#define LX_XTS_PATH(sfx)                                                                 \
+    LX_XTS_CRYPT(xts_enc_##sfx, aes_xts_encrypt_##sfx)                                   \
+    LX_XTS_CRYPT(xts_dec_##sfx, aes_xts_decrypt_##sfx)
 
-static inline void lx_xts_key_free(void *key)
-{
-    if (key)
-        lx_wipe(key, sizeof(struct lx_xts_key));
-    free(key);
-}
+LX_KEY_FREE(lx_xts_key_free, struct lx_xts_key)
+
+/* xts_key_new(): the two key schedules with setkey (the series' own:
+ * aes_expandkey or aesni_set_key); first half the data key, second half
+ * the tweak key (the kernel's xts_setkey_aesni / xts_verify_key split). */
+#define LX_XTS_KEY_NEW(setkey)                                                           \
+    static void *xts_key_new(const aeslab_impl *self, const uint8_t *key, size_t key_len)\
+    {                                                                                    \
+        const struct lx_path *p = self->priv;                                            \
+        size_t half = key_len / 2;                                                       \
+        if ((key_len != 32 && key_len != 64) || !cpu_x86_has(p->cpu))                    \
+            return NULL;                                                                 \
+        struct lx_xts_key *k = lx_alloc(sizeof *k);                                      \
+        if (!k)                                                                          \
+            return NULL;                                                                 \
+        setkey(&k->crypt, key, (unsigned)half);                                          \
+        setkey(&k->tweak, key + half, (unsigned)half);                                   \
+        return k;                                                                        \
+    }
+
+/* aesni-intel_asm.S's XTS (6.1, and 7.2's xts-aesni): aesni_enc of the
+ * tweak, then one aesni_xts_{en,de}crypt-style call over the unit (CTS
+ * inside).  6.1's glue encrypts the tweak from the caller's buffer
+ * (copy = 0); 7.2's aesni_xts_encrypt_iv copies it and encrypts in place
+ * (copy = 1).  The including file declares aesni_enc and the crypt calls. */
+#define LX_XTS_AESNI_CRYPT(name, copy, xfn)                                              \
+    static int name(void *key, const uint8_t tweak[16], const uint8_t *in, size_t len,   \
+                    uint8_t *out)                                                        \
+    {                                                                                    \
+        const struct lx_xts_key *k = key;                                                \
+        uint8_t t[16];                                                                   \
+        if (len < 16 || !LX_LEN_OK(len))                                                 \
+            return AESLAB_EINVAL;                                                        \
+        if (copy) {                                                                      \
+            memcpy(t, tweak, 16);                                                        \
+            aesni_enc(&k->tweak, t, t);                                                  \
+        } else {                                                                         \
+            aesni_enc(&k->tweak, t, tweak);                                              \
+        }                                                                                \
+        xfn(&k->crypt, out, in, (unsigned)len, t);                                       \
+        return AESLAB_OK;                                                                \
+    }
+#define LX_XTS_AESNI_PATH(sfx, copy, enc, dec)                                           \
+    LX_XTS_AESNI_CRYPT(xts_enc_##sfx, copy, enc)                                         \
+    LX_XTS_AESNI_CRYPT(xts_dec_##sfx, copy, dec)
 
 /* Symbol lists for lx_path_syms. */
 /* The functions of a GCM or XTS path; `keys` names the key-setup
@@ -263,26 +305,73 @@ static inline void lx_xts_key_free(void *key)
 #define LX_XTS_SYMS(keys, sfx)                                                           \
     {keys, "aes_xts_encrypt_iv", "aes_xts_encrypt_" #sfx, "aes_xts_decrypt_" #sfx, NULL}
 
+/* ---- GCM key set-up, the 6.11+ interface --------------------------------
+ * gcm_key_new(): round keys with expand (the series' own) into the key
+ * object's aes_key (of type base, the key's first member), then the
+ * assembly's precompute of the hash-key powers. */
+#define LX_GCM_KEY_NEW(base, expand)                                                     \
+    static void *gcm_key_new(const aeslab_impl *self, const uint8_t *key, size_t key_len)\
+    {                                                                                    \
+        const struct lx_path *p = self->priv;                                            \
+        if (aes_check_keylen((unsigned)key_len) || !cpu_x86_has(p->cpu))                 \
+            return NULL;                                                                 \
+        base *k = lx_alloc(p->key_bytes);                                                \
+        if (!k)                                                                          \
+            return NULL;                                                                 \
+        expand(&k->aes_key, key, (unsigned)key_len);                                     \
+        p->precompute(k);                                                                \
+        return k;                                                                        \
+    }
+
+/* The notes of the 6.11+ interface's rows (glue_612.c, glue_72.c). */
+#define LX_NOTE_GCM                                                                      \
+    "asm called directly as aesni-intel_glue.c does (aad_update, update, final); "      \
+    "no kernel_fpu_begin/end or scatterlist walk in the loop"
+#define LX_NOTE_XTS                                                                      \
+    "asm called directly as aesni-intel_glue.c's single-page fast path does "           \
+    "(encrypt_iv, one crypt call with CTS); no kernel_fpu_begin/end"
+
 /* ---- implementation rows -------------------------------------------------
  * The including file defines LIB (the plugin name), LINUX_PKG_VERSION,
- * NOTE_GCM, gcm_key_new() and xts_key_new(). */
-#define LX_GCM_IMPL(path, alg_, isa_, fn, freefn, pp)                                    \
+ * gcm_key_new() and xts_key_new() (XTS keys are struct lx_xts_key). */
+#define LX_IMPL_GCM(path, alg_, isa_, note_, seal, open, freefn, pp)                     \
     {.name = LIB "/" path, .library = LIB, .version = LINUX_PKG_VERSION, .alg = alg_,    \
-     .isa = isa_, .note = NOTE_GCM, .priv = &pp, .supported = lx_supported,               \
-     .key_new = gcm_key_new, .key_free = freefn, .gcm_seal = gcm_seal_##fn,               \
-     .gcm_open = gcm_open_##fn}
+     .isa = isa_, .note = note_, .priv = &pp, .supported = lx_supported,                  \
+     .key_new = gcm_key_new, .key_free = freefn, .gcm_seal = seal, .gcm_open = open}
+#define LX_IMPLS_GCM(path, isa_, note_, seal, open, freefn, pp)                          \
+    LX_IMPL_GCM(path, "aes-128-gcm", isa_, note_, seal, open, freefn, pp),               \
+        LX_IMPL_GCM(path, "aes-192-gcm", isa_, note_, seal, open, freefn, pp),           \
+        LX_IMPL_GCM(path, "aes-256-gcm", isa_, note_, seal, open, freefn, pp)
+/* The three GCM rows of an LX_GCM_PATH path. */
 #define LX_GCM_IMPLS(path, isa_, fn, freefn, pp)                                         \
-    LX_GCM_IMPL(path, "aes-128-gcm", isa_, fn, freefn, pp),                              \
-        LX_GCM_IMPL(path, "aes-192-gcm", isa_, fn, freefn, pp),                          \
-        LX_GCM_IMPL(path, "aes-256-gcm", isa_, fn, freefn, pp)
+    LX_IMPLS_GCM(path, isa_, LX_NOTE_GCM, gcm_seal_##fn, gcm_open_##fn, freefn, pp)
 
-#define LX_XTS_IMPL(path, alg_, isa_, note_, fn, pp)                                     \
+#define LX_IMPL_XTS(path, alg_, isa_, note_, fn, pp)                                     \
     {.name = LIB "/" path, .library = LIB, .version = LINUX_PKG_VERSION, .alg = alg_,    \
      .isa = isa_, .note = note_, .priv = &pp, .supported = lx_supported,                  \
      .key_new = xts_key_new, .key_free = lx_xts_key_free, .xts_encrypt = xts_enc_##fn,    \
      .xts_decrypt = xts_dec_##fn}
+/* The two XTS rows of a path with functions xts_enc_<fn> / xts_dec_<fn>. */
 #define LX_XTS_IMPLS(path, isa_, note_, fn, pp)                                          \
-    LX_XTS_IMPL(path, "aes-128-xts", isa_, note_, fn, pp),                               \
-        LX_XTS_IMPL(path, "aes-256-xts", isa_, note_, fn, pp)
+    LX_IMPL_XTS(path, "aes-128-xts", isa_, note_, fn, pp),                               \
+        LX_IMPL_XTS(path, "aes-256-xts", isa_, note_, fn, pp)
+
+/* ---- the plugin ----------------------------------------------------------
+ * `plugin` over impls[] and aeslab_plugin_entry(), which fills in once
+ * code_bytes (from path_syms[] and the series' lx_syms[]) and needs. */
+#define LX_PLUGIN()                                                                      \
+    static aeslab_plugin plugin = {AESLAB_ABI_VERSION, LIB, NULL,                        \
+                                   sizeof impls / sizeof impls[0], impls};               \
+    AESLAB_EXPORT const aeslab_plugin *aeslab_plugin_entry(void)                         \
+    {                                                                                    \
+        static int done;                                                                 \
+        if (!done) {                                                                     \
+            lx_fill_code_bytes(impls, plugin.n_impls, path_syms,                         \
+                               sizeof path_syms / sizeof path_syms[0], lx_syms);         \
+            lx_fill_needs(impls, plugin.n_impls);                                        \
+            done = 1;                                                                    \
+        }                                                                                \
+        return &plugin;                                                                  \
+    }
 
 #endif /* AESLAB_LINUX_GLUE_COMMON_H */

@@ -11,7 +11,7 @@ LX_SOS := $(PLUGIN_DIR)/linux-7.2.so $(PLUGIN_DIR)/linux-6.12.so $(PLUGIN_DIR)/l
 OPTIONAL_PLUGINS += $(LX_SOS)
 endif
 
-LX_DEPS := $(wildcard harness/plugins/linux/*.c harness/plugins/linux/*.h) \
+LX_DEPS := $(wildcard harness/plugins/linux/*.c harness/plugins/linux/*.h) harness/plugins/kit/needs.h \
            harness/plugins/linux/build.sh harness/plugins/linux/fetch-source.sh \
            harness/include/aeslab_abi.h harness/plugin.map
 

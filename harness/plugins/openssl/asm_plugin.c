@@ -148,11 +148,7 @@ struct asm_key {
 
 static int supported(const aeslab_impl *self)
 {
-    const struct path *p = self->priv;
-    for (int w = 0; w < 4; w++)
-        if ((cpu_caps[w] & p->need[w]) != p->need[w])
-            return 0;
-    return 1;
+    return ia32cap_covers(cpu_caps, ((const struct path *)self->priv)->need);
 }
 
 static void key_free(void *key)

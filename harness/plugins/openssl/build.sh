@@ -22,28 +22,14 @@ set -euo pipefail
 # The whole script is one compound command, so bash has read all of it
 # before running any of it: editing the file during a long build is safe.
 {
-cache=$1 ver=$2 arch=${3:-x86_64}
 here=$(cd "$(dirname "$0")" && pwd)
-dir=$cache/openssl-src-$ver
-[ "$arch" = x86_64 ] || dir=$dir-$arch
-cross=()
-[ "$arch" = "$(uname -m)" ] || cross=(--cross-compile-prefix="$arch-linux-gnu-")
-log=$dir/build.log
+. "$here/../kit/crate-build.sh"
 # Done when finished and every output the plugins link against is there.
-outputs="lib/libcrypto.a include/openssl/opensslv.h"
-complete=1
-[ -f "$dir/.built" ] || complete=0
-for o in $outputs; do [ -f "$dir/$o" ] || complete=0; done
-[ $complete = 1 ] && exit 0
-rm -f "$dir/.built"
+kit_crate_begin openssl-src "$1" "$2" "${3:-x86_64}" lib/libcrypto.a include/openssl/opensslv.h
+cross=()
+[ -z "$kit_cross" ] || cross=(--cross-compile-prefix="$kit_cross")
 
-step() { echo "openssl-src $ver: $*"; }
-fail() { echo "openssl-src $ver: $1 failed (full log: $log)" >&2; exit 1; }
-
-mkdir -p "$dir"
-: > "$log"
-step "fetching the crate with cargo"
-"$here/fetch-crate.sh" openssl-src "$ver" "$dir/src" >> "$log" 2>&1 || fail "fetching the crate"
+kit_fetch_crate
 
 step "configuring (log: $log)"
 rm -rf "$dir/build" "$dir/lib" "$dir/include"
@@ -61,10 +47,5 @@ mkdir -p "$dir/lib" "$dir/include/openssl"
 cp libcrypto.a "$dir/lib/"
 cp "$dir/src/openssl/include/openssl/"*.h "$dir/include/openssl/"
 cp include/openssl/*.h "$dir/include/openssl/"
-# Only lib/ and include/ are used; the object tree is not worth keeping
-# (src/ stays, for reading and for gdb).
-cd "$dir" && rm -rf "$dir/build"
-touch "$dir/.built"
-step "done"
-exit 0
+kit_crate_finish
 }

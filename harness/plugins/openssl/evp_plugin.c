@@ -20,7 +20,7 @@
  * key set-up, ossl_prov_aes_hw_gcm / CRYPTO_gcm128_init; XTS: at key
  * set-up) reads the vector after that point.
  *
- * Which code actually runs for each path is checked by pathcheck.sh with
+ * Which code actually runs for each path is checked by kit/pathcheck.py with
  * gdb breakpoints on the library's own functions (`make test`), and the
  * harness verifies every path against the NIST vectors before timing, so a
  * mask that sends the library somewhere wrong is caught, never hidden.
@@ -63,14 +63,12 @@
  */
 #if defined(__x86_64__)
 extern unsigned int OPENSSL_ia32cap_P[];
-#define CAP_WORDS 4
 #else
-static unsigned int no_caps[1]; /* elsewhere only the as-shipped path is built */
+static unsigned int no_caps[4]; /* elsewhere only the as-shipped path is built */
 #define OPENSSL_ia32cap_P no_caps
-#define CAP_WORDS 1
 #endif
 
-#include "../kit/ia32cap.h"
+#include "../kit/evp_kit.h"
 
 /* The releases built here: 3.0 has no VAES / AVX-512 AES code at all; 3.6+
  * has both aes-gcm-avx512.pl and aesni-xts-avx512.pl.  (The 3.x releases in
@@ -82,26 +80,17 @@ static unsigned int no_caps[1]; /* elsewhere only the as-shipped path is built *
 #define HAS_AVX512_AES 0
 #endif
 
-/*
- * The paths.  need[] = CPU bits the path requires (it is reported as not
- * supported otherwise); clear[] = bits cleared in this copy's vector.
- * gcm/xts = what runs, in the library's own function names (xts NULL: the
- * path's XTS is the same code as another row's, so it is not repeated).
- */
-struct path {
-    const char *name, *isa, *gcm, *xts;
-    unsigned need[CAP_WORDS], clear[CAP_WORDS];
-};
+/* The paths (struct kit_path in kit/evp_kit.h says what each field is). */
 
 #if defined(EVP_PATH_evp)
-static const struct path path = {
+static const struct kit_path path = {
     "evp", "auto",
     "as shipped: EVP picks the code from the CPU (see the other rows of this library for "
     "what each choice is)",
     "as shipped: EVP picks the code from the CPU",
     {0}, {0}};
 #elif defined(EVP_PATH_vaes512) && HAS_AVX512_AES
-static const struct path path = {
+static const struct kit_path path = {
     "vaes512", "vaes512",
     "ossl_aes_gcm_{en,de}crypt_avx512: Intel's VAES + VPCLMULQDQ zmm GCM (aes-gcm-avx512.pl); "
     "requires AVX512F/DQ/BW/VL, VAES, VPCLMULQDQ; vector left as probed",
@@ -109,7 +98,7 @@ static const struct path path = {
     "AVX512F/DQ/BW/VL, VAES, VPCLMULQDQ, VBMI2; vector left as probed",
     {0, 0, W2_AVX512, W3_WIDE | W3_VBMI2}, {0}};
 #elif defined(EVP_PATH_aesni_avx)
-static const struct path path = {
+static const struct kit_path path = {
     "aesni-avx", "aesni-avx",
     "aesni_gcm_{en,de}crypt: the stitched AES-NI + PCLMULQDQ AVX GCM (aesni-gcm-x86_64.pl, 6 "
     "blocks in flight) for the bulk; the short head/tail in aesni_ctr32_encrypt_blocks + "
@@ -124,7 +113,7 @@ static const struct path path = {
     {0, W1_AESNI | W1_PCLMUL | W1_AVX | W1_MOVBE, 0, 0},
     {0, 0, W2_AVX512, W3_WIDE}};
 #elif defined(EVP_PATH_aesni)
-static const struct path path = {
+static const struct kit_path path = {
     "aesni", "aesni",
     "aesni_ctr32_encrypt_blocks + gcm_ghash_clmul: AES-NI and PCLMULQDQ, not stitched (what "
     "OpenSSL runs on a CPU without AVX); forced by clearing AVX, AVX2, AVX-512, VAES, "
@@ -134,7 +123,7 @@ static const struct path path = {
     {0, W1_AESNI | W1_PCLMUL, 0, 0},
     {0, W1_AVX, W2_AVX2 | W2_AVX512, W3_WIDE | W3_VBMI2}};
 #elif defined(EVP_PATH_noaesni)
-static const struct path path = {
+static const struct kit_path path = {
     "noaesni", "ssse3",
     "no AES-NI: CTR in ossl_bsaes_ctr32_encrypt_blocks (bit-sliced SSSE3, 8 blocks at a "
     "time) with runs under 8 blocks and E(K,J0) in the T-table AES_encrypt (NOT constant "
@@ -149,12 +138,6 @@ static const struct path path = {
 #error "define one EVP_PATH_<name> this OpenSSL release has"
 #endif
 
-static unsigned cpu_caps[CAP_WORDS]; /* the vector as probed, before masking */
-
-struct evp_key {
-    EVP_CIPHER_CTX *enc, *dec;
-};
-
 static const EVP_CIPHER *cipher_of(const char *alg)
 {
     if (!strcmp(alg, "aes-128-gcm")) return EVP_aes_128_gcm();
@@ -165,47 +148,18 @@ static const EVP_CIPHER *cipher_of(const char *alg)
     return NULL;
 }
 
-static int supported(const aeslab_impl *self)
-{
-    (void)self;
-    for (int w = 0; w < CAP_WORDS; w++)
-        if ((cpu_caps[w] & path.need[w]) != path.need[w])
-            return 0;
-    return 1;
-}
-
-static void key_free(void *key)
-{
-    struct evp_key *k = key;
-    if (!k)
-        return;
-    EVP_CIPHER_CTX_free(k->enc);
-    EVP_CIPHER_CTX_free(k->dec);
-    free(k);
-}
-
 static void *key_new(const aeslab_impl *self, const uint8_t *key, size_t key_len)
 {
     const EVP_CIPHER *c = cipher_of(self->alg);
     if (!c || (size_t)EVP_CIPHER_key_length(c) != key_len)
         return NULL;
-    struct evp_key *k = calloc(1, sizeof *k);
-    if (!k)
-        return NULL;
-    k->enc = EVP_CIPHER_CTX_new();
-    k->dec = EVP_CIPHER_CTX_new();
-    if (!k->enc || !k->dec || EVP_EncryptInit_ex(k->enc, c, NULL, key, NULL) != 1 ||
-        EVP_DecryptInit_ex(k->dec, c, NULL, key, NULL) != 1) {
-        key_free(k);
-        return NULL;
-    }
-    return k;
+    return kit_evp_key_new(c, key);
 }
 
 static int gcm_seal(void *key, const uint8_t iv[12], const uint8_t *aad, size_t aad_len,
                     const uint8_t *in, size_t len, uint8_t *out, uint8_t tag[16])
 {
-    EVP_CIPHER_CTX *c = ((struct evp_key *)key)->enc;
+    EVP_CIPHER_CTX *c = ((struct kit_evp_key *)key)->enc;
     int n;
     if (len > (size_t)INT32_MAX || aad_len > (size_t)INT32_MAX)
         return AESLAB_EINVAL;
@@ -224,7 +178,7 @@ static int gcm_seal(void *key, const uint8_t iv[12], const uint8_t *aad, size_t 
 static int gcm_open(void *key, const uint8_t iv[12], const uint8_t *aad, size_t aad_len,
                     const uint8_t *in, size_t len, const uint8_t tag[16], uint8_t *out)
 {
-    EVP_CIPHER_CTX *c = ((struct evp_key *)key)->dec;
+    EVP_CIPHER_CTX *c = ((struct kit_evp_key *)key)->dec;
     int n;
     if (len > (size_t)INT32_MAX || aad_len > (size_t)INT32_MAX)
         return AESLAB_EINVAL;
@@ -243,57 +197,21 @@ static int gcm_open(void *key, const uint8_t iv[12], const uint8_t *aad, size_t 
     return AESLAB_OK;
 }
 
-static int xts_run(EVP_CIPHER_CTX *c, int enc, const uint8_t tweak[16], const uint8_t *in,
-                   size_t len, uint8_t *out)
-{
-    int n;
-    if (len < 16 || len > (size_t)INT32_MAX)
-        return AESLAB_EINVAL;
-    if (EVP_CipherInit_ex(c, NULL, NULL, NULL, tweak, enc) != 1 ||
-        EVP_CipherUpdate(c, out, &n, in, (int)len) != 1)
-        return AESLAB_EFAIL;
-    return AESLAB_OK;
-}
-
-static int xts_encrypt(void *key, const uint8_t tweak[16], const uint8_t *in, size_t len,
-                       uint8_t *out)
-{
-    return xts_run(((struct evp_key *)key)->enc, 1, tweak, in, len, out);
-}
-
-static int xts_decrypt(void *key, const uint8_t tweak[16], const uint8_t *in, size_t len,
-                       uint8_t *out)
-{
-    return xts_run(((struct evp_key *)key)->dec, 0, tweak, in, len, out);
-}
-
 #define CALLS_GCM "EVP per message: Init(iv) Update(aad) Update(data) Final GET/SET_TAG; "
 #define CALLS_XTS "EVP per data unit: Init(tweak) Update(data); "
 
 static aeslab_impl impls[5];
 static aeslab_plugin plugin = {AESLAB_ABI_VERSION, EVP_LIB_NAME, NULL, 0, impls};
 static char version[160], impl_name[64];
-static char gcm_note[640], xts_note[640];
 
 static void add(const char *alg, int xts)
 {
-    aeslab_impl *d = &impls[plugin.n_impls++];
-    d->name = impl_name;
-    d->library = EVP_LIB_NAME;
-    d->version = version;
-    d->alg = alg;
-    d->isa = path.isa;
-    d->note = xts ? xts_note : gcm_note;
-    d->supported = supported;
-#if defined(__x86_64__)
-    static char needs[160];
-    d->needs = ia32cap_needs(path.need, needs, sizeof needs);
-#endif
+    aeslab_impl *d = kit_add(&plugin, impls, impl_name, EVP_LIB_NAME, version, alg, xts);
     d->key_new = key_new;
-    d->key_free = key_free;
+    d->key_free = kit_evp_key_free;
     if (xts) {
-        d->xts_encrypt = xts_encrypt;
-        d->xts_decrypt = xts_decrypt;
+        d->xts_encrypt = kit_xts_encrypt;
+        d->xts_decrypt = kit_xts_decrypt;
     } else {
         d->gcm_seal = gcm_seal;
         d->gcm_open = gcm_open;
@@ -305,15 +223,10 @@ AESLAB_EXPORT const aeslab_plugin *aeslab_plugin_entry(void)
     if (plugin.n_impls)
         return &plugin;
     /* Keep the probed vector for supported(), then mask this copy. */
-    for (int w = 0; w < CAP_WORDS; w++) {
-        cpu_caps[w] = OPENSSL_ia32cap_P[w];
-        OPENSSL_ia32cap_P[w] &= ~path.clear[w];
-    }
+    kit_force_path(&path, OPENSSL_ia32cap_P);
     snprintf(version, sizeof version, "%s%s", OpenSSL_version(OPENSSL_VERSION),
              EVP_VERSION_EXTRA);
-    snprintf(gcm_note, sizeof gcm_note, "%s%s", CALLS_GCM, path.gcm);
-    if (path.xts)
-        snprintf(xts_note, sizeof xts_note, "%s%s", CALLS_XTS, path.xts);
+    kit_notes(CALLS_GCM, CALLS_XTS);
     snprintf(impl_name, sizeof impl_name, "%s/%s", EVP_LIB_NAME, path.name);
     plugin.name = impl_name;
     add("aes-128-gcm", 0);

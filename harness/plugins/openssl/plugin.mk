@@ -8,16 +8,13 @@
 # source build is optional: the target peer-openssl-<M.m> in
 # OPTIONAL_PLUGINS leaves it out with a message when it fails.
 #
-# Also here (shared by the boringssl and awslc fragments): fetch-crate.sh
-# and the path checker (pathcheck.c + pathcheck.py, `make test`).
+# What the OpenSSL family shares (link flags, the crate-peer and per-path
+# rules, the path checker) is in harness/plugins/kit/kit.mk.
 
+include harness/plugins/kit/kit.mk
 include harness/plugins/openssl/versions.mk
 
 OSSL_SRCDIR := harness/plugins/openssl
-# Every library symbol stays inside the plugin; only aeslab_plugin_entry is
-# exported, so several copies of OpenSSL (and BoringSSL, AWS-LC) coexist.
-PEER_LINK_FLAGS = -Wl,--version-script=$(ROOT)/harness/plugin.map -Wl,--exclude-libs,ALL \
-                  -Wl,--no-undefined $(LDFLAGS_SAN)
 
 # --- distro OpenSSL 3.0 ------------------------------------------------------
 OSSL_DISTRO_A := $(firstword $(wildcard /usr/lib/$(ARCH)-linux-gnu/libcrypto.a))
@@ -35,46 +32,27 @@ OSSL30_BUILD = $(CC) $(CFLAGS_ALL) -fvisibility=hidden -shared -o $@ $< \
 	  -DEVP_LIB_NAME='"openssl-3.0"' -DEVP_VERSION_EXTRA='" (Debian libssl-dev $(OSSL_DISTRO_DEB))"' \
 	  $(OSSL_DISTRO_A) -lpthread -ldl $(PEER_LINK_FLAGS)
 
-$(PLUGIN_DIR)/openssl-3.0.so: $(OSSL_SRCDIR)/evp_plugin.c harness/include/aeslab_abi.h $(OSSL_DISTRO_A) | $(BUILD)/.dir
-	$(OSSL30_BUILD) -DEVP_PATH_evp
-
-$(PLUGIN_DIR)/openssl-3.0-%.so: $(OSSL_SRCDIR)/evp_plugin.c harness/include/aeslab_abi.h $(OSSL_DISTRO_A) | $(BUILD)/.dir
-	$(OSSL30_BUILD) -DEVP_PATH_$(subst -,_,$*)
+$(eval $(call KIT_PATH_PLUGINS,openssl-3.0,$(OSSL_SRCDIR)/evp_plugin.c $(KIT_EVP_DEPS) $(OSSL_DISTRO_A),OSSL30_BUILD,EVP_PATH,evp))
 
 # --- newest OpenSSL, from the crate openssl-src --------------------------------
 # 400.0.2+4.0.3 -> release 4.0.3 -> implementation prefix openssl-4.0
 OSSL_NEW_RELEASE := $(lastword $(subst +, ,$(OPENSSL_SRC_CRATE_VERSION)))
 OSSL_NEW_MM := $(word 1,$(subst ., ,$(OSSL_NEW_RELEASE))).$(word 2,$(subst ., ,$(OSSL_NEW_RELEASE)))
-# (other architectures: a separate cache entry, openssl-src-<version>-<arch>)
-OSSL_NEW_DIR := $(CACHE)/openssl-src-$(OPENSSL_SRC_CRATE_VERSION)$(if $(filter x86_64,$(ARCH)),,-$(ARCH))
+OSSL_NEW_DIR := $(call kit_crate_dir,openssl-src,$(OPENSSL_SRC_CRATE_VERSION))
 OSSL_NEW_A := $(OSSL_NEW_DIR)/lib/libcrypto.a
 # Everything build.sh leaves in the cache that the plugins use.
 OSSL_NEW_OUT := $(OSSL_NEW_A) $(OSSL_NEW_DIR)/include/openssl/opensslv.h
 OSSL_NEW_PATHS := $(if $(filter x86_64,$(ARCH)),vaes512 aesni-avx aesni noaesni)
 OSSL_NEW_SOS := $(PLUGIN_DIR)/openssl-$(OSSL_NEW_MM).so \
                 $(foreach p,$(OSSL_NEW_PATHS),$(PLUGIN_DIR)/openssl-$(OSSL_NEW_MM)-$(p).so)
-
-ifneq ($(filter x86_64 aarch64,$(ARCH)),)
-OPTIONAL_PLUGINS += peer-openssl-$(OSSL_NEW_MM)
-endif
-.PHONY: peer-openssl-$(OSSL_NEW_MM)
-peer-openssl-$(OSSL_NEW_MM): $(OSSL_NEW_SOS)
-
-# No prerequisites: the cache is keyed by version, so existing outputs are
-# never rebuilt; build.sh itself also skips a finished build.
-$(OSSL_NEW_OUT) &:
-	@$(OSSL_SRCDIR)/build.sh $(CACHE) $(OPENSSL_SRC_CRATE_VERSION) $(ARCH)
+$(eval $(call KIT_CRATE_PEER,peer-openssl-$(OSSL_NEW_MM),$(OSSL_NEW_SOS),$(OSSL_NEW_OUT),$(OSSL_SRCDIR)/build.sh,$(OPENSSL_SRC_CRATE_VERSION)))
 
 OSSL_NEW_BUILD = $(CC) $(CFLAGS_ALL) -I$(OSSL_NEW_DIR)/include -fvisibility=hidden -shared -o $@ $< \
 	  -DEVP_LIB_NAME='"openssl-$(OSSL_NEW_MM)"' \
 	  -DEVP_VERSION_EXTRA='" (crate openssl-src $(OPENSSL_SRC_CRATE_VERSION))"' \
 	  $(OSSL_NEW_A) -lpthread -ldl $(PEER_LINK_FLAGS)
 
-$(PLUGIN_DIR)/openssl-$(OSSL_NEW_MM).so: $(OSSL_SRCDIR)/evp_plugin.c harness/include/aeslab_abi.h $(OSSL_NEW_OUT) | $(BUILD)/.dir
-	$(OSSL_NEW_BUILD) -DEVP_PATH_evp
-
-$(PLUGIN_DIR)/openssl-$(OSSL_NEW_MM)-%.so: $(OSSL_SRCDIR)/evp_plugin.c harness/include/aeslab_abi.h $(OSSL_NEW_OUT) | $(BUILD)/.dir
-	$(OSSL_NEW_BUILD) -DEVP_PATH_$(subst -,_,$*)
+$(eval $(call KIT_PATH_PLUGINS,openssl-$(OSSL_NEW_MM),$(OSSL_SRCDIR)/evp_plugin.c $(KIT_EVP_DEPS) $(OSSL_NEW_OUT),OSSL_NEW_BUILD,EVP_PATH,evp))
 
 # --- direct-assembly rows (asm_plugin.c): openssl-<M.m>-asm.so ----------------
 # The GCM assembly called as the provider calls it, without EVP: aesni-asm
@@ -106,29 +84,17 @@ $(BUILD)/openssl-$(OSSL_NEW_MM)-asm.syms.inc: $(OSSL_NEW_OUT) | $(BUILD)/.dir
 	@$(call OSSL_ASM_SYMS_CMD,$(OSSL_NEW_A))
 
 $(PLUGIN_DIR)/openssl-3.0-asm.so: $(OSSL_SRCDIR)/asm_plugin.c $(BUILD)/openssl-3.0-asm.syms.inc \
-    $(OSSL_SRCDIR)/ossl_gcm_compat.h harness/include/aeslab_abi.h $(OSSL_DISTRO_A) | $(BUILD)/.dir
+    $(OSSL_SRCDIR)/ossl_gcm_compat.h $(KIT_IA32CAP_DEPS) harness/include/aeslab_abi.h $(OSSL_DISTRO_A) | $(BUILD)/.dir
 	$(OSSL_ASM_BUILD) -DASM_LIB_NAME='"openssl-3.0"' \
 	  -DASM_VERSION_EXTRA='" (Debian libssl-dev $(OSSL_DISTRO_DEB))"' \
 	  $(OSSL_DISTRO_A) -lpthread -ldl $(PEER_LINK_FLAGS)
 
 $(PLUGIN_DIR)/openssl-$(OSSL_NEW_MM)-asm.so: $(OSSL_SRCDIR)/asm_plugin.c \
     $(BUILD)/openssl-$(OSSL_NEW_MM)-asm.syms.inc $(OSSL_SRCDIR)/ossl_gcm_compat.h \
-    harness/include/aeslab_abi.h $(OSSL_NEW_OUT) | $(BUILD)/.dir
+    $(KIT_IA32CAP_DEPS) harness/include/aeslab_abi.h $(OSSL_NEW_OUT) | $(BUILD)/.dir
 	$(OSSL_ASM_BUILD) -I$(OSSL_NEW_DIR)/include -DASM_LIB_NAME='"openssl-$(OSSL_NEW_MM)"' \
 	  -DASM_VERSION_EXTRA='" (crate openssl-src $(OPENSSL_SRC_CRATE_VERSION))"' \
 	  $(OSSL_NEW_A) -lpthread -ldl $(PEER_LINK_FLAGS)
 
-# --- path checker (used by every OpenSSL-family fragment) ---------------------
-$(BUILD)/pathcheck: $(OSSL_SRCDIR)/pathcheck.c harness/include/aeslab_abi.h | $(BUILD)/.dir
-	$(CC) $(CFLAGS_ALL) -o $@ $< -ldl
-
-# test-paths-<lib>: run every plugin of <lib> under gdb and check that each
-# path runs the library functions it claims (paths.expect) and not the
-# others.  Plugins that were not built here are reported and skipped.
-ifeq ($(ARCH),x86_64)
-TEST_TARGETS += test-paths-openssl
-endif
-.PHONY: test-paths-openssl
-test-paths-openssl: $(BUILD)/pathcheck
-	@$(PY) $(OSSL_SRCDIR)/pathcheck.py --driver $(BUILD)/pathcheck \
-	  --expect $(OSSL_SRCDIR)/paths.expect --require openssl-3.0 $(wildcard $(PLUGIN_DIR)/openssl-*.so)
+# --- path checker (kit/kit.mk): test-paths-openssl -----------------------------
+$(eval $(call KIT_TEST_PATHS,openssl,$(OSSL_SRCDIR)/paths.expect,openssl-*.so,--require openssl-3.0))

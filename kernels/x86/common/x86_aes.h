@@ -6,7 +6,8 @@
  * Everything here is `static inline` so that the machine code lands in the
  * kernel folder that uses it (kernels.mk measures code size per folder).
  * Functions that need an ISA extension carry their own
- * __attribute__((target(...))); nothing needs a global -m flag.  GCC inlines
+ * __attribute__((target(...))), spelled OWN_X86_TARGET(...) (see below);
+ * nothing needs a global -m flag.  GCC inlines
  * them into a caller whose target is a superset (e.g. a VAES kernel compiled
  * with target("avx2,vaes,vpclmulqdq,aes,pclmul,...")), and otherwise emits a
  * local out-of-line copy; either way the code is correct.  Note the helpers
@@ -108,6 +109,17 @@
 #include <stdint.h>
 #include <string.h>
 
+/* Every ISA target attribute of the own x86 kernels goes through this.  The
+ * emulated test builds (tests/kernels/emu/, -DOWN_X86_EMULATED) compile the
+ * same sources against a software emulation of the intrinsics; there the
+ * attribute must go, or the compiler could emit the very instructions the
+ * CPU lacks (e.g. vectorise the emulation with AVX-512). */
+#ifdef OWN_X86_EMULATED
+#define OWN_X86_TARGET(isa)
+#else
+#define OWN_X86_TARGET(isa) __attribute__((target(isa)))
+#endif
+
 /* ---- CPU / OS features ------------------------------------------------ */
 
 #define OWN_X86_F_SSSE3      (1u << 0)
@@ -180,6 +192,19 @@ static inline unsigned own_x86_features_uncached(void)
     return f;
 }
 
+#ifdef OWN_X86_EMULATED
+#include <stdlib.h>
+/* Emulated test builds: the kernels see the ISA being emulated, not this
+ * CPU's.  Everything by default; OWN_X86_EMU_ISA=vaes256 stands for a CPU
+ * with VAES but no AVX-512, so own/auto's 256-bit path runs too. */
+static inline unsigned own_x86_features(void)
+{
+    const char *isa = getenv("OWN_X86_EMU_ISA");
+    if (isa && !strcmp(isa, "vaes256"))
+        return OWN_X86_VAES256_MASK | OWN_X86_F_BMI2;
+    return OWN_X86_VAES512_MASK | OWN_X86_F_BMI2 | OWN_X86_F_GFNI;
+}
+#else
 /* Cached per translation unit; the race on first use is benign (every
  * thread computes the same value). */
 static inline unsigned own_x86_features(void)
@@ -192,6 +217,7 @@ static inline unsigned own_x86_features(void)
     }
     return v & 0x7fffffffu;
 }
+#endif
 
 static inline int own_x86_has(unsigned mask)
 {
@@ -204,7 +230,7 @@ static inline int own_x86_cpu_vaes512(void) { return own_x86_has(OWN_X86_VAES512
 
 /* ---- AES key schedule ------------------------------------------------- */
 
-#define OWN_X86_TGT_AES __attribute__((target("aes,pclmul,sse4.1,ssse3")))
+#define OWN_X86_TGT_AES OWN_X86_TARGET("aes,pclmul,sse4.1,ssse3")
 
 /* SubWord(RotWord(w)) with AESKEYGENASSIST (dword 1 of the result for the
  * word placed in dword 1, rcon 0: the rcon is XORed by the caller so the

@@ -14,7 +14,7 @@
 #include "../common/x86_aes.h"
 #include "vaes_ctx.h"
 
-#define V256_TGT __attribute__((target("avx2,avx,vaes,vpclmulqdq,aes,pclmul,sse4.1,ssse3")))
+#define V256_TGT OWN_X86_TARGET("avx2,avx,vaes,vpclmulqdq,aes,pclmul,sse4.1,ssse3")
 #define V256_INL static inline __attribute__((always_inline)) V256_TGT
 
 V256_INL __m256i v256_bswap(void)

@@ -9,7 +9,7 @@
 #include "own_kernel.h"
 #include "vaes_ctx.h"
 
-#define TGT_SETUP __attribute__((target("aes,pclmul,sse4.1,ssse3")))
+#define TGT_SETUP OWN_X86_TARGET("aes,pclmul,sse4.1,ssse3")
 
 TGT_SETUP static void store_bcast(__m512i *dst, __m128i v)
 {
@@ -83,7 +83,7 @@ TGT_SETUP void own_vaes_xts_init(void *vctx, const uint8_t *key, size_t key_len)
  * kernels that do not fold it into their pass (fused.c does). */
 /* VEX-encoded: it runs between AVX code, where SSE encodings can cost a
  * state transition on some CPUs. */
-__attribute__((target("avx,aes"))) void own_vaes_gcm_hp_mask(const void *vctx, const uint8_t sample[16], uint8_t mask[16])
+OWN_X86_TARGET("avx,aes") void own_vaes_gcm_hp_mask(const void *vctx, const uint8_t sample[16], uint8_t mask[16])
 {
     const vaes_gcm_ctx *ctx = vctx;
     const __m128i *pk = (const __m128i *)(const void *)ctx->hp_pair; /* (K, K_hp) pairs */

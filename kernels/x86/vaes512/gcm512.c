@@ -204,10 +204,12 @@ V512_INL __m128i ghash_aad(const vaes_gcm_ctx *c, const uint8_t *aad, size_t ale
         PIDX(t, l, 5), PIDX(t, l, 6), PIDX(t, l, 7), PIDX(t, l, 8), PIDX(t, l, 9),     \
         PIDX(t, l, 10), PIDX(t, l, 11), PIDX(t, l, 12), PIDX(t, l, 13), PIDX(t, l, 14), \
         PIDX(t, l, 15)
+#if GCM512_PERM
 static const uint8_t pair_idx[2][64] __attribute__((aligned(64))) = {
     {PROW(15, 0), PROW(15, 1), PROW(15, 2), PROW(15, 3)},
     {PROW(7, 0), PROW(7, 1), PROW(7, 2), PROW(7, 3)},
 };
+#endif
 
 /* GHASH of the pair ga, gb (raw blocks needing H^e .. H^(e-7)); with
  * first, the running value acc is added to ga's first block. */

@@ -16,7 +16,7 @@
 #include "../vaes256/vaes_ctx.h"
 
 #define V512_TGT \
-    __attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi,vaes,vpclmulqdq,avx2,avx,aes,pclmul,sse4.1,ssse3")))
+    OWN_X86_TARGET("avx512f,avx512bw,avx512vl,avx512vbmi,vaes,vpclmulqdq,avx2,avx,aes,pclmul,sse4.1,ssse3")
 #define V512_INL static inline __attribute__((always_inline)) V512_TGT
 
 V512_INL __m512i v512_bswap(void)

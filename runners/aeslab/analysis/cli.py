@@ -18,7 +18,7 @@ def register(sub) -> None:
     p.add_argument("--results", metavar="DIR", action="append",
                    help="results folder or file (repeatable; default results/)")
     p.add_argument("--out", metavar="DIR", default="reports", help="output folder (default reports/)")
-    p.add_argument("--machine", help="only this host (or glob)")
+    p.add_argument("--machine", help="only this machine: its id, a host name its runs recorded, or a glob")
     p.add_argument("--lenient", action="store_true",
                    help="leave invalid points out (listed in the index) instead of failing")
     p.add_argument("--run", action="append", metavar="RUN_ID",
@@ -28,7 +28,7 @@ def register(sub) -> None:
     p.add_argument("--results", metavar="DIR", action="append",
                    help="results folder or file (repeatable; default results/)")
     p.add_argument("--out", metavar="DIR", default="reports/dashboard")
-    p.add_argument("--machine", help="only this host (or glob)")
+    p.add_argument("--machine", help="only this machine: its id, a host name its runs recorded, or a glob")
     p.add_argument("--window", type=int, default=None, help="baseline window in runs (default 5)")
     p.add_argument("--lenient", action="store_true")
 
@@ -57,12 +57,14 @@ def register(sub) -> None:
                        "16 KiB against this machine's bound (Markdown)",
                        description="Per algorithm, direction and size: the fastest own "
                        "implementation and the fastest peer (names, MB/s, ratio), each cell the "
-                       "median of the passes in FILES; the count of cells where own >= peer; "
-                       "core cycles per byte at 16 KiB as a share of the bound `aeslab pipes` "
-                       "measured on the machine the points come from.  lab/null is never ranked.  "
+                       "median of the passes or repetitions in the inputs; the count of cells "
+                       "where own >= peer; core cycles per byte at 16 KiB as a share of the bound "
+                       "`aeslab pipes` measured on the machine the points come from (its "
+                       "results/<machine-id>/ folder).  lab/null is never ranked.  "
                        "Prints measurements; asserts nothing (exit 0).  `goals` is an alias.")
-    p.add_argument("files", nargs="+", metavar="FILE",
-                   help="points (.jsonl) of make bench-goals, aesbench run --out or aeslab run")
+    p.add_argument("files", nargs="+", metavar="RUN-OR-FILE",
+                   help="run ids (make bench-goals: the goals preset run) or points files "
+                   "(.jsonl, .jsonl.gz) of aeslab run or aesbench run --out")
 
 
 def _inputs(a) -> list[str]:
@@ -87,12 +89,16 @@ def main(a) -> int:
                 ["aeslab"] + [x for x in sys.argv[1:]]) if sys.argv[0].endswith("aeslab") else None)
             for p in res.problems[:10]:
                 print(f"aeslab report: left out: {p}", file=sys.stderr)
+            for p in res.skipped[:20]:
+                print(f"aeslab report: {p}", file=sys.stderr)
             print(f"aeslab report: {len(files)} files in {a.out} for "
                   f"{', '.join(res.machines()) or 'no machine'}")
             return 0
         if a.cmd == "dashboard":
             from ..dashboard import build
             res = load_results(_inputs(a), machine=a.machine, strict=not a.lenient)
+            for p in res.skipped[:20]:
+                print(f"aeslab dashboard: {p}", file=sys.stderr)
             kw = {"window": a.window} if a.window else {}
             index = build(res, Path(a.out), **kw)
             print(f"aeslab dashboard: {index} (open it from file://, no server needed)")
@@ -110,7 +116,10 @@ def _resolve(x: str, results: str | None) -> list[Path]:
     if p.exists():  # a JSONL file or a folder of results
         return [p]
     from .. import paths
-    hits = sorted(paths.results_dir(results).glob(f"*/{x}.jsonl"))
+    from ..store import points_file
+    root = paths.results_dir(results)
+    hits = [f for d in sorted(h.parent for h in root.glob(f"*/{x}.run.json"))
+            if (f := points_file(d, x)) is not None]
     if not hits:
         raise FileNotFoundError(f"{x}: no such file, folder or run id under {paths.results_dir(results)}")
     return hits
@@ -167,7 +176,7 @@ def compare_command(a) -> int:
     for _, r in show.iterrows():
         mark = ("REGRESSION" if r["flag"] == "regression" else
                 "improvement" if r["flag"] == "improvement" else "same")
-        print(f"  {mark:11} {r['change_pct']:+7.1f}%  z {r['z']:+6.1f}  {r['host']} {r['impl']} "
+        print(f"  {mark:11} {r['change_pct']:+7.1f}%  z {r['z']:+6.1f}  {r['machine_id']} {r['impl']} "
               f"{r['alg']} {r['op']} {int(r['size'])} B {int(r['threads'])} thr  "
               f"{r['baseline_mb_per_s']:,.0f} -> {r['new_mb_per_s']:,.0f} MB/s  "
               f"(base {','.join(r['base_runs'])}; new {','.join(r['new_runs'])})")

@@ -20,6 +20,7 @@ import math
 
 import pandas as pd
 
+from .. import point as _point
 from .common import Section, Table, num
 from .load import Results
 
@@ -29,12 +30,13 @@ NONE = "no cold-cache points in these runs (measure with `aeslab run --cold` or 
 
 
 def _cold(p: pd.DataFrame, host: str) -> pd.DataFrame:
-    """Single-thread, aligned points of this host with a cold figure, at
-    16-1420 B; per (impl, alg, op, size) those of the latest run that has
-    one, repetitions combined by their median."""
+    """Single-thread, aligned points of this machine (its id: `host` is the
+    machine id the report pages go by) with a cold figure, at 16-1420 B; per
+    (impl, alg, op, size) those of the latest run that has one, repetitions
+    combined by their median (point.aggregate_frame, the one rule)."""
     if "cold_ns_per_msg" not in p:
         return p.iloc[0:0]
-    p = p[(p["host"] == host) & p["cold_ns_per_msg"].notna() & (p["threads"] == 1)
+    p = p[(p["machine_id"] == host) & p["cold_ns_per_msg"].notna() & (p["threads"] == 1)
           & (p["offset"] == 0) & p["size"].between(MIN_SIZE, MAX_SIZE)]
     if not len(p):
         return p
@@ -42,14 +44,13 @@ def _cold(p: pd.DataFrame, host: str) -> pd.DataFrame:
     last = p.groupby(key)["time"].transform("max")
     run = p[p["time"] == last][key + ["run_id"]].drop_duplicates(key)
     p = p.merge(run, on=key + ["run_id"])
-    agg = {"ns_per_msg": "median", "cold_ns_per_msg": "median", "cold_disturb_ns": "median",
-           "cold_code_kb": "first", "cold_data_kb": "first", "cold_samples": "first",
-           "run_id": "first", "isa": "first", "library": "first"}
-    return p.groupby(key, as_index=False).agg(agg)
+    return _point.aggregate_frame(
+        p, key, medians=("ns_per_msg", "cold_ns_per_msg", "cold_disturb_ns"),
+        first=("cold_code_kb", "cold_data_kb", "cold_samples", "run_id", "isa", "library"))
 
 
 def code_bytes(res: Results, host: str) -> dict[tuple[str, str], int]:
-    """{(impl, alg): code bytes} from the listings in this host's run.json
+    """{(impl, alg): code bytes} from the listings in this machine's run.json
     files (the latest run naming a figure wins)."""
     out: dict[tuple[str, str], int] = {}
     docs = sorted(((k, v) for k, v in res.run_docs.items() if k[0] == host),

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from .. import point as _point
 from .load import Results
 
 # When a machine has no A/A measurement (`aeslab noise`), differences smaller
@@ -84,7 +85,8 @@ def noise_floor(res: Results, host: str, pts: pd.DataFrame | None = None) -> tup
                                f"differences under {DEFAULT_FLOOR_PCT:.0f}% are treated as ties")
 
 
-KEY = ["impl", "alg", "op", "size", "aad", "threads", "offset", "smt", "freq"]
+# the identity of a configuration: point.CONFIG (machine id + what was measured)
+KEY = list(_point.CONFIG)
 
 
 def pick(res: Results, host: str, aad=None, offset: int = 0, freq: str = "as-is",
@@ -106,7 +108,7 @@ def pick(res: Results, host: str, aad=None, offset: int = 0, freq: str = "as-is"
     configuration) or None (any).  Other keyword arguments filter columns by
     equality (a list means any of)."""
     p = res.ok
-    p = p[(p["host"] == host) & (p["offset"] == offset) & (p["freq"] == freq) & (~p["smt"])]
+    p = p[(p["machine_id"] == host) & (p["offset"] == offset) & (p["freq"] == freq) & (~p["smt"])]
     for k, v in eq.items():
         p = p[p[k].isin(v)] if isinstance(v, (list, tuple, set)) else p[p[k] == v]
     if aad is not None:
@@ -151,18 +153,15 @@ def pick(res: Results, host: str, aad=None, offset: int = 0, freq: str = "as-is"
         run_of_last = rest[rest["time"] == last][KEY + ["run_id"]].drop_duplicates(KEY)
         rest = rest.merge(run_of_last, on=KEY + ["run_id"])
     p = pd.concat([in_main, rest]) if len(rest) else in_main
-    agg = {c: "median" for c in ("mb_per_s", "ns_per_msg", "cycles_per_byte", "core_ghz", "cv",
-                                 "thread_mb_median", "thread_mb_min", "thread_mb_max",
-                                 "thread_ghz_median", "thread_ghz_min", "thread_ghz_max",
-                                 "ci_lo", "ci_hi", "loadavg", "cpu_share")}
-    agg.update({c: "first" for c in ("isa", "width", "family", "variant", "library", "version",
-                                     "mode", "key_bits", "direction", "run_id", "machine",
-                                     "commit", "cycle_source")})
-    agg["noisy"] = "max"
-    agg["time"] = "max"
-    out = p.groupby(KEY, as_index=False).agg(agg)
-    out["reps"] = p.groupby(KEY).size().values
-    return out
+    # repetitions combined by their median: the one rule, point.aggregate_frame
+    return _point.aggregate_frame(
+        p, KEY,
+        medians=("mb_per_s", "ns_per_msg", "cycles_per_byte", "core_ghz", "cv",
+                 "thread_mb_median", "thread_mb_min", "thread_mb_max", "thread_ghz_median",
+                 "thread_ghz_min", "thread_ghz_max", "ci_lo", "ci_hi", "loadavg", "cpu_share"),
+        first=("isa", "width", "family", "variant", "library", "version", "mode", "key_bits",
+               "direction", "run_id", "machine", "host", "commit", "cycle_source"),
+        maxima=("noisy", "time"))
 
 
 def pct(x: float, digits: int = 0, sign: bool = False) -> str:
@@ -193,7 +192,7 @@ def machine_date(res: Results, host: str, pts: pd.DataFrame | None = None) -> st
     if pts is not None and len(pts):
         t = pts["time"].max()
     else:
-        r = res.runs[res.runs["host"] == host]
+        r = res.runs[res.runs["machine_id"] == host]
         if len(r):
             t = r["created"].max()
     return f"{label}, {t:%Y-%m-%d}" if t is not None and not pd.isna(t) else label

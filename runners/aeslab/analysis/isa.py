@@ -294,18 +294,6 @@ def _figs(res: Results, host: str, p: pd.DataFrame) -> list[Figure]:
 
 
 def across_machines(res: Results) -> Section | None:
-    hosts = res.machines()
-    if len(hosts) < 2:
-        return None
-    sec = Section("isa-machines", "ISA selection across machines (1 thread)")
-    rows: dict = {}
-    for h in hosts:
-        f = fastest(_points(res, h))
-        f = f[f["threads"] == 1]
-        for _, r in f.iterrows():
-            rows.setdefault((r["alg"], r["op"], r["size"]), {})[res.machine_label(h)] = \
-                f"{r['impl']} ({r['isa']}) {r['mb_per_s']:,.0f}"
-    df = pd.DataFrame.from_dict(rows, orient="index").sort_index().fillna("—")
-    df.index = [f"{a} {o} {s} B" for a, o, s in df.index]
-    sec.tables.append(Table("machines", "Fastest implementation (ISA) MB/s per machine", df))
-    return sec
+    """The cross-machine ISA selection (analysis/across.py) as one section."""
+    from . import across
+    return across.section(res)

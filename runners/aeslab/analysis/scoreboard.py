@@ -1,29 +1,34 @@
-"""`aeslab scoreboard FILE...` (alias `aeslab goals`): the own kernels
-against every peer measured, on whatever machine the points come from.
+"""`aeslab scoreboard RUN-OR-FILE...` (alias `aeslab goals`): the own
+kernels against every peer measured, on whatever machine the points come
+from.
 
 Per algorithm, direction and message size: the fastest own implementation
 and the fastest peer, with both names and MB/s, and their ratio; how many of
 those cells the own kernel wins or ties (own >= peer); and, at 16 KiB, the
 core cycles per byte of the best own and the best peer as a share of this
 machine's bound, the one `aeslab pipes` measured and keeps beside the
-machine's results (results/<host>/pipes-*.json); "bound not measured on this
-machine" where there is none.  Nothing here is a constant of some CPU.
+machine's results (results/<machine-id>/pipes-*.json); "bound not measured on
+this machine" where there is none.  Nothing here is a constant of some CPU.
 
-The files are one or more passes of `make bench-goals` (or any `aesbench
-run --out` / `aeslab run` points): each cell is the median of an
-implementation's passes, so a slow spell of a shared machine that hits one
-pass does not decide a cell.  lab/null, the harness floor, is never ranked;
+The inputs are run ids (`make bench-goals` passes the id of its `goals`
+preset run, measured --repeat N times) or points files (`aeslab run`'s
+.jsonl / .jsonl.gz, bare `aesbench run --out`): each cell is the median of an
+implementation's repetitions or passes (point.median, the one rule), so a
+slow spell of a shared machine that hits one pass does not decide a cell.
+Points of two machines are never one cell: inputs from several machine
+folders give one scoreboard per machine, each against its own bound.  lab/null, the harness floor, is never ranked;
 its ns per message is stated under the tables.  These are measurements,
 printed; nothing here asserts a speed (the exit status is 0 whatever they
 show).
 """
 from __future__ import annotations
 
-import statistics
 import sys
 from collections import defaultdict
 from pathlib import Path
 
+from .. import machine as _machine
+from .. import point
 from ..pipes import bounds_of, latest
 from ..store import iter_points
 
@@ -37,45 +42,73 @@ def is_own(impl: str) -> bool:
 
 def is_floor(r: dict) -> bool:
     """lab/null and any other of the lab's baselines: never a result."""
-    return r.get("library") == "lab" or r.get("impl", "").startswith("lab/")
+    return point.is_floor(r) or r.get("impl", "").startswith("lab/")
 
 
 def load(files: list[Path]) -> tuple[dict, dict]:
     """({(alg, op, size, impl): [points]}, the same for the floor) of the
     files' single-thread, aligned, measured points."""
-    cells: dict = defaultdict(list)
-    floor: dict = defaultdict(list)
-    for f in files:
-        for _, r, _ in iter_points(f):
-            if (r and r.get("status") == "ok" and r.get("threads", 1) == 1
-                    and not r.get("offset") and r.get("mb_per_s")):
-                (floor if is_floor(r) else cells)[(r["alg"], r["op"], r["size"], r["impl"])].append(r)
-    return cells, floor
+    recs = [r for f in files for _, r, _ in iter_points(f)
+            if r and point.is_ok(r) and r.get("threads", 1) == 1 and not r.get("offset")
+            and r.get("mb_per_s")]
+    fields = ("alg", "op", "size", "impl")
+    return (point.group((r for r in recs if not is_floor(r)), fields),
+            point.group((r for r in recs if is_floor(r)), fields))
 
 
 def _median(rs: list[dict], key: str) -> float | None:
-    xs = [r[key] for r in rs if r.get(key) is not None]
-    return statistics.median(xs) if xs else None
+    """A cell: the median of its passes (point.median, the one rule)."""
+    return point.median(r.get(key) for r in rs)
+
+
+def machine_of(folder: Path) -> dict | None:
+    """machine.json of a results/<machine-id>/ folder, or None (a folder of
+    bare files, or one whose machine.json does not check out)."""
+    try:
+        return _machine.load(Path(folder) / _machine.MACHINE_FILE)
+    except _machine.MachineError:
+        return None
+
+
+def by_machine(files: list[Path]) -> list[tuple[str, list[Path]]]:
+    """The files grouped by the machine they were measured on: its id where
+    their folder has a machine.json, else the folder (bare files)."""
+    groups: dict[str, list[Path]] = {}
+    for f in files:
+        folder = Path(f).resolve().parent
+        doc = machine_of(folder)
+        groups.setdefault(doc["id"] if doc else str(folder), []).append(Path(f))
+    return sorted(groups.items())
 
 
 def machine_bound(files: list[Path]) -> tuple[dict, str, str]:
     """The measured bound of the machine the files' points come from: the
-    newest pipes record in their results/<host>/ folder.  Returns (bounds,
-    note, machine): ({}, why, folder name) if there is none."""
+    newest pipes record in their results/<machine-id>/ folder (one
+    machine's files: by_machine).  Returns (bounds, note, machine): ({}, why,
+    the machine's name) if there is none."""
     folders = sorted({f.resolve().parent for f in files})
-    doc = latest(folders[0]) if folders else None
-    host = folders[0].name if folders else "?"
+    if not folders:
+        return {}, NO_BOUND, ""
+    mdoc = machine_of(folders[0])
+    name = f"{mdoc.get('label', mdoc['id'])} ({mdoc['id']})" if mdoc else folders[0].name
+    doc = None
+    for folder in folders:  # one machine: any of its folders' newest record
+        d = latest(folder)
+        if d and (not doc or d.get("created", "") > doc.get("created", "")):
+            doc = d
     if not doc or not bounds_of(doc):
-        return {}, NO_BOUND + (f" (no pipes-*.json in {folders[0]}; run `aeslab pipes` there)"
-                               if folders else ""), host
+        return {}, NO_BOUND + f" (no pipes-*.json in {folders[0]}; run `aeslab pipes` there)", name
+    if mdoc and doc.get("machine") not in (None, mdoc["id"]):
+        return {}, NO_BOUND + (f" ({doc['file']} was measured on {doc['machine']}, not "
+                               f"{mdoc['id']})"), name
     h = doc["harness"]
-    machine = (f"{doc.get('host', host)}: {h.get('cpu', '?')}, family {h.get('family', '?')} "
-               f"model {h.get('model', '?')}")
-    note = (f"bound: `aesbench pipes` on {machine}, {doc.get('created', '?')}, AES/CLMUL "
-            f"{h.get('sharing', {}).get('verdict', '?')} pipes: {doc['file']}")
-    if len(folders) > 1:
-        note += f"; the files come from {len(folders)} folders, the first one's bound is used"
-    return bounds_of(doc), note, machine
+    cpu = (f"{h.get('cpu', '?')}, family {h.get('family', '?')} model {h.get('model', '?')}")
+    if not mdoc:
+        name = f"{doc.get('host', name)}: {cpu}"
+    note = (f"bound: `aesbench pipes` on {doc.get('machine') or doc.get('host', '?')} ({cpu}), "
+            f"{doc.get('created', '?')}, AES/CLMUL {h.get('sharing', {}).get('verdict', '?')} "
+            f"pipes: {doc['file']}")
+    return bounds_of(doc), note, name
 
 
 def _best(row: dict, own: bool) -> tuple[str, float] | None:
@@ -162,16 +195,21 @@ def tables(cells: dict, bounds: dict | None = None, bound_note: str = NO_BOUND,
 
 
 def scoreboard_command(a) -> int:
+    from ..store import resolve_inputs
     name = getattr(a, "cmd", "scoreboard")
-    files = [Path(f) for f in a.files]
-    missing = [str(f) for f in files if not f.is_file()]
-    if missing:
-        print(f"aeslab {name}: no such file: {', '.join(missing)}", file=sys.stderr)
+    try:  # points files, or run ids (make bench-goals passes its run's id)
+        files = resolve_inputs(a.files, getattr(a, "results", None))
+    except FileNotFoundError as e:
+        print(f"aeslab {name}: no such file or run: {e}", file=sys.stderr)
         return 2
-    cells, floor = load(files)
-    if not cells:
+    pages = []
+    for _, fs in by_machine(files):
+        cells, floor = load(fs)
+        if cells:
+            bounds, note, machine = machine_bound(fs)
+            pages.append(tables(cells, bounds, note, floor, machine))
+    if not pages:
         print(f"aeslab {name}: no single-thread points in these files", file=sys.stderr)
         return 1
-    bounds, note, machine = machine_bound(files)
-    print(tables(cells, bounds, note, floor, machine))
+    print("\n\n".join(pages))
     return 0

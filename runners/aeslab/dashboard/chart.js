@@ -1,5 +1,6 @@
-// aeslab dashboard: filters, flag table and one small SVG history chart per
-// series.  Plain DOM + SVG, no libraries, so the page works from file://
+// aeslab dashboard, one machine's page: filters, flag table and one small
+// SVG history chart per series (the data is columnar; a series' points are
+// expanded only when its chart is drawn).  Plain DOM + SVG, no libraries, so the page works from file://
 // with no network.  At the end a self-check counts what was drawn and
 // writes the result into #selfcheck (data-status="ok" or "error"), which
 // the browser test reads.
@@ -26,10 +27,21 @@
     if (v === null || v === undefined) return "\u2014";
     return Math.round(v).toLocaleString("en-US");
   }
-  function runLink(host, run, text) {
-    var href = D.runs[host + "/" + run];
-    var a = el("a", { href: href || "#" }, text || run);
-    return a;
+  var M = D.machine;
+  var STN = ["", "regression", "improvement", "contaminated", "unconfirmed", "outlier"];
+  function runHref(run) { return "../runs/" + M.id + "/" + run + ".html"; }
+  function runLink(run, text) { return el("a", { href: runHref(run) }, text || run); }
+  // A series' points as objects, built only for the series drawn.
+  function pointsOf(s) {
+    if (s._pts) return s._pts;
+    s._pts = s.r.map(function (ri, i) {
+      var run = D.runs[ri] || ["?", "", "", ""];
+      var ev = s.ev[String(i)] || [null, null, null, ""];
+      return { t: run[1], run: run[0], commit: run[2], mb: s.mb[i], lo: s.lo[i], hi: s.hi[i],
+        version: s.ver[s.vi ? s.vi[i] : 0] || "", flag: STN[s.st[i]] || "", chg: ev[0], z: ev[1],
+        base: ev[2], why: ev[3] || run[3] || "" };
+    });
+    return s._pts;
   }
   function uniq(key) {
     var s = {};
@@ -45,17 +57,15 @@
     uniq(key).forEach(function (v) { s.appendChild(el("option", { value: v }, v)); });
   }
 
-  // ---- machines and noise floors
-  var m = document.getElementById("machines");
-  var tbl = el("table");
-  var hr = el("tr");
-  ["machine", "noise floor", "where the floor comes from"].forEach(function (h) { hr.appendChild(el("th", {}, h)); });
-  tbl.appendChild(hr);
-  Object.keys(D.machines).sort().forEach(function (h) {
+  // ---- the machine and its noise floor
+  var m = document.getElementById("machine");
+  var tbl = el("table", { "class": "kv" });
+  [["machine", M.label], ["host name(s) its runs recorded", M.hosts.join(", ") || "?"],
+   ["runs", D.runs.length + " (" + D.runs.filter(function (r) { return r[3]; }).length + " started on a busy machine)"],
+   ["noise floor", M.floor + "%"], ["where the floor comes from", M.floor_src]].forEach(function (kv) {
     var r = el("tr");
-    r.appendChild(el("td", {}, D.machines[h].label));
-    r.appendChild(el("td", { "class": "num" }, D.machines[h].floor + "%"));
-    r.appendChild(el("td", {}, D.machines[h].floor_src));
+    r.appendChild(el("th", {}, kv[0]));
+    r.appendChild(el("td", {}, kv[1]));
     tbl.appendChild(r);
   });
   m.appendChild(tbl);
@@ -63,17 +73,16 @@
   // ---- flag table
   var fdiv = document.getElementById("flags");
   if (!D.flags.length) {
-    fdiv.appendChild(el("p", {}, "No run differs from its baseline window beyond the test's threshold."));
+    fdiv.appendChild(el("p", {}, "No confirmed change on this machine."));
   } else {
     var ft = el("table");
     var h = el("tr");
-    ["flag", "machine", "implementation", "alg", "op", "size (B)", "threads", "change", "z",
+    ["flag", "implementation", "alg", "op", "size (B)", "threads", "change", "z",
       "MB/s (baseline)", "run", "baseline runs"].forEach(function (x) { h.appendChild(el("th", {}, x)); });
     ft.appendChild(h);
     D.flags.slice().sort(function (a, b) { return a.chg - b.chg; }).forEach(function (f) {
       var r = el("tr", { "class": f.flag });
       r.appendChild(el("td", {}, f.flag));
-      r.appendChild(el("td", {}, f.host));
       r.appendChild(el("td", {}, f.impl));
       r.appendChild(el("td", {}, f.alg));
       r.appendChild(el("td", {}, f.op));
@@ -82,9 +91,9 @@
       r.appendChild(el("td", { "class": "num" }, (f.chg > 0 ? "+" : "") + f.chg.toFixed(1) + "%"));
       r.appendChild(el("td", { "class": "num" }, f.z.toFixed(1)));
       r.appendChild(el("td", { "class": "num" }, fmt(f.mb) + " (" + fmt(f.base) + ")"));
-      var c = el("td"); c.appendChild(runLink(f.host, f.run)); r.appendChild(c);
+      var c = el("td"); c.appendChild(runLink(f.run)); r.appendChild(c);
       var b = el("td");
-      f.base_runs.forEach(function (x, i) { if (i) b.appendChild(document.createTextNode(", ")); b.appendChild(runLink(f.host, x)); });
+      f.base_runs.forEach(function (x, i) { if (i) b.appendChild(document.createTextNode(", ")); b.appendChild(runLink(x)); });
       r.appendChild(b);
       ft.appendChild(r);
     });
@@ -92,21 +101,31 @@
   }
 
   // ---- filters
-  fillSelect("f-host", "host");
   fillSelect("f-alg", "alg");
   fillSelect("f-op", "op");
   fillSelect("f-size", "size");
   fillSelect("f-threads", "threads");
   var flaggedBox = document.getElementById("f-flagged");
   flaggedBox.checked = D.flags.length > 0;
+  // The overview links here with #alg=...&flagged=1 or #sid=N: preset the filters.
+  var hashArgs = {};
+  location.hash.replace(/^#/, "").split("&").forEach(function (kv) {
+    var p = kv.split("=");
+    if (p[0]) hashArgs[decodeURIComponent(p[0])] = decodeURIComponent(p[1] || "");
+  });
+  ["alg", "op", "size", "threads"].forEach(function (k) {
+    if (hashArgs[k] !== undefined) document.getElementById("f-" + k).value = hashArgs[k];
+  });
+  if (hashArgs.flagged !== undefined) flaggedBox.checked = hashArgs.flagged === "1";
+  if (hashArgs.sid) flaggedBox.checked = false;
 
   function current() {
     var v = function (id) { return document.getElementById(id).value; };
-    return { host: v("f-host"), alg: v("f-alg"), op: v("f-op"), size: v("f-size"),
+    return { sid: hashArgs.sid || "", alg: v("f-alg"), op: v("f-op"), size: v("f-size"),
       threads: v("f-threads"), impl: v("f-impl").trim(), order: v("f-order"), flagged: flaggedBox.checked };
   }
   function matches(s, f) {
-    if (f.host && s.host !== f.host) return false;
+    if (f.sid && String(s.id) !== f.sid) return false;
     if (f.alg && s.alg !== f.alg) return false;
     if (f.op && s.op !== f.op) return false;
     if (f.size && String(s.size) !== f.size) return false;
@@ -148,7 +167,7 @@
 
   function chart(s, order) {
     var W = 400, H = 190, L = 56, R = 10, T = 8, B = 40;
-    var pts = ordered(s.pts, order);
+    var pts = ordered(pointsOf(s), order);
     var ys = [];
     pts.forEach(function (p) { ys.push(p.mb); if (p.lo !== null) ys.push(p.lo); if (p.hi !== null) ys.push(p.hi); if (p.base) ys.push(p.base); });
     var lo = Math.min.apply(null, ys), hi = Math.max.apply(null, ys);
@@ -172,17 +191,19 @@
     if (pts.length > 1) g.appendChild(sv("text", { x: X(pts.length - 1), y: H - B + 13, "text-anchor": "end" }, lab(pts[pts.length - 1])));
     var d = "";
     pts.forEach(function (p, i) { d += (i ? "L" : "M") + X(i).toFixed(1) + " " + Y(p.mb).toFixed(1); });
+    // (contaminated points stay on the line: they are what was measured)
     g.appendChild(sv("path", { "class": "line", d: d }));
     pts.forEach(function (p, i) {
       if (p.lo !== null && p.hi !== null)
         g.appendChild(sv("line", { "class": "ci", x1: X(i), x2: X(i), y1: Y(p.lo), y2: Y(p.hi) }));
-      if (p.flag && p.base)
+      if ((p.flag === "regression" || p.flag === "improvement") && p.base)
         g.appendChild(sv("line", { "class": "base", x1: X(Math.max(0, i - 1)) - 6, x2: X(i) + 6, y1: Y(p.base), y2: Y(p.base) }));
-      var a = sv("a", { href: D.runs[s.host + "/" + p.run] || "#" });
-      var c = sv("circle", { "class": "pt" + (p.flag ? " " + p.flag : ""), cx: X(i), cy: Y(p.mb), r: p.flag ? 4.5 : 3 });
+      var a = sv("a", { href: runHref(p.run) });
+      var c = sv("circle", { "class": "pt" + (p.flag ? " " + p.flag : ""), cx: X(i), cy: Y(p.mb), r: (p.flag === "regression" || p.flag === "improvement") ? 4.5 : 3 });
       c.appendChild(sv("title", {}, p.t + "  run " + p.run + "\n" + fmt(p.mb) + " MB/s" +
         (p.chg !== null ? "  " + (p.chg > 0 ? "+" : "") + p.chg.toFixed(1) + "% vs baseline (z " + p.z.toFixed(1) + ")" : "") +
-        "\ncommit " + p.commit + "  version " + p.version + (p.flag ? "\n" + p.flag.toUpperCase() : "")));
+        "\ncommit " + p.commit + "  version " + p.version + (p.flag ? "\n" + p.flag.toUpperCase() : "") +
+        (p.why ? "\nleft out of baselines: " + p.why : "")));
       a.appendChild(c);
       g.appendChild(a);
     });
@@ -194,15 +215,15 @@
     var sel = D.series.filter(function (s) { return matches(s, f); });
     sel.sort(function (a, b) {
       if (a.flagged !== b.flagged) return a.flagged ? -1 : 1;
-      return (a.host + a.alg + a.op + a.impl).localeCompare(b.host + b.alg + b.op + b.impl) || a.size - b.size || a.threads - b.threads;
+      return (a.alg + a.op + a.impl).localeCompare(b.alg + b.op + b.impl) || a.size - b.size || a.threads - b.threads;
     });
     var box = document.getElementById("charts");
     box.textContent = "";
     sel.slice(0, shown).forEach(function (s) {
       var card = el("div", { "class": "card" + (s.flagged ? " flagged" : ""), "data-sid": s.id });
-      var ts = s.pts.map(function (p) { return p.t; }).sort();
+      var ts = pointsOf(s).map(function (p) { return p.t; }).sort();
       card.appendChild(el("h3", {}, s.impl + " \u00b7 " + s.alg + " " + s.op + " \u00b7 " + s.size + " B \u00b7 " + s.threads + " thr"));
-      card.appendChild(el("p", { "class": "sub" }, D.machines[s.host].label + " \u00b7 " + ts[0].slice(0, 10) +
+      card.appendChild(el("p", { "class": "sub" }, ts[0].slice(0, 10) +
         (ts.length > 1 ? " \u2026 " + ts[ts.length - 1].slice(0, 10) : "") + " \u00b7 ISA " + s.isa + " \u00b7 AAD " + s.aad + " B"));
       card.appendChild(chart(s, f.order));
       box.appendChild(card);
@@ -212,8 +233,8 @@
     return Math.min(shown, sel.length);
   }
 
-  ["f-host", "f-alg", "f-op", "f-size", "f-threads", "f-order", "f-flagged"].forEach(function (id) {
-    document.getElementById(id).addEventListener("change", function () { shown = PAGE; render(); });
+  ["f-alg", "f-op", "f-size", "f-threads", "f-order", "f-flagged"].forEach(function (id) {
+    document.getElementById(id).addEventListener("change", function () { shown = PAGE; hashArgs.sid = ""; render(); });
   });
   document.getElementById("f-impl").addEventListener("input", function () { shown = PAGE; render(); });
   document.getElementById("more").addEventListener("click", function () { shown += PAGE; render(); });
@@ -225,7 +246,7 @@
   cards.forEach(function (c) {
     var s = D.series[Number(c.getAttribute("data-sid"))];
     var got = c.querySelectorAll("svg.chart circle.pt").length;
-    if (got !== s.pts.length) bad.push(s.impl + " " + s.size + ": " + got + " of " + s.pts.length + " points");
+    if (got !== s.r.length) bad.push(s.impl + " " + s.size + ": " + got + " of " + s.r.length + " points");
   });
   var sc = document.getElementById("selfcheck");
   if (bad.length || (D.series.length && !n)) {

@@ -21,9 +21,9 @@ shift 3
 [ "${1:-}" = -- ] && shift
 mkdir -p "$(dirname "$state")" "$results"
 
-points() {  # whole lines in the run's points file
+points() {  # whole lines in the run's points file (plain while running, .gz once complete)
   local f=$results/$1.jsonl
-  if [ -f "$f" ]; then grep -c '' "$f"; else echo 0; fi
+  if [ -f "$f" ]; then grep -c '' "$f"; elif [ -f "$f.gz" ]; then gzip -dc "$f.gz" | grep -c ''; else echo 0; fi
 }
 
 if [ -f "$state.done" ] && [ -f "$state.id" ]; then

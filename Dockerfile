@@ -11,7 +11,9 @@
 #
 # podman and buildah read the same file (`podman build`, `buildah bud`).
 # The run-time user is the unprivileged `aeslab` (uid 10001); results go to
-# /results, a folder or volume mounted there.  See docs/fleet.md.
+# /results, a folder or volume mounted there, under the machine id of the
+# host (a container has its host's CPU, hence its machine id: its runs sit
+# beside the host's own in results/<machine-id>/).  See docs/fleet.md.
 
 # Any Debian bookworm image; the CI test passes one it made with debootstrap.
 ARG BASE=debian:bookworm
@@ -66,7 +68,10 @@ RUN set -eu; \
 # `make deps` does) so that it finds build/aesbench beside it; the stamp tells
 # scripts/deps.sh that the venv is done.  .git comes along (it is small) so
 # that results name the commit they were measured at; it is marked safe for
-# the run-time user, who does not own it.  `aesbench list` verifies every
+# the run-time user, who does not own it (`git -C /`: from a git worktree,
+# .git is only a pointer to a folder outside the build context, and git
+# refuses any command run inside such a tree - the image is then built
+# without a commit, and its results say so).  `aesbench list` verifies every
 # implementation (CAVP vectors, differential and tamper checks): a failure
 # fails the image.
 COPY . /opt/aeslab
@@ -74,7 +79,7 @@ RUN --mount=type=cache,target=/root/.cache/aeslab,sharing=locked \
     set -eu; \
     .venv/bin/pip install -q --no-cache-dir --disable-pip-version-check --no-deps --no-build-isolation -e .; \
     touch .venv/.aeslab-deps; \
-    git config --system --add safe.directory /opt/aeslab; \
+    git -C / config --system --add safe.directory /opt/aeslab; \
     if [ "$PEERS" = none ]; then peers="OPTIONAL_PLUGINS="; else peers=""; fi; \
     make -j"$MAKE_JOBS" build $peers; \
     rm -rf build/obj; \

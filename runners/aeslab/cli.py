@@ -30,7 +30,8 @@ EPILOG = """commands:
 def _add_run(sub) -> None:
     p = sub.add_parser("run", help="measure a matrix", formatter_class=argparse.RawDescriptionHelpFormatter,
                        description="Measure every point of a matrix, each implementation in a child "
-                       "process, every point appended and fsynced to results/<host>/<run-id>.jsonl "
+                       "process, every point appended and fsynced to "
+                       "results/<machine-id>/<run-id>.jsonl (packed to .jsonl.gz once complete) "
                        "beside <run-id>.run.json (provenance).  Lists take commas: --sizes 16,64,4k "
                        "--threads 1,2,4,...,nproc (or pow2) --impl 'own/*,*/vaes512'.")
     g = p.add_argument_group("matrix (flags override the preset/config everywhere)")
@@ -66,6 +67,10 @@ def _add_run(sub) -> None:
     o = p.add_argument_group("run")
     o.add_argument("--results", metavar="DIR", help="results folder (default results/)")
     o.add_argument("--resume", metavar="RUN-ID", help="finish a stopped run; measures only what is missing")
+    o.add_argument("--run-id", metavar="RUN-ID", help="name the new run (default: its UTC start, "
+                   "YYYYMMDDTHHMMSSZ); refused if the results folder has a run of that name.  "
+                   "Hosts of one machine id share a machine folder: a fleet gives each host's runs "
+                   "their own names")
     o.add_argument("--force", action="store_true", help="resume even if the machine differs")
     o.add_argument("--wait", action="store_true", help="queue behind a run already measuring here")
     o.add_argument("--dry-run", action="store_true", help="show the plan, measure nothing")

@@ -37,7 +37,8 @@ from . import __version__, machine, matrix, paths, point, provenance, report
 from .freq import FreqControl
 from .harness import Harness, run_args, run_child, signal_name
 from .matrix import ConfigError, Group, record_key
-from .store import Lock, RunStore, StoreError, find_run, new_run_id, utcnow
+from .store import (Lock, RunStore, StoreError, check_run_id, find_run, new_run_id,
+                    points_file, utcnow)
 
 RUN_SCHEMA = "aeslab-run/2"
 # a point is measured again when it lost its core or stayed noisy
@@ -188,12 +189,20 @@ class Runner:
         results = paths.results_dir(a.results)
         host = paths.host()
         cfg = None
+        if getattr(a, "run_id", None):
+            if a.resume:
+                raise ConfigError("--run-id names a new run; --resume continues a stored one: "
+                                  "give one of them")
+            check_run_id(a.run_id)
+            if find_run(results, a.run_id) is not None:
+                raise StoreError(f"a run {a.run_id} exists under {results} already; "
+                                 "choose another --run-id (or --resume it)")
         if not a.resume:
             base, self.source = config_from_args(a)
             cfg = matrix.normalise(base)
             cfg["source"] = self.source
         lock = Lock()
-        lock.acquire("run", a.resume or "", wait=a.wait)
+        lock.acquire("run", a.resume or getattr(a, "run_id", None) or "", wait=a.wait)
         old_term = signal.signal(signal.SIGTERM, _on_signal)
         try:
             return self._locked(results, host, cfg, lock)
@@ -258,7 +267,10 @@ class Runner:
             if run is None:
                 created = utcnow()
                 folder, mdoc = machine.ensure(results, prov, created, "aeslab run")
-                run_id = new_run_id(folder)
+                run_id = getattr(a, "run_id", None) or new_run_id(folder)
+                if points_file(folder, run_id) or (folder / f"{run_id}.run.json").exists():
+                    raise StoreError(f"a run {run_id} exists in {folder} already; "
+                                     "choose another --run-id")
                 store = RunStore(results, mdoc["id"], run_id)
                 run = {
                     "schema": RUN_SCHEMA, "run_id": run_id, "machine": mdoc["id"], "host": host,

@@ -21,6 +21,7 @@ import fcntl
 import gzip
 import json
 import os
+import re
 from pathlib import Path
 from typing import Iterator
 
@@ -37,6 +38,18 @@ def new_run_id(folder: Path) -> str:
     while any((folder / f"{rid}{ext}").exists() for ext in (".jsonl", ".jsonl.gz", ".run.json")):
         rid = f"{base}-{n}"
         n += 1
+    return rid
+
+
+RUN_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+
+
+def check_run_id(rid: str) -> str:
+    """A run id given by hand (`aeslab run --run-id`): it names files, so
+    letters, digits, '.', '_' and '-', at most 100, and no file suffix."""
+    if not RUN_ID_RE.fullmatch(rid) or rid.endswith((".jsonl", ".gz", ".json")):
+        raise StoreError(f"run id {rid!r}: use letters, digits, '.', '_' and '-' "
+                         "(at most 100, starting with a letter or digit, no file suffix)")
     return rid
 
 

@@ -110,14 +110,31 @@ if ! run --volume "$T/results:/results" "$ctr" -- aeslab run --no-progress --pre
   cat "$T/run.log"
   fail "aeslab run failed in the image"
 fi
-mapfile -t files < <(find "$T/results" -name '*.jsonl')
+# A complete run's points are packed (<run-id>.jsonl.gz) in the folder of its
+# machine (results/<machine-id>/, beside machine.json and <run-id>.run.json);
+# the container shares this machine's CPU, so its machine id is this one's.
+mapfile -t files < <(find "$T/results" -name '*.jsonl' -o -name '*.jsonl.gz')
 [ ${#files[@]} -eq 1 ] || fail "expected one points file under the mounted /results, found ${#files[@]}"
-n=$(grep -c '' "${files[0]}")
-[ "$n" -eq 4 ] || fail "the run in the image stored $n points, expected 4"
-[ "$(stat -c %u "${files[0]}")" = "$uid" ] || fail "the results file does not belong to the image's user"
-ls "$(dirname "${files[0]}")"/*.run.json >/dev/null || fail "no run.json beside the points"
-"$VENV/bin/aeslab" validate "${files[0]}" > "$T/validate.log" 2>&1 || { cat "$T/validate.log"; fail "the image's results do not validate"; }
-run --volume "$T/results:/results" "$ctr" -- aeslab validate "/results/${files[0]#"$T/results/"}" > /dev/null \
-  || fail "aeslab validate fails inside the image"
-say "aeslab run in the image: 4 points in /results/${files[0]#"$T/results/"}, valid, owned by uid $uid"
+f=${files[0]}
+rel=${f#"$T/results/"}
+case $f in *.jsonl.gz) ;; *) fail "the run in the image is complete, but its points are not packed: $rel" ;; esac
+folder=$(dirname "$f")
+[ "$(dirname "$folder")" = "$T/results" ] || fail "the points are not in a machine folder directly under /results: $rel"
+here=$("$VENV/bin/python" -c 'from aeslab import machine, provenance; print(machine.id_of(provenance.machine_only()))') \
+  || fail "cannot work out this machine's id"
+[ "$(basename "$folder")" = "$here" ] \
+  || fail "the image filed its results under machine $(basename "$folder"), but this machine is $here"
+n=$(zcat -f "$f" | grep -c '')
+[ "$n" -eq 6 ] || fail "the run in the image stored $n points, expected 6 (2 impls and the lab/null floor x 2 sizes)"
+run_json=${f%.jsonl.gz}.run.json
+[ -f "$run_json" ] || fail "no run.json beside the points"
+[ -f "$folder/machine.json" ] || fail "no machine.json in the machine folder"
+for x in "$folder" "$folder/machine.json" "$run_json" "$f"; do
+  [ "$(stat -c %u "$x")" = "$uid" ] || fail "${x#"$T/"} does not belong to the image's user"
+done
+"$VENV/bin/aeslab" validate "$T/results" > "$T/validate.log" 2>&1 || { cat "$T/validate.log"; fail "the image's results do not validate"; }
+grep -q ': ok (6 points)$' "$T/validate.log" || { cat "$T/validate.log"; fail "validate did not read the 6 points"; }
+run --volume "$T/results:/results" "$ctr" -- aeslab validate /results > "$T/validate-in.log" 2>&1 \
+  || { cat "$T/validate-in.log"; fail "aeslab validate fails inside the image"; }
+say "aeslab run in the image: 6 points in /results/$rel (machine $here), valid, owned by uid $uid"
 say "ok"

@@ -16,9 +16,17 @@
 # Peers built from source are left out (aeslab_build_peers=false): the hosts
 # build the harness, own kernels and the distro-packaged peers.
 #
+# The two hosts run on this machine's CPU, so the runner gives them the same
+# machine id: on each host and on the controller their results go to
+# results/<machine-id>/ (machine.json once; per run <run-id>.run.json and its
+# points, <run-id>.jsonl while measuring, <run-id>.jsonl.gz once complete),
+# and on the controller both hosts' runs share that folder, told apart by
+# run id (<UTC start>-<inventory name>) and by the host name each records.
+#
 # Phases:
 #  1. site.yml, quick preset with a tiny matrix: both hosts build, measure,
-#     and their results arrive on the controller and validate.
+#     and their results arrive in the one machine folder on the controller
+#     and validate.
 #  2. a bigger matrix; host b is crashed (its PID 1 killed: sshd, the runner,
 #     everything) as soon as its run has stored a point: host a's results
 #     still arrive, the playbook fails and its report names b clearly.
@@ -27,7 +35,11 @@
 #     run is not touched, b's run is resumed (the points stored before the
 #     crash are kept, none is measured twice), b's frequency settings are put
 #     back, and everything validates.
+#     A plain copy of b's cut-short run on the controller (what collecting
+#     it while it measured leaves) is dropped for the packed complete one.
 #  4. a host that is busy is refused (busy limit set below any load).
+#  5. collecting never overwrites another host's run: a run file of the same
+#     name from another host on the controller stops the collection.
 # Everything the test started (namespaces, sshd, their processes) is removed
 # on exit, also on failure.  Traffic: loopback and the test's veths only.
 set -euo pipefail
@@ -239,12 +251,30 @@ play() {  # play LOG [ansible-playbook args...]; returns its exit status
   return $rc
 }
 report() { sed -n '/TASK \[Fleet report\]/,/^$/p' "$1"; }
-points_of() { grep -c '' "$1"; }
-validate() {  # every points file of controller host $1
-  local f files=()
-  for f in "$T/controller/results/$1"/*.jsonl; do [ -e "$f" ] && files+=("$f"); done
-  [ ${#files[@]} -gt 0 ] || fail "no results of $1 on the controller"
-  aeslab validate "${files[@]}" > "$T/validate-$1.log" 2>&1 || { cat "$T/validate-$1.log"; fail "results of $1 do not validate"; }
+points_of() { zcat -f "$1" | grep -c '' || true; }  # plain or .gz
+C=$T/controller/results
+runs_of() {  # the runs on the controller that host fleet-$1 recorded: <machine-id>/<run-id>
+  "$VENV/bin/python" - "$C" "fleet-$1" <<'PY'
+import json, sys
+from pathlib import Path
+for f in sorted(Path(sys.argv[1]).glob("*/*.run.json")):
+    if json.loads(f.read_text()).get("host") == sys.argv[2]:
+        print(f"{f.parent.name}/{f.name[:-len('.run.json')]}")
+PY
+}
+points_file() {  # the points file of <folder>/<run-id>: plain while measuring, else packed
+  if [ -f "$1.jsonl" ]; then echo "$1.jsonl"; elif [ -f "$1.jsonl.gz" ]; then echo "$1.jsonl.gz"; fi
+}
+validate() {  # every run of host fleet-$1 on the controller, and its machine
+  local r f files=()
+  for r in $(runs_of "$1"); do
+    f=$(points_file "$C/$r")
+    [ -n "$f" ] || fail "run $r of fleet-$1 has no points file on the controller"
+    files+=("$f")
+  done
+  [ ${#files[@]} -gt 0 ] || fail "no results of fleet-$1 on the controller"
+  aeslab validate "${files[@]}" "$C/$mid/machine.json" > "$T/validate-$1.log" 2>&1 \
+    || { cat "$T/validate-$1.log"; fail "results of fleet-$1 do not validate"; }
 }
 recap() { grep -E "^fleet-$1 +:" "$2" || true; }
 
@@ -252,17 +282,34 @@ recap() { grep -E "^fleet-$1 +:" "$2" || true; }
 say "phase 1: site.yml on both hosts (build, quick preset with a tiny matrix, collect)"
 play "$T/phase1.log" || { tail -n 60 "$T/phase1.log"; fail "phase 1: site.yml failed"; }
 report "$T/phase1.log"
+# Both hosts are this machine: one machine id, the same on each host and on
+# the controller, whose folder holds both hosts' runs.
+mids=$(for h in a b; do find "$T/$h/aeslab/results" -mindepth 2 -maxdepth 2 -name machine.json -printf '%h\n'; done \
+       | xargs -rn1 basename | sort | uniq -c)
+[ "$(wc -l <<< "$mids")" -eq 1 ] && [ "$(awk '{print $1}' <<< "$mids")" -eq 2 ] \
+  || fail "phase 1: the hosts do not file their results under one machine id: $mids"
+mid=$(awk '{print $2}' <<< "$mids")
+[ "$(find "$C" -mindepth 1 -maxdepth 1 -type d -printf '%f\n')" = "$mid" ] \
+  || fail "phase 1: the controller does not hold exactly the machine folder $mid: $(ls "$C")"
+machine_sum=$(sha256sum < "$C/$mid/machine.json")
 for h in a b; do
-  grep -q "ok fleet-$h: run " "$T/phase1.log" || fail "phase 1: host $h is not reported ok"
-  validate "fleet-$h"
-  n=$(cat "$T/controller/results/fleet-$h"/*.jsonl | grep -c '')
+  grep -q "ok fleet-$h: run $mid/[^:]*-fleet-$h: complete, points 0 -> 6; points files on the controller: 1" "$T/phase1.log" \
+    || fail "phase 1: host $h is not reported ok with its run"
+  mapfile -t runs < <(runs_of "$h")
+  [ ${#runs[@]} -eq 1 ] || fail "phase 1: expected one run of fleet-$h on the controller, found ${#runs[@]}: ${runs[*]}"
+  r=${runs[0]}
+  case $r in "$mid"/*-fleet-$h) ;; *) fail "phase 1: run $r of fleet-$h is not named after its host" ;; esac
+  validate "$h"
+  f=$C/$r.jsonl.gz
+  [ -f "$f" ] && [ ! -e "$C/$r.jsonl" ] || fail "phase 1: the complete run $r is not packed on the controller"
+  n=$(points_of "$f")
   [ "$n" -eq 6 ] || fail "phase 1: host $h has $n points on the controller, expected 6 (2 impls and the lab/null floor x 2 sizes)"
-  ls "$T/controller/results/fleet-$h"/*.run.json >/dev/null || fail "phase 1: no run.json of $h"
-  ls "$T/controller/results/fleet-$h"/*.fleet.ndjson >/dev/null || fail "phase 1: no fleet provenance of $h"
-  grep -q '"hostname": "fleet-'"$h"'"' "$T/controller/results/fleet-$h"/*.run.json \
-    || grep -q "\"fleet-$h\"" "$T/controller/results/fleet-$h"/*.run.json || fail "phase 1: run.json of $h does not name its host"
+  [ -f "$C/$r.fleet.ndjson" ] || fail "phase 1: no fleet provenance of $h"
+  grep -q '"inventory_hostname": "fleet-'"$h"'"' "$C/$r.fleet.ndjson" || fail "phase 1: the fleet provenance of $r does not name fleet-$h"
+  cmp -s "$f" "$T/$h/aeslab/results/$r.jsonl.gz" || fail "phase 1: $r on the controller differs from the host's"
+  printf -v "run1_$h" %s "${r#*/}"
 done
-say "phase 1: ok: 6 points from each host arrived and validate"
+say "phase 1: ok: 6 points from each host arrived in $C/$mid/ (one machine, two runs: $run1_a, $run1_b) and validate"
 
 # ---- phase 2: crash host b in the middle of its run ----------------------------
 say "phase 2: bigger matrix; host b crashes mid-run"
@@ -291,12 +338,16 @@ report "$T/phase2.log"
 grep -q "UNREACHABLE fleet-b: lost during bench" "$T/phase2.log" || fail "phase 2: the report does not name b's failure"
 grep -q "ok fleet-a: run " "$T/phase2.log" || fail "phase 2: host a is not reported ok"
 recap b "$T/phase2.log" | grep -q "unreachable=1" || fail "phase 2: the play recap does not show b unreachable"
-validate fleet-a
-a2=$(find "$T/controller/results/fleet-a" -name '*.jsonl' -newer "$T/phase1.log")
-[ -n "$a2" ] || fail "phase 2: host a's new results did not arrive"
+validate a
+mapfile -t a_runs < <(runs_of a | grep -v "/$run1_a\$")
+[ ${#a_runs[@]} -eq 1 ] || fail "phase 2: host a's new run did not arrive (or more than one: ${a_runs[*]})"
+a2_run=${a_runs[0]#*/}
+a2=$C/$mid/$a2_run.jsonl.gz
+a2_local=$T/a/aeslab/results/$mid/$a2_run.jsonl.gz
+[ -f "$a2" ] || fail "phase 2: host a's complete run is not packed on the controller"
 a2_points=$(points_of "$a2")
-a2_local=$(find "$T/a/aeslab/results" -name "$(basename "$a2")")
-[ "$a2_points" -eq "$(points_of "$a2_local")" ] || fail "phase 2: host a's collected file is not the whole run"
+cmp -s "$a2" "$a2_local" || fail "phase 2: host a's collected file is not the whole run"
+[ -z "$(runs_of b | grep "/$b_run\$")" ] || fail "phase 2: the crashed host's run reached the controller"
 say "phase 2: ok: host a's $a2_points points arrived and validate; b reported unreachable; exit status $rc2"
 
 # ---- phase 3: b comes back; the same playbook again ------------------------------
@@ -309,7 +360,11 @@ wait_host b 10.231.2.2
 stat_builds() { for h in a b; do stat -c '%n %Y' "$T/$h/aeslab/build/aesbench" "$T/$h/aeslab/build/plugins/"*.so; done; }
 stat_builds > "$T/builds-before"
 cp "$crashed" "$T/b-before-resume.jsonl"
-cp "$a2_local" "$T/a-before-rerun.jsonl"
+cp "$a2_local" "$T/a-before-rerun.jsonl.gz"
+# What collecting b's run while it measured would have left on the
+# controller (as after a time limit): its plain points so far.  Once the run
+# is complete and packed, this copy must go (readers prefer a plain file).
+cp "$crashed" "${crashed%.jsonl}.run.json" "$C/$mid/"
 say "phase 3: host b is back; site.yml again with the same matrix"
 play "$T/phase3.log" -e "{\"fleet_matrix\": $bigger}" || { tail -n 60 "$T/phase3.log"; fail "phase 3: site.yml failed"; }
 report "$T/phase3.log"
@@ -317,11 +372,13 @@ stat_builds > "$T/builds-after"
 diff "$T/builds-before" "$T/builds-after" || fail "phase 3: a build output was rewritten"
 ! grep -q 'rebuilt: ' "$T/phase3.log" || fail "phase 3: the build role rebuilt something"
 grep -q "ok fleet-a: run .*: skipped" "$T/phase3.log" || fail "phase 3: host a's finished run was not left alone"
-cmp -s "$a2_local" "$T/a-before-rerun.jsonl" || fail "phase 3: host a's finished run was measured again"
-grep -q "ok fleet-b: run .*$b_run: complete, points $b_kept -> " "$T/phase3.log" || fail "phase 3: host b's run was not resumed"
-b_local=$T/b/aeslab/results/fleet-b/$b_run.jsonl
-head -n "$b_kept" "$b_local" | cmp -s - "$T/b-before-resume.jsonl" || fail "phase 3: points b stored before the crash changed"
-"$VENV/bin/python" - "$b_local" <<'PY' || fail "phase 3: a point of b's run was measured twice"
+cmp -s "$a2_local" "$T/a-before-rerun.jsonl.gz" || fail "phase 3: host a's finished run was measured again"
+grep -q "ok fleet-b: run $mid/$b_run: complete, points $b_kept -> " "$T/phase3.log" || fail "phase 3: host b's run was not resumed"
+b_local=$T/b/aeslab/results/$mid/$b_run.jsonl.gz
+[ -f "$b_local" ] && [ ! -e "${b_local%.gz}" ] || fail "phase 3: b's resumed run is complete, but not packed on the host"
+zcat "$b_local" > "$T/b-after-resume.jsonl"
+head -n "$b_kept" "$T/b-after-resume.jsonl" | cmp -s - "$T/b-before-resume.jsonl" || fail "phase 3: points b stored before the crash changed"
+"$VENV/bin/python" - "$T/b-after-resume.jsonl" <<'PY' || fail "phase 3: a point of b's run was measured twice"
 import json, sys
 seen = set()
 for line in open(sys.argv[1]):
@@ -334,9 +391,12 @@ PY
 [ "$(cat "$T/b/cpu/cpu0/cpufreq/scaling_governor")" = performance ] || fail "phase 3: b's governor was not put back"
 [ "$(cat "$T/b/cpu/cpufreq/boost")" = 0 ] || fail "phase 3: b's boost setting was not put back"
 grep -q "restored: cpu0/cpufreq/scaling_governor powersave -> performance" "$T/phase3.log" || fail "phase 3: the restore is not reported"
-cmp -s "$b_local" "$T/controller/results/fleet-b/$b_run.jsonl" || fail "phase 3: b's resumed run was not collected whole"
-validate fleet-a
-validate fleet-b
+cmp -s "$b_local" "$C/$mid/$b_run.jsonl.gz" || fail "phase 3: b's resumed run was not collected whole"
+[ ! -e "$C/$mid/$b_run.jsonl" ] || fail "phase 3: the controller kept the plain partial copy of b's run beside the complete one"
+[ "$(sha256sum < "$C/$mid/machine.json")" = "$machine_sum" ] || fail "phase 3: the controller's machine.json was rewritten"
+[ "$(runs_of a | wc -l)" -eq 2 ] && [ "$(runs_of b | wc -l)" -eq 2 ] || fail "phase 3: expected two runs of each host on the controller"
+validate a
+validate b
 say "phase 3: ok: nothing rebuilt, a's run untouched, b resumed from $b_kept to $(points_of "$b_local") points with no point twice, b's clock settings put back"
 
 # ---- phase 4: a busy host is refused -------------------------------------------
@@ -349,5 +409,22 @@ for h in a b; do
     || fail "phase 4: host $h was not refused as busy"
 done
 say "phase 4: ok"
+
+# ---- phase 5: another host's run of the same name is never overwritten ----------
+say "phase 5: a run file of another host under the same name on the controller"
+"$VENV/bin/python" - "$C/$mid/$run1_a.run.json" <<'PY'
+import json, sys
+run = json.load(open(sys.argv[1]))
+run["host"] = "fleet-z"
+json.dump(run, open(sys.argv[1], "w"), indent=1)
+PY
+other_sum=$(sha256sum < "$C/$mid/$run1_a.run.json")
+rc5=0; play "$T/phase5.log" --tags collect -e aeslab_hosts=fleet-a || rc5=$?
+report "$T/phase5.log"
+[ "$rc5" -ne 0 ] || fail "phase 5: collecting over another host's run succeeded"
+grep -q "FAILED fleet-a: collect: Refuse to overwrite another host's or another machine's results: .*$run1_a.run.json on the controller is another run (host 'fleet-z'" "$T/phase5.log" \
+  || fail "phase 5: the report does not name the clash"
+[ "$(sha256sum < "$C/$mid/$run1_a.run.json")" = "$other_sum" ] || fail "phase 5: the other host's run file was overwritten"
+say "phase 5: ok"
 
 say "all phases passed"

@@ -198,6 +198,28 @@ def test_unknown_implementation_and_bad_flags_are_one_line_errors(env):
         assert "Traceback" not in p.stderr
 
 
+def test_run_id_names_the_run_and_is_never_reused(env, tmp_path):
+    """--run-id (the fleet's: hosts of one machine id share its folder, so each
+    names its runs): the files carry the name, a second run of that name is
+    refused before anything is measured, and a bad name is a one-line error."""
+    p = aeslab("run", "--impl", "own/portable", "--alg", "aes-128-gcm", "--op", "seal",
+               "--sizes", "64", "--run-id", "20261204T101005Z-fleet-a", *TINY, env=env)
+    assert p.returncode == 0, p.stderr
+    pts, run = run_files(tmp_path / "results")
+    assert pts.name == "20261204T101005Z-fleet-a.jsonl.gz"
+    assert json.loads(run.read_text())["run_id"] == "20261204T101005Z-fleet-a"
+    assert all(r["run_id"] == "20261204T101005Z-fleet-a" for r in read_jsonl(pts))
+    before = pts.read_bytes()
+    for args in (["--run-id", "20261204T101005Z-fleet-a"], ["--run-id", "../x"],
+                 ["--run-id", "a.jsonl"], ["--run-id", "x", "--resume", "20261204T101005Z-fleet-a"]):
+        p = aeslab("run", "--impl", "own/portable", "--alg", "aes-128-gcm", "--op", "seal",
+                   "--sizes", "64", *args, *TINY, env=env)
+        assert p.returncode in (1, 2), (args, p.stderr)
+        assert p.stderr.strip().splitlines()[-1].startswith("aeslab run:"), (args, p.stderr)
+        assert "Traceback" not in p.stderr
+    assert points_files(tmp_path / "results") == [pts] and pts.read_bytes() == before
+
+
 def test_frequency_sweep_where_not_permitted_says_so_once(env, tmp_path, monkeypatch):
     # this VM has no cpufreq; on a machine that has one, point the check at nothing
     p = aeslab("run", "--impl", "own/portable", "--alg", "aes-128-gcm", "--op", "seal",

@@ -73,8 +73,10 @@ def test_identical_host_is_the_same_machine_whatever_its_name_kernel_or_microcod
 
 
 def test_committed_results_hold_two_machines_both_called_vm():
+    """The Zen 4 and the Zen 3 (at least: later sessions add their CPUs), all
+    called vm, each its own machine."""
     ids = sorted(machine.machines(RESULTS))
-    assert ids == [ZEN3, ZEN4]
+    assert {ZEN3, ZEN4} <= set(ids) and len(ids) == len(set(ids))
     for mid in ids:
         doc = machine.load(RESULTS / mid / "machine.json")
         assert doc["first_host"] == "vm" and doc["fingerprint"]["logical_cpus"] == 2

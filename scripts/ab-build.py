@@ -5,11 +5,15 @@ were chosen.
     scripts/ab-build.py -A="-DX512_MULXK_CLMUL=1" -B="" --impl own/vaes512 \
         --alg aes-256-xts --op enc,dec --sizes 200,512,1420 [--rounds 8]
 
+    scripts/ab-build.py --rev-A HEAD --impl own/aesni --alg aes-128-gcm \
+        --sizes 16,512,16384          # the last commit against the work tree
+
 Each variant's own.so is built into its own folder (build-ab/A, build-ab/B)
-with the extra CFLAGS given; then the two are measured in alternating fresh
-aesbench processes, --rounds times each, so that a slow spell of a shared
-machine hits both alike.  Printed per point: the median MB/s of each variant
-over its rounds and B/A.  Nothing is asserted; read the ratios beside the
+with the extra CFLAGS given, from the work tree or, with --rev-A/--rev-B,
+from that git revision (exported to build-ab/src-A, src-B); then the two
+are measured in alternating fresh aesbench processes, --rounds times each,
+so that a slow spell of a shared machine hits both alike.  Printed per
+point: the median MB/s of each variant over its rounds and B/A.  Nothing is asserted; read the ratios beside the
 machine's noise floor (`aeslab noise`).
 """
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -26,13 +31,29 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def build(tag: str, cflags: str) -> Path:
+def source(tag: str, rev: str | None) -> Path:
+    """The tree to build variant tag from: the work tree, or rev exported."""
+    if not rev:
+        return ROOT
+    src = ROOT / "build-ab" / f"src-{tag}"
+    shutil.rmtree(src, ignore_errors=True)
+    src.mkdir(parents=True)
+    archive = subprocess.run(["git", "archive", rev], cwd=ROOT, capture_output=True)
+    if archive.returncode:
+        sys.exit(f"ab-build: git archive {rev}: {archive.stderr.decode().strip()}")
+    subprocess.run(["tar", "-x", "-C", str(src)], input=archive.stdout, check=True)
+    return src
+
+
+def build(tag: str, cflags: str, rev: str | None) -> Path:
     out = ROOT / "build-ab" / tag
     target = out / "plugins" / "own.so"
-    r = subprocess.run(["make", "-s", f"BUILD={out}", f"CFLAGS={cflags}", str(target)], cwd=ROOT,
-                       capture_output=True, text=True)
+    # -B: an exported tree has its commit's timestamps, older than any
+    # object a previous A/B left in out, so make must not trust the times.
+    r = subprocess.run(["make", "-s", "-B", f"BUILD={out}", f"CFLAGS={cflags}", str(target)],
+                       cwd=source(tag, rev), capture_output=True, text=True)
     if r.returncode:
-        sys.exit(f"ab-build: building {tag} ({cflags!r}) failed:\n{r.stderr[-2000:]}")
+        sys.exit(f"ab-build: building {tag} ({rev or 'work tree'}, {cflags!r}) failed:\n{r.stderr[-2000:]}")
     return target.parent
 
 
@@ -53,6 +74,8 @@ def main() -> int:
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("-A", default="", help="extra CFLAGS of variant A (write -A=\"-DX=1\")")
     ap.add_argument("-B", default="", help="extra CFLAGS of variant B")
+    ap.add_argument("--rev-A", help="build A from this git revision (default: the work tree)")
+    ap.add_argument("--rev-B", help="build B from this git revision (default: the work tree)")
     ap.add_argument("--impl", required=True)
     ap.add_argument("--alg", required=True)
     ap.add_argument("--op")
@@ -62,7 +85,7 @@ def main() -> int:
     a = ap.parse_args()
     if not (ROOT / "build" / "aesbench").exists():
         sys.exit("ab-build: build/aesbench is missing (make build first)")
-    dirs = {"A": build("A", a.A), "B": build("B", a.B)}
+    dirs = {"A": build("A", a.A, a.rev_A), "B": build("B", a.B, a.rev_B)}
     got: dict = defaultdict(lambda: defaultdict(list))
     for i in range(a.rounds):
         for tag in ("A", "B") if i % 2 == 0 else ("B", "A"):
@@ -71,7 +94,8 @@ def main() -> int:
                     got[(r["impl"], r["alg"], r["op"], r["size"])][tag].append(r["mb_per_s"])
         print(f"\rround {i + 1}/{a.rounds}", end="", file=sys.stderr)
     print(file=sys.stderr)
-    print(f"A: CFLAGS={a.A!r}   B: CFLAGS={a.B!r}   {a.rounds} alternating rounds each")
+    print(f"A: {a.rev_A or 'work tree'} CFLAGS={a.A!r}   B: {a.rev_B or 'work tree'} CFLAGS={a.B!r}"
+          f"   {a.rounds} alternating rounds each")
     print(f"{'impl':18} {'alg':12} {'op':5} {'size':>6} {'A MB/s':>9} {'B MB/s':>9} {'B/A':>6}")
     for k in sorted(got):
         ma, mb = statistics.median(got[k]["A"]), statistics.median(got[k]["B"])

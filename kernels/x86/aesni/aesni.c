@@ -2,47 +2,51 @@
  * own/aesni - AES-GCM (128/192/256) and AES-XTS (128/256) with AES-NI and
  * PCLMULQDQ, 128-bit SSE registers, C intrinsics.
  *
+ * Shape.  The round count is read from the context at run time.  In GCM the
+ * rounds past the stitched ones, the AAD's GHASH and the tail's round loop
+ * are rolled loops over memory operands (with 16 XMM registers and 8 AES
+ * states in flight there is no room to keep round keys or hash-key powers
+ * in registers anyway); what stays unrolled is what measured faster: the
+ * stitched rounds of a batch and the 8-lane tail, whose key stream, output
+ * and GHASH input stay in registers.
+ *
  * GCM
  *   Counter: the J0 block is kept byte-reversed in a register, so GCM's
  *   32-bit big-endian counter is the low dword; PADDD bumps it modulo 2^32
  *   exactly as GCM's inc32 asks (never a 128-bit add), and one PSHUFB per
  *   block restores memory order before the AES rounds.
  *
- *   Bulk: 8 counter blocks in flight.  Each batch runs the AES rounds of
- *   the 8 blocks round by round and, after round j (j = 1..8), multiplies
- *   one of 8 GHASH input blocks by its power of H (block 0 by H^8, which
- *   also absorbs the running hash, ..., block 7 by H^1).  The 8 products
- *   are summed unreduced and reduced once, after round 9, so a batch costs
- *   one reduction and the GHASH work rides in the shadow of the AESENC
- *   latency chains.
+ *   Bulk: batches of 8 counter blocks (one copy of the batch per
+ *   direction, plus the unhashed first batch of an encryption).  In round
+ *   j (j = 1..8) of a batch
+ *   one of 8 GHASH input blocks is multiplied by its power of H (block 0 by
+ *   H^8, after the running hash is folded into it, ..., block 7 by H^1);
+ *   the products are summed unreduced and reduced once per batch, so the
+ *   CLMULs ride in the shadow of the AESENC latency chains.
  *     encrypt: the GHASH input is the previous batch's ciphertext, read
- *              back from out (the first batch is plain CTR, the last
- *              batch's ciphertext is hashed after the loop);
- *     decrypt: the GHASH input is the current batch's ciphertext, read from
- *              in before out is written (so in == out works).
- *   Multiplication is Karatsuba: per block CLMUL lo*lo, hi*hi and
- *   (lo^hi)*(lo^hi) with the key's lo^hi precomputed in init, 3 CLMULs
- *   instead of 4 (24 instead of 32 per batch; CLMUL competes with AESENC
- *   for the same ports, so the extra XORs are the cheaper side); the three
- *   sums are recombined once per batch, then one reduction: the two-fold
- *   Montgomery step of x86_aes.h (keys stored as H^i * x^-1, reflected).
- *   The input is XORed into the last round key, so AESENCLAST emits the
- *   output block directly.
+ *              back from out (the first batch hashes nothing);
+ *     decrypt: the current batch's ciphertext, read before out is written
+ *              (so in == out works).
+ *   Multiplication is Karatsuba: lo*lo, hi*hi and (lo^hi)*(lo^hi) with the
+ *   key's lo^hi precomputed, 3 CLMULs instead of 4, the three sums
+ *   recombined once per batch; the reduction is the two-fold Montgomery step
+ *   of x86_aes.h (powers stored as H^i * x^-1, reflected).  The input is
+ *   XORed into the last round key, so AESENCLAST emits the output directly.
  *
- *   Tails: the last < 128 bytes (<= 8 blocks, the last maybe partial) get
- *   their key stream from one 4- or 8-wide AES pass (about the latency of
- *   a single block), and their GHASH together with the length block is one
- *   aggregated multiply (H^n..H^1, one reduction), so the tag's critical
- *   path after the last AES round is a single reduction.  A partial block
- *   is read and written with word-sized moves (no byte copy through a stack
- *   buffer, no read past the end) and hashed zero padded.  For messages of
- *   <= 112 bytes the tail pass also encrypts J0 in its last lane, so E(J0)
- *   costs no extra serial AES chain; longer messages compute E(J0) first
- *   and it overlaps the bulk.  AAD of any length: aggregated GHASH, 8 blocks
- *   per reduction.
+ *   Tail: the last 1..128 payload bytes (a message of 113 bytes or more) or
+ *   the whole payload (up to 112 bytes) get their key stream from one 4- or
+ *   8-wide pass (about the latency of one block); for a short message the
+ *   pass's last lane encrypts J0, so E(J0) costs no chain of its own (longer
+ *   messages encrypt J0 first, overlapping the bulk).  Their GHASH, zero
+ *   padded, and the length block are one aggregated multiply of up to 9
+ *   blocks (H^9..H^1) and one reduction, so the tag's path after the last
+ *   AES round is a single reduction.  Partial blocks are read and written
+ *   with word-sized moves (never past the end, no byte copy that a 16-byte
+ *   reload would stall on).  AAD: a rolled aggregated multiply, 8 blocks per
+ *   reduction.
  *
- *   Streaming (gcm_stream_*): whole batches go through the same stitched
- *   loop; a block split across updates is finished from saved key stream.
+ *   Streaming (gcm_stream_*): whole batches go through the same bulk code;
+ *   a block split across updates is finished from saved key stream.
  *
  * XTS
  *   8 blocks in flight; each block is in ^ T_i ^ rk0, rounds, then
@@ -57,9 +61,9 @@
  *   overlapping it is written, so in == out works.
  *
  * Constant time: no branch or index depends on key or data; lengths are
- * public.  Buffers
- * this code puts on the stack holding key material or data (XTS stealing,
- * the parked last-round tweaks) are wiped.
+ * public; tags are compared by own_gcm_finish_open.  The stack copies this
+ * code makes of secret values on purpose (XTS stealing, the parked
+ * last-round tweaks) are wiped; registers the compiler spills are not.
  */
 #include <string.h>
 
@@ -73,8 +77,8 @@
 
 struct gcm_ctx {
     __m128i rk[15];
-    __m128i h[8];    /* h[i] = H^(i+1) * x^-1, register form (x86_aes.h) */
-    __m128i hk[8];   /* low qword: h[i].lo ^ h[i].hi, for Karatsuba */
+    __m128i h[9];    /* h[i] = H^(i+1) * x^-1, register form (x86_aes.h) */
+    __m128i hk[9];   /* low qword: h[i].lo ^ h[i].hi, for Karatsuba */
     __m128i hp_rk[15]; /* QUIC header-protection key schedule */
     int rounds, hp_rounds;
 };
@@ -107,9 +111,7 @@ static inline uint64_t load_upto7(const uint8_t *p, size_t r)
     return v;
 }
 
-/* A partial block (0 < r < 16 bytes) as a zero-padded register, read with
- * word loads: never past p + r, and no byte copy into a stack buffer that a
- * 16-byte reload would have to wait for (store-forwarding stall). */
+/* A partial block (0 < r < 16 bytes) as a zero-padded register. */
 TGT INL __m128i load_partial(const uint8_t *p, size_t r)
 {
     uint64_t lo, hi = 0;
@@ -135,19 +137,33 @@ TGT INL void store_partial(uint8_t *p, __m128i v, size_t r)
     if (r & 1) *p = (uint8_t)w;
 }
 
-/* First r bytes all-ones, the rest zero: loadu(keep_mask + 16 - r). */
-static const uint8_t keep_mask[32] = {
+/* Bytes 16..31 all-ones: loadu(zero_ones + 16 - r) is all-ones in bytes r..15. */
+static const uint8_t zero_ones[32] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+
+#define AES8(op, k)                                                            \
+    do {                                                                       \
+        const __m128i k_ = (k);                                                \
+        b0 = op(b0, k_); b1 = op(b1, k_); b2 = op(b2, k_); b3 = op(b3, k_);    \
+        b4 = op(b4, k_); b5 = op(b5, k_); b6 = op(b6, k_); b7 = op(b7, k_);    \
+    } while (0)
+
+#define AES4(op, k)                                                            \
+    do {                                                                       \
+        const __m128i k_ = (k);                                                \
+        b0 = op(b0, k_); b1 = op(b1, k_); b2 = op(b2, k_); b3 = op(b3, k_);    \
+    } while (0)
 
 /* ---- GHASH ------------------------------------------------------------- */
 
 /*
  * Accumulate the unreduced Karatsuba product x * h[i] into lo/mi/hi.
  * The empty asm pins the three sums: without it GCC reassociates the XOR
- * chains of a whole batch into trees, keeps all 24 products alive at once
- * and spills them (16 XMM registers, 8 of them AES states); pinned, each
- * product is folded in as soon as it exists.  Measured ~15% on a batch.
+ * chains into trees, keeps every product alive at once and spills them
+ * (16 XMM registers, 8 of them AES states); pinned, each product is folded
+ * in as soon as it exists.
  */
 #define GH_MUL(x, i)                                                           \
     do {                                                                       \
@@ -164,160 +180,50 @@ static const uint8_t keep_mask[32] = {
  * lo and hi leaves the true cross terms, then one reduction. */
 #define GH_REDUCE() own_x86_ghash_reduce(lo, _mm_xor_si128(mi, _mm_xor_si128(lo, hi)), hi)
 
-/* xi <- (xi ^ p[0]) * H^n ^ p[1] * H^(n-1) ^ ... ^ p[n-1] * H, 1 <= n <= 8. */
-TGT INL __m128i ghash_n(const struct gcm_ctx *c, __m128i xi, const uint8_t *p, size_t n)
+/*
+ * xi <- GHASH of len <= 128 bytes at p (the last block zero padded), then
+ * of the length block if lens is given: (xi ^ x_1) * H^n ^ ... ^ x_n * H,
+ * 1 <= n <= 9 blocks (len > 0 or lens given), one reduction.
+ */
+TGT static __m128i ghash_chunk(const struct gcm_ctx *c, __m128i xi, const uint8_t *p,
+                               size_t len, const __m128i *lens)
 {
     const __m128i bswap = own_x86_bswap_mask();
+    const size_t nfull = len / 16, r = len % 16;
+    /* h index of the first block; the others count down to 0 */
+    const size_t top = nfull + (r != 0) + (lens != NULL) - 1;
     __m128i lo = _mm_setzero_si128(), mi = lo, hi = lo;
-    for (size_t j = 0; j < n; j++) {
-        __m128i x = _mm_shuffle_epi8(LD(p + 16 * j), bswap);
-        if (j == 0)
-            x = _mm_xor_si128(x, xi);
-        GH_MUL(x, n - 1 - j);
+#pragma GCC unroll 1
+    for (size_t j = 0; j < nfull; j++) {
+        const __m128i x = _mm_xor_si128(_mm_shuffle_epi8(LD(p + 16 * j), bswap), xi);
+        xi = _mm_setzero_si128();
+        GH_MUL(x, top - j);
     }
+    if (r) {
+        const __m128i x = _mm_shuffle_epi8(load_partial(p + 16 * nfull, r), bswap);
+        GH_MUL(_mm_xor_si128(x, xi), top - nfull);
+        xi = _mm_setzero_si128();
+    }
+    if (lens)
+        GH_MUL(_mm_xor_si128(*lens, xi), 0);
     return GH_REDUCE();
 }
 
-/* GHASH over len bytes (the AAD), the last block zero padded. */
+/* GHASH over len bytes (the AAD), 8 blocks per reduction. */
 TGT static __m128i ghash(const struct gcm_ctx *c, __m128i xi, const uint8_t *p, size_t len)
 {
-    for (; len >= 128; p += 128, len -= 128)
-        xi = ghash_n(c, xi, p, 8);
-    size_t n = len / 16, r = len % 16;
-    if (n)
-        xi = ghash_n(c, xi, p, n);
-    if (r) {
-        const __m128i x = _mm_shuffle_epi8(load_partial(p + 16 * n, r), own_x86_bswap_mask());
-        xi = own_x86_ghash_mul(_mm_xor_si128(xi, x), c->h[0]);
+    for (; len; ) {
+        const size_t n = len < 128 ? len : 128;
+        xi = ghash_chunk(c, xi, p, n, NULL);
+        p += n, len -= n;
     }
     return xi;
-}
-
-/*
- * The closing GHASH: blocks v[0..nb) (memory order, partial one already
- * zero padded), then the length block, as one aggregated multiply when they
- * fit in 8 powers (nb < 8), so the tag's critical path has one reduction.
- */
-TGT INL __m128i ghash_final(const struct gcm_ctx *c, __m128i xi, const __m128i v[8], size_t nb,
-                            __m128i lens)
-{
-    const __m128i bswap = own_x86_bswap_mask();
-    __m128i lo = _mm_setzero_si128(), mi = lo, hi = lo;
-    if (nb == 8) {
-#pragma GCC unroll 8
-        for (int i = 0; i < 8; i++) {
-            __m128i x = _mm_shuffle_epi8(v[i], bswap);
-            GH_MUL(i == 0 ? _mm_xor_si128(x, xi) : x, 7 - i);
-        }
-        xi = GH_REDUCE();
-        return own_x86_ghash_mul(_mm_xor_si128(xi, lens), c->h[0]);
-    }
-#pragma GCC unroll 8
-    for (int i = 0; i < 7; i++) {
-        if ((size_t)i < nb) {
-            __m128i x = _mm_shuffle_epi8(v[i], bswap);
-            GH_MUL(i == 0 ? _mm_xor_si128(x, xi) : x, nb - (size_t)i);
-        }
-    }
-    GH_MUL(nb == 0 ? _mm_xor_si128(lens, xi) : lens, 0);
-    return GH_REDUCE();
 }
 
 /* ---- CTR --------------------------------------------------------------- */
 
-#define AES8(op, k)                                                            \
-    do {                                                                       \
-        const __m128i k_ = (k);                                                \
-        b0 = op(b0, k_); b1 = op(b1, k_); b2 = op(b2, k_); b3 = op(b3, k_);    \
-        b4 = op(b4, k_); b5 = op(b5, k_); b6 = op(b6, k_); b7 = op(b7, k_);    \
-    } while (0)
-
-#define AES4(op, k)                                                            \
-    do {                                                                       \
-        const __m128i k_ = (k);                                                \
-        b0 = op(b0, k_); b1 = op(b1, k_); b2 = op(b2, k_); b3 = op(b3, k_);    \
-    } while (0)
-
 #define CTR_BLOCK(i) \
     _mm_xor_si128(_mm_shuffle_epi8(_mm_add_epi32(ctr, _mm_set_epi32(0, 0, 0, i)), bswap), k0)
-
-/*
- * The tail: the last len < 128 payload bytes (nb <= 8 blocks, the last one
- * maybe partial) and the length block.  One 4- or 8-wide AES pass makes all
- * the key stream at once (about the latency of a single block), with the
- * input XORed into the last round key as in the bulk loop.  If with_j0, the
- * pass's last lane encrypts J0 instead (for messages that never reach the
- * bulk loop, nb + 1 <= 8), so E(J0) costs no separate serial AES chain;
- * *ekj0 receives it.  Branches depend on lengths only.
- */
-TGT static __m128i gcm_tail(const struct gcm_ctx *c, __m128i ctr, __m128i xi,
-                            const uint8_t *in, size_t len, uint8_t *out, int enc,
-                            __m128i lens, __m128i j0, int with_j0, __m128i *ekj0)
-{
-    const __m128i bswap = own_x86_bswap_mask(), k0 = c->rk[0];
-    const size_t nfull = len / 16, r = len % 16, nb = nfull + (r != 0);
-    const int rounds = c->rounds;
-    __m128i x[8];
-#pragma GCC unroll 8
-    for (int i = 0; i < 8; i++) {
-        if ((size_t)i < nfull)
-            x[i] = LD(in + 16 * i);
-        else if ((size_t)i == nfull && r)
-            x[i] = load_partial(in + 16 * i, r);
-        else
-            x[i] = _mm_setzero_si128();
-    }
-    if (!enc)
-        xi = ghash_final(c, xi, x, nb, lens);
-
-    const __m128i kl = c->rk[rounds];
-    __m128i y[8];
-    if (nb + (size_t)with_j0 <= 4) {
-        __m128i b0 = CTR_BLOCK(0), b1 = CTR_BLOCK(1), b2 = CTR_BLOCK(2);
-        __m128i b3 = with_j0 ? _mm_xor_si128(j0, k0) : CTR_BLOCK(3);
-        for (int i = 1; i < rounds; i++)
-            AES4(_mm_aesenc_si128, c->rk[i]);
-        y[0] = _mm_aesenclast_si128(b0, _mm_xor_si128(kl, x[0]));
-        y[1] = _mm_aesenclast_si128(b1, _mm_xor_si128(kl, x[1]));
-        y[2] = _mm_aesenclast_si128(b2, _mm_xor_si128(kl, x[2]));
-        y[3] = _mm_aesenclast_si128(b3, _mm_xor_si128(kl, x[3]));
-        y[4] = y[5] = y[6] = y[7] = _mm_setzero_si128();
-        *ekj0 = y[3]; /* meaningful only if with_j0 (then x[3] == 0) */
-    } else {
-        __m128i b0 = CTR_BLOCK(0), b1 = CTR_BLOCK(1), b2 = CTR_BLOCK(2), b3 = CTR_BLOCK(3);
-        __m128i b4 = CTR_BLOCK(4), b5 = CTR_BLOCK(5), b6 = CTR_BLOCK(6);
-        __m128i b7 = with_j0 ? _mm_xor_si128(j0, k0) : CTR_BLOCK(7);
-        for (int i = 1; i < rounds; i++)
-            AES8(_mm_aesenc_si128, c->rk[i]);
-        y[0] = _mm_aesenclast_si128(b0, _mm_xor_si128(kl, x[0]));
-        y[1] = _mm_aesenclast_si128(b1, _mm_xor_si128(kl, x[1]));
-        y[2] = _mm_aesenclast_si128(b2, _mm_xor_si128(kl, x[2]));
-        y[3] = _mm_aesenclast_si128(b3, _mm_xor_si128(kl, x[3]));
-        y[4] = _mm_aesenclast_si128(b4, _mm_xor_si128(kl, x[4]));
-        y[5] = _mm_aesenclast_si128(b5, _mm_xor_si128(kl, x[5]));
-        y[6] = _mm_aesenclast_si128(b6, _mm_xor_si128(kl, x[6]));
-        y[7] = _mm_aesenclast_si128(b7, _mm_xor_si128(kl, x[7]));
-        *ekj0 = y[7];
-    }
-#pragma GCC unroll 8
-    for (int i = 0; i < 8; i++)
-        if ((size_t)i < nfull)
-            ST(out + 16 * i, y[i]);
-    if (r) {
-        /* Lanes past the input carry bare key stream: keep the r real bytes. */
-        const __m128i keep = LD(keep_mask + 16 - r);
-#pragma GCC unroll 8
-        for (int i = 0; i < 8; i++) {
-            if ((size_t)i == nfull) {
-                y[i] = _mm_and_si128(y[i], keep);
-                store_partial(out + 16 * i, y[i], r);
-            }
-        }
-    }
-    if (enc)
-        xi = ghash_final(c, xi, y, nb, lens);
-    return xi;
-}
 
 /*
  * One batch of 8 blocks: CTR on in -> out, and (if hash) GHASH of the 8
@@ -371,7 +277,10 @@ TGT INL void gcm_batch8(const struct gcm_ctx *c, __m128i *ctrp, __m128i *xip,
 
 /*
  * nb whole batches (8 blocks each): CTR from *ctrp, GHASH folded into xi.
- * Shared by the one-shot path and streaming.
+ * Decrypt hashes every batch; encrypt hashes each batch's ciphertext during
+ * the next one and leaves the last batch (out + 128 * (nb - 1)) to the
+ * caller, which aggregates it with what follows.  Shared by the one-shot
+ * path and streaming.
  */
 TGT static __m128i gcm_bulk(const struct gcm_ctx *c, __m128i *ctrp, __m128i xi,
                             const uint8_t *in, size_t nb, uint8_t *out, int enc)
@@ -382,7 +291,6 @@ TGT static __m128i gcm_bulk(const struct gcm_ctx *c, __m128i *ctrp, __m128i xi,
         gcm_batch8(c, ctrp, &xi, NULL, in, out, 0);
         for (size_t i = 1; i < nb; i++)
             gcm_batch8(c, ctrp, &xi, out + 128 * (i - 1), in + 128 * i, out + 128 * i, 1);
-        xi = ghash_n(c, xi, out + 128 * (nb - 1), 8);
     } else {
         for (size_t i = 0; i < nb; i++)
             gcm_batch8(c, ctrp, &xi, in + 128 * i, in + 128 * i, out + 128 * i, 1);
@@ -391,21 +299,90 @@ TGT static __m128i gcm_bulk(const struct gcm_ctx *c, __m128i *ctrp, __m128i xi,
 }
 
 /*
- * Payload and length block for a message of >= 113 bytes (the bulk loop
- * runs at least once or the tail is 8 blocks): ctr is the byte-reversed
- * counter block of the first payload block.  Returns the final GHASH state.
- * A separate function taking any counter so a test can start near 2^32 and
- * check the wrap.
+ * The last len <= 128 payload bytes and the length block; ctr is the
+ * byte-reversed counter of their first block.  If with_j0 (len <= 112),
+ * the pass's last lane encrypts J0 and *ekj0 receives E(K, J0).  Straight
+ * line over 8 lanes, each lane's work guarded by the public length: the
+ * key stream, the output and the GHASH input are values, not a buffer
+ * stored and read back (a version that went through a stack array of key
+ * stream measured slower at 16-300 B).
  */
-TGT static __m128i gcm_payload(const struct gcm_ctx *c, __m128i ctr, __m128i xi,
-                               const uint8_t *in, size_t len, uint8_t *out, int enc,
-                               __m128i lens)
+TGT static __m128i gcm_tail(const struct gcm_ctx *c, __m128i ctr, __m128i xi,
+                            const uint8_t *in, size_t len, uint8_t *out, int enc,
+                            __m128i lens, __m128i j0, int with_j0, __m128i *ekj0)
 {
-    size_t nb = len / 128;
-    __m128i unused;
-    xi = gcm_bulk(c, &ctr, xi, in, nb, out, enc);
-    return gcm_tail(c, ctr, xi, in + 128 * nb, len - 128 * nb, out + 128 * nb, enc, lens,
-                    _mm_setzero_si128(), 0, &unused);
+    const __m128i bswap = own_x86_bswap_mask(), k0 = c->rk[0];
+    const int rounds = c->rounds;
+    const size_t nfull = len / 16, r = len % 16, nb = nfull + (r != 0);
+    __m128i x[8];
+#pragma GCC unroll 8
+    for (int i = 0; i < 8; i++)
+        x[i] = (size_t)i < nfull ? LD(in + 16 * i) : _mm_setzero_si128();
+    if (r)
+        x[nfull] = load_partial(in + 16 * nfull, r);
+
+    /* up to 4 lanes in use: half the AES work, the same latency */
+    const int wide = nb + (size_t)with_j0 > 4;
+    __m128i b0 = CTR_BLOCK(0), b1 = CTR_BLOCK(1), b2 = CTR_BLOCK(2), b3 = CTR_BLOCK(3);
+    __m128i b4 = CTR_BLOCK(4), b5 = CTR_BLOCK(5), b6 = CTR_BLOCK(6), b7 = CTR_BLOCK(7);
+    if (with_j0) {
+        if (wide)
+            b7 = _mm_xor_si128(j0, k0);
+        else
+            b3 = _mm_xor_si128(j0, k0);
+    }
+    if (wide) {
+#pragma GCC unroll 1
+        for (int i = 1; i < rounds; i++)
+            AES8(_mm_aesenc_si128, c->rk[i]);
+    } else {
+#pragma GCC unroll 1
+        for (int i = 1; i < rounds; i++)
+            AES4(_mm_aesenc_si128, c->rk[i]);
+    }
+    const __m128i kl = c->rk[rounds];
+    __m128i y[8] = {
+        _mm_aesenclast_si128(b0, _mm_xor_si128(kl, x[0])),
+        _mm_aesenclast_si128(b1, _mm_xor_si128(kl, x[1])),
+        _mm_aesenclast_si128(b2, _mm_xor_si128(kl, x[2])),
+        _mm_aesenclast_si128(b3, _mm_xor_si128(kl, x[3])),
+        _mm_aesenclast_si128(b4, _mm_xor_si128(kl, x[4])),
+        _mm_aesenclast_si128(b5, _mm_xor_si128(kl, x[5])),
+        _mm_aesenclast_si128(b6, _mm_xor_si128(kl, x[6])),
+        _mm_aesenclast_si128(b7, _mm_xor_si128(kl, x[7]))};
+    *ekj0 = wide ? y[7] : y[3]; /* meaningful only if with_j0 (that lane's x is 0) */
+#pragma GCC unroll 8
+    for (int i = 0; i < 8; i++)
+        if ((size_t)i < nfull)
+            ST(out + 16 * i, y[i]);
+    if (r) {
+        /* the lane past the input's end carries bare key stream: keep r bytes */
+        const __m128i drop = _mm_loadu_si128((const __m128i *)(const void *)(zero_ones + 16 - r));
+        __m128i p = _mm_setzero_si128();
+#pragma GCC unroll 8
+        for (int i = 0; i < 8; i++)
+            if ((size_t)i == nfull)
+                p = y[i];
+        p = _mm_andnot_si128(drop, p);
+        store_partial(out + 16 * nfull, p, r);
+#pragma GCC unroll 8
+        for (int i = 0; i < 8; i++)
+            if ((size_t)i == nfull)
+                y[i] = p;
+    }
+
+    /* GHASH of the ciphertext, zero padded, then the length block */
+    const __m128i *v = enc ? y : x;
+    __m128i lo = _mm_setzero_si128(), mi = lo, hi = lo;
+#pragma GCC unroll 8
+    for (int i = 0; i < 8; i++) {
+        if ((size_t)i < nb) {
+            const __m128i t = _mm_shuffle_epi8(v[i], bswap);
+            GH_MUL(i ? t : _mm_xor_si128(t, xi), nb - (size_t)i);
+        }
+    }
+    GH_MUL(nb ? lens : _mm_xor_si128(lens, xi), 0);
+    return GH_REDUCE();
 }
 
 /* J0 = IV || 0x00000001 (big endian), memory order. */
@@ -418,27 +395,30 @@ TGT INL __m128i gcm_j0(const uint8_t iv[12])
     return _mm_set_epi64x((long long)(((uint64_t)0x01000000u << 32) | iv_hi), (long long)iv_lo);
 }
 
-/* GHASH(AAD, payload, lengths) and the tag, shared by seal and open. */
-TGT static void gcm_crypt(const struct gcm_ctx *c, const uint8_t iv[12], const uint8_t *aad,
-                          size_t aad_len, const uint8_t *in, size_t len, uint8_t *out,
-                          uint8_t tag[16], int enc)
+/* The tag (memory order) of a one-shot seal or open. */
+TGT static __m128i gcm_crypt(const struct gcm_ctx *c, const uint8_t iv[12], const uint8_t *aad,
+                             size_t aad_len, const uint8_t *in, size_t len, uint8_t *out, int enc)
 {
     const __m128i bswap = own_x86_bswap_mask();
     const __m128i j0 = gcm_j0(iv);
-    const __m128i ctr = _mm_add_epi32(_mm_shuffle_epi8(j0, bswap), _mm_set_epi32(0, 0, 0, 1));
+    __m128i ctr = _mm_add_epi32(_mm_shuffle_epi8(j0, bswap), _mm_set_epi32(0, 0, 0, 1));
     /* length block in register form: the two big-endian bit counts */
     const __m128i lens = _mm_set_epi64x((long long)((uint64_t)aad_len * 8),
                                         (long long)((uint64_t)len * 8));
-    __m128i ekj0;
+    __m128i ekj0, unused;
 
     __m128i xi = ghash(c, _mm_setzero_si128(), aad, aad_len);
     if (len <= 112) {
         xi = gcm_tail(c, ctr, xi, in, len, out, enc, lens, j0, 1, &ekj0);
     } else {
+        const size_t nb = (len - 1) / 128, done = 128 * nb;
         ekj0 = own_x86_aes_enc_block(c->rk, c->rounds, j0);
-        xi = gcm_payload(c, ctr, xi, in, len, out, enc, lens);
+        xi = gcm_bulk(c, &ctr, xi, in, nb, out, enc);
+        if (enc && nb)
+            xi = ghash_chunk(c, xi, out + done - 128, 128, NULL);
+        xi = gcm_tail(c, ctr, xi, in + done, len - done, out + done, enc, lens, j0, 0, &unused);
     }
-    ST(tag, _mm_xor_si128(_mm_shuffle_epi8(xi, bswap), ekj0));
+    return _mm_xor_si128(_mm_shuffle_epi8(xi, bswap), ekj0);
 }
 
 /* ---- GCM entry points ------------------------------------------------- */
@@ -448,26 +428,26 @@ TGT static void aesni_gcm_init(void *ctx, const uint8_t *key, size_t key_len)
     struct gcm_ctx *c = ctx;
     c->rounds = own_x86_aes_expand_enc(key, key_len, c->rk);
     __m128i h = own_x86_ghash_key(c->rk, c->rounds), p = h;
-    for (int i = 0; i < 8; i++) {
+    for (int i = 0; i < 9; i++) {
         c->h[i] = p;
         c->hk[i] = _mm_xor_si128(p, _mm_shuffle_epi32(p, 0x4e));
         p = own_x86_ghash_mul(p, h);
     }
 }
 
-static void aesni_gcm_seal(const void *ctx, const uint8_t iv[12], const uint8_t *aad,
-                           size_t aad_len, const uint8_t *in, size_t len, uint8_t *out,
-                           uint8_t tag[16])
+TGT static void aesni_gcm_seal(const void *ctx, const uint8_t iv[12], const uint8_t *aad,
+                               size_t aad_len, const uint8_t *in, size_t len, uint8_t *out,
+                               uint8_t tag[16])
 {
-    gcm_crypt(ctx, iv, aad, aad_len, in, len, out, tag, 1);
+    ST(tag, gcm_crypt(ctx, iv, aad, aad_len, in, len, out, 1));
 }
 
-static int aesni_gcm_open(const void *ctx, const uint8_t iv[12], const uint8_t *aad,
-                          size_t aad_len, const uint8_t *in, size_t len, const uint8_t tag[16],
-                          uint8_t *out)
+TGT static int aesni_gcm_open(const void *ctx, const uint8_t iv[12], const uint8_t *aad,
+                              size_t aad_len, const uint8_t *in, size_t len, const uint8_t tag[16],
+                              uint8_t *out)
 {
     uint8_t computed[16];
-    gcm_crypt(ctx, iv, aad, aad_len, in, len, out, computed, 0);
+    ST(computed, gcm_crypt(ctx, iv, aad, aad_len, in, len, out, 0));
     return own_gcm_finish_open(computed, tag, out, len);
 }
 
@@ -485,14 +465,14 @@ TGT static void aesni_gcm_seal_hp(const void *ctx, const uint8_t iv[12], const u
 {
     const struct gcm_ctx *c = ctx;
     ST(mask, own_x86_aes_enc_block(c->hp_rk, c->hp_rounds, LD(sample)));
-    gcm_crypt(c, iv, aad, aad_len, in, len, out, tag, 1);
+    ST(tag, gcm_crypt(c, iv, aad, aad_len, in, len, out, 1));
 }
 
 /* ---- GCM streaming ---------------------------------------------------- */
 
 /*
  * Any split of the payload over updates.  Whole batches go through the same
- * stitched loop as one-shot; a block cut by an update boundary is finished
+ * bulk body as one-shot; a block cut by an update boundary is finished
  * byte by byte from the saved key stream, its ciphertext collected in pend
  * and hashed once complete (or zero padded in final).  The state holds key
  * stream: the plugin wipes it in stream_end.
@@ -538,25 +518,27 @@ TGT static void aesni_gcm_stream_update(void *st_, const uint8_t *in, size_t len
         *out++ = o;
         in++, len--;
         if (st->used == 16) {
-            st->xi = ghash_n(c, st->xi, st->pend, 1);
+            st->xi = ghash_chunk(c, st->xi, st->pend, 16, NULL);
             st->used = 0;
         }
     }
     size_t nb = len / 128;
     st->xi = gcm_bulk(c, &st->ctr, st->xi, in, nb, out, st->enc);
+    if (nb && st->enc)
+        st->xi = ghash_chunk(c, st->xi, out + 128 * (nb - 1), 128, NULL);
     in += 128 * nb, out += 128 * nb, len -= 128 * nb;
 
     /* whole blocks left (< 8), one at a time: streaming is not the fast path */
     size_t n = len / 16;
     if (n && !st->enc)
-        st->xi = ghash_n(c, st->xi, in, n);
+        st->xi = ghash_chunk(c, st->xi, in, 16 * n, NULL);
     for (size_t i = 0; i < n; i++) {
         const __m128i ks = own_x86_aes_enc_block(c->rk, c->rounds, _mm_shuffle_epi8(st->ctr, bswap));
         st->ctr = _mm_add_epi32(st->ctr, one);
         ST(out + 16 * i, _mm_xor_si128(LD(in + 16 * i), ks));
     }
     if (n && st->enc)
-        st->xi = ghash_n(c, st->xi, out, n);
+        st->xi = ghash_chunk(c, st->xi, out, 16 * n, NULL);
     in += 16 * n, out += 16 * n, len -= 16 * n;
 
     /* open a new partial block */
@@ -577,11 +559,9 @@ TGT static int aesni_gcm_stream_final(void *st_, uint8_t tag[16])
 {
     struct gcm_stream *st = st_;
     const struct gcm_ctx *c = st->c;
-    __m128i xi = st->xi;
-    if (st->used)
-        xi = ghash_n(c, xi, st->pend, 1);
     const __m128i lens = _mm_set_epi64x((long long)(st->aad_len * 8), (long long)(st->len * 8));
-    xi = own_x86_ghash_mul(_mm_xor_si128(xi, lens), c->h[0]);
+    /* pend is zero beyond `used`, so a whole block hashes the padded one */
+    const __m128i xi = ghash_chunk(c, st->xi, st->pend, st->used ? 16 : 0, &lens);
     uint8_t computed[16];
     ST(computed, _mm_xor_si128(_mm_shuffle_epi8(xi, own_x86_bswap_mask()), st->ekj0));
     if (st->enc) {

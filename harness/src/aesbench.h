@@ -30,6 +30,9 @@ void prng_fill(prng *r, uint8_t *p, size_t n);
 char **split_list(const char *s, int *count);
 /* Allocate n bytes at `offset` past a 64-byte boundary (for misalignment). */
 uint8_t *alloc_at(size_t n, size_t offset, void **base);
+/* Pin the calling thread to cpu (nothing if cpu < 0; best effort: a
+ * container may refuse). */
+void pin_to_cpu(int cpu);
 
 /* ---- algs.c: the algorithms the lab knows ------------------------------ */
 typedef struct {

@@ -215,13 +215,8 @@ int cmd_fpu_cost(int argc, char **argv)
     uint64_t mask = xcr0 & XF_ALLOWED;
 
     /* one CPU for the whole measurement */
-    cpu_set_t set;
-    int cpu = sched_getcpu();
-    if (cpu >= 0) {
-        CPU_ZERO(&set);
-        CPU_SET(cpu, &set);
-        sched_setaffinity(0, sizeof set, &set);
-    }
+    const int cpu = sched_getcpu();
+    pin_to_cpu(cpu);
     clock_setup("calibrated", 0);
     double tghz = tsc_ghz(), cghz = chain_ghz();
     uint8_t *tmpl = aligned_alloc(64, AREA), *buf = aligned_alloc(64, AREA);

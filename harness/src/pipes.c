@@ -193,13 +193,8 @@ int cmd_pipes(int argc, char **argv)
     if (opt_get(&o, "iters"))
         iters = (uint64_t)parse_count("--iters", opt_get(&o, "iters"), 10, 10000000);
 
-    cpu_set_t set;
-    int cpu = sched_getcpu();
-    if (cpu >= 0) {
-        CPU_ZERO(&set);
-        CPU_SET(cpu, &set);
-        sched_setaffinity(0, sizeof set, &set);
-    }
+    const int cpu = sched_getcpu();
+    pin_to_cpu(cpu);
     clock_setup("calibrated", 0);
     double tghz = tsc_ghz();
     double g0 = chain_ghz();

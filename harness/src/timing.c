@@ -240,20 +240,10 @@ static int run_batch(struct worker *w, uint64_t n)
     return rc;
 }
 
-static void pin_to(int cpu)
-{
-    if (cpu < 0)
-        return;
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    CPU_SET(cpu, &set);
-    sched_setaffinity(0, sizeof set, &set); /* best effort: a container may refuse */
-}
-
 static void *worker_main(void *arg)
 {
     struct worker *w = arg;
-    pin_to(w->cpu);
+    pin_to_cpu(w->cpu);
     clk_thread_init(&w->clk, w->cpu);
     for (;;) {
         pthread_barrier_wait(&w->sh->start);
@@ -442,7 +432,7 @@ int bench_point(const aeslab_impl *im, const alg_info *alg, bench_op op, size_t 
     }
 
     /* Calibrate the batch on worker 0 (pinned like it will be). */
-    pin_to(w[0].cpu);
+    pin_to_cpu(w[0].cpu);
     uint64_t batch = 1;
     for (;;) {
         uint64_t t0 = now_ns();

@@ -1,5 +1,6 @@
 /* util.c - errors, hex, a reproducible PRNG, list splitting, buffers. */
 #include <ctype.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -144,4 +145,14 @@ void json_str(FILE *f, const char *s)
             fputc(c, f);
     }
     fputc('"', f);
+}
+
+void pin_to_cpu(int cpu)
+{
+    if (cpu < 0)
+        return;
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    sched_setaffinity(0, sizeof set, &set);
 }

@@ -24,6 +24,8 @@ import re
 from pathlib import Path
 from typing import Any, Iterable
 
+from .provenance import _int  # the same lenient int() as the fingerprint is read with
+
 SCHEMA = "aeslab-machine/1"
 MACHINE_FILE = "machine.json"
 
@@ -65,13 +67,6 @@ _ARM = {(0x41, 0xd0c): "neoverse-n1", (0x41, 0xd40): "neoverse-v1", (0x41, 0xd49
         (0x41, 0xd4f): "neoverse-v2", (0x41, 0xd8e): "neoverse-n3", (0x41, 0xd84): "neoverse-v3",
         (0xc0, 0xac3): "ampere1", (0xc0, 0xac4): "ampere1a", (0x61, None): "apple"}
 GEN_LABEL = {"zen1": "Zen 1", "zen2": "Zen 2", "zen3": "Zen 3", "zen4": "Zen 4", "zen5": "Zen 5"}
-
-
-def _int(x: Any) -> int | None:
-    try:
-        return int(str(x), 0)
-    except (TypeError, ValueError):
-        return None
 
 
 def generation(fp: dict) -> str:

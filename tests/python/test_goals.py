@@ -82,7 +82,7 @@ def test_scoreboard_rejects_missing_files(tmp_path, env):
 
 
 def _pipes_doc(cpb: dict) -> dict:
-    return {"kind": "aeslab-pipes/1", "id": "pipes-x", "host": "fixture",
+    return {"kind": "aeslab-pipes/2", "id": "pipes-x", "host": "fixture",
             "created": "2026-01-01T00:00:00Z",
             "harness": {"cpu": "Fixture CPU", "family": 25, "model": 17,
                         "sharing": {"verdict": "separate"},
@@ -185,3 +185,15 @@ def test_scoreboard_of_two_machines_is_two_scoreboards(tmp_path, env):
     assert sorted(heads) == sorted([ZEN4, ZEN3])
     # each machine's cells from its own points alone: one pass each, not two
     assert out.count("median of 1 pass(es)") == 2
+
+
+def test_pipes_records_of_the_older_method_are_not_a_bound(tmp_path):
+    # aeslab-pipes/1 counted rounds+1 AES operations and judged GCM by a 1:1
+    # stream: its figures are not the bound /2 defines, so they are not read
+    from aeslab.pipes import bounds_of, latest
+    old = {**_pipes_doc({("aes-128-gcm", "seal"): 0.4}), "kind": "aeslab-pipes/1"}
+    (tmp_path / "pipes-20260101T000000Z.json").write_text(json.dumps(old))
+    assert latest(tmp_path) is None and bounds_of(latest(tmp_path)) == {}
+    new = {**_pipes_doc({("aes-128-gcm", "seal"): 0.5}), "created": "2026-01-02T00:00:00Z"}
+    (tmp_path / "pipes-20260102T000000Z.json").write_text(json.dumps(new))
+    assert bounds_of(latest(tmp_path)) == {("aes-128-gcm", "seal"): 0.5}

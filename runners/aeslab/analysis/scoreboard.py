@@ -106,8 +106,8 @@ def machine_bound(files: list[Path]) -> tuple[dict, str, str]:
     if not mdoc:
         name = f"{doc.get('host', name)}: {cpu}"
     note = (f"bound: `aesbench pipes` on {doc.get('machine') or doc.get('host', '?')} ({cpu}), "
-            f"{doc.get('created', '?')}, AES/CLMUL {h.get('sharing', {}).get('verdict', '?')} "
-            f"pipes: {doc['file']}")
+            f"{doc.get('created', '?')}, AES/CLMUL 1:1 {h.get('sharing', {}).get('verdict', '?')} "
+            f"pipes, GCM from its measured mix: {doc['file']}")
     return bounds_of(doc), note, name
 
 

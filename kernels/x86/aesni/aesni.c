@@ -34,16 +34,21 @@
  *   XORed into the last round key, so AESENCLAST emits the output directly.
  *
  *   Tail: the last 1..128 payload bytes (a message of 113 bytes or more) or
- *   the whole payload (up to 112 bytes) get their key stream from one 4- or
- *   8-wide pass (about the latency of one block); for a short message the
- *   pass's last lane encrypts J0, so E(J0) costs no chain of its own (longer
- *   messages encrypt J0 first, overlapping the bulk).  Their GHASH, zero
- *   padded, and the length block are one aggregated multiply of up to 9
- *   blocks (H^9..H^1) and one reduction, so the tag's path after the last
- *   AES round is a single reduction.  Partial blocks are read and written
- *   with word-sized moves (never past the end, no byte copy that a 16-byte
- *   reload would stall on).  AAD: a rolled aggregated multiply, 8 blocks per
- *   reduction.
+ *   the whole payload (up to 112 bytes) get their key stream from one 2-,
+ *   4- or 8-wide pass (about the latency of one block); for a short message
+ *   the pass's last lane encrypts J0, so E(J0) costs no chain of its own
+ *   (longer messages encrypt J0 first, overlapping the bulk).  After the
+ *   rounds each block is finished in a step of its own, and only the
+ *   blocks there are take one, so a short message runs few instructions.
+ *   Their GHASH, zero padded, and the length block are one aggregated
+ *   multiply of up to 9 blocks (H^9..H^1) and one reduction.  Encrypting,
+ *   it is taken from the ciphertext in registers, so the tag's path after
+ *   the last AES round is a single reduction; decrypting, it is computed
+ *   from the input before the rounds (together with a one-block AAD of a
+ *   short message), so it overlaps them.  Partial blocks are read and
+ *   written with word-sized moves (never past the end, no byte copy that a
+ *   16-byte reload would stall on).  AAD: a rolled aggregated multiply, 8
+ *   blocks per reduction.
  *
  *   Streaming (gcm_stream_*): whole batches go through the same bulk code;
  *   a block split across updates is finished from saved key stream.
@@ -54,16 +59,19 @@
  *   is SIMD (shift each qword, carries selected by an arithmetic-shift mask,
  *   no branches); the next batch's 8 tweaks are computed during the current
  *   batch, one doubling after each of its first 8 rounds.  Remaining blocks:
- *   one 4-wide pass if >= 4 are left, then one at a time.
+ *   4-wide passes, the last with only the lanes that exist (a message's
+ *   lone block alone).
  *   Ciphertext stealing (len % 16 != 0) handles the last full block and the
  *   partial one apart: encrypt uses T_{m-1} then T_m, decrypt T_m then
- *   T_{m-1} (IEEE 1619 order); the partial input is read before any output
- *   overlapping it is written, so in == out works.
+ *   T_{m-1} (IEEE 1619 order), in registers (the stolen bytes merged by a
+ *   mask, the partial block read and written with word-sized moves); the
+ *   partial input is read before any output overlapping it is written, so
+ *   in == out works.
  *
  * Constant time: no branch or index depends on key or data; lengths are
- * public; tags are compared by own_gcm_finish_open.  The stack copies this
- * code makes of secret values on purpose (XTS stealing, the parked
- * last-round tweaks) are wiped; registers the compiler spills are not.
+ * public; tags are compared by own_gcm_finish_open.  The one stack copy
+ * this code makes of secret values on purpose (XTS's parked last-round
+ * tweaks) is wiped; registers the compiler spills are not.
  */
 #include <string.h>
 
@@ -181,18 +189,24 @@ static const uint8_t zero_ones[32] = {
 #define GH_REDUCE() own_x86_ghash_reduce(lo, _mm_xor_si128(mi, _mm_xor_si128(lo, hi)), hi)
 
 /*
- * xi <- GHASH of len <= 128 bytes at p (the last block zero padded), then
- * of the length block if lens is given: (xi ^ x_1) * H^n ^ ... ^ x_n * H,
- * 1 <= n <= 9 blocks (len > 0 or lens given), one reduction.
+ * xi <- GHASH of the block *pre if given (register form: a short message's
+ * AAD, so that it and the ciphertext share a reduction), then of len <= 128
+ * bytes at p (the last block zero padded), then of the length block if lens
+ * is given: (xi ^ x_1) * H^n ^ ... ^ x_n * H, 1 <= n <= 9 blocks, one
+ * reduction.
  */
-TGT static __m128i ghash_chunk(const struct gcm_ctx *c, __m128i xi, const uint8_t *p,
-                               size_t len, const __m128i *lens)
+TGT static __m128i ghash_chunk(const struct gcm_ctx *c, __m128i xi, const __m128i *pre,
+                               const uint8_t *p, size_t len, const __m128i *lens)
 {
     const __m128i bswap = own_x86_bswap_mask();
     const size_t nfull = len / 16, r = len % 16;
-    /* h index of the first block; the others count down to 0 */
+    /* h index of the first block of p; the others count down to 0 */
     const size_t top = nfull + (r != 0) + (lens != NULL) - 1;
     __m128i lo = _mm_setzero_si128(), mi = lo, hi = lo;
+    if (pre) {
+        GH_MUL(_mm_xor_si128(*pre, xi), top + 1);
+        xi = _mm_setzero_si128();
+    }
 #pragma GCC unroll 1
     for (size_t j = 0; j < nfull; j++) {
         const __m128i x = _mm_xor_si128(_mm_shuffle_epi8(LD(p + 16 * j), bswap), xi);
@@ -214,7 +228,7 @@ TGT static __m128i ghash(const struct gcm_ctx *c, __m128i xi, const uint8_t *p, 
 {
     for (; len; ) {
         const size_t n = len < 128 ? len : 128;
-        xi = ghash_chunk(c, xi, p, n, NULL);
+        xi = ghash_chunk(c, xi, NULL, p, n, NULL);
         p += n, len -= n;
     }
     return xi;
@@ -299,13 +313,15 @@ TGT static __m128i gcm_bulk(const struct gcm_ctx *c, __m128i *ctrp, __m128i xi,
 }
 
 /*
- * The last len <= 128 payload bytes and the length block; ctr is the
- * byte-reversed counter of their first block.  If with_j0 (len <= 112),
- * the pass's last lane encrypts J0 and *ekj0 receives E(K, J0).  Straight
- * line over 8 lanes, each lane's work guarded by the public length: the
- * key stream, the output and the GHASH input are values, not a buffer
- * stored and read back (a version that went through a stack array of key
- * stream measured slower at 16-300 B).
+ * The last len <= 128 payload bytes; ctr is the byte-reversed counter of
+ * their first block.  If with_j0 (len <= 112), the pass's last lane
+ * encrypts J0 and *ekj0 receives E(K, J0) (else ekj0 is not used).  2, 4
+ * or 8 lanes (about the latency of one block at any of them); after the
+ * rounds, one block per step and a step only for the blocks there are, so
+ * a short message runs few instructions.  Encrypting, the ciphertext's
+ * GHASH (zero padded) and the length block's are accumulated in the same
+ * steps, from registers, and xi returned; decrypting, the caller hashed
+ * the ciphertext before the rounds and xi is returned as given.
  */
 TGT static __m128i gcm_tail(const struct gcm_ctx *c, __m128i ctr, __m128i xi,
                             const uint8_t *in, size_t len, uint8_t *out, int enc,
@@ -314,73 +330,61 @@ TGT static __m128i gcm_tail(const struct gcm_ctx *c, __m128i ctr, __m128i xi,
     const __m128i bswap = own_x86_bswap_mask(), k0 = c->rk[0];
     const int rounds = c->rounds;
     const size_t nfull = len / 16, r = len % 16, nb = nfull + (r != 0);
-    __m128i x[8];
-#pragma GCC unroll 8
-    for (int i = 0; i < 8; i++)
-        x[i] = (size_t)i < nfull ? LD(in + 16 * i) : _mm_setzero_si128();
-    if (r)
-        x[nfull] = load_partial(in + 16 * nfull, r);
-
-    /* up to 4 lanes in use: half the AES work, the same latency */
-    const int wide = nb + (size_t)with_j0 > 4;
-    __m128i b0 = CTR_BLOCK(0), b1 = CTR_BLOCK(1), b2 = CTR_BLOCK(2), b3 = CTR_BLOCK(3);
-    __m128i b4 = CTR_BLOCK(4), b5 = CTR_BLOCK(5), b6 = CTR_BLOCK(6), b7 = CTR_BLOCK(7);
-    if (with_j0) {
-        if (wide)
-            b7 = _mm_xor_si128(j0, k0);
-        else
-            b3 = _mm_xor_si128(j0, k0);
-    }
-    if (wide) {
-#pragma GCC unroll 1
-        for (int i = 1; i < rounds; i++)
-            AES8(_mm_aesenc_si128, c->rk[i]);
-    } else {
-#pragma GCC unroll 1
-        for (int i = 1; i < rounds; i++)
-            AES4(_mm_aesenc_si128, c->rk[i]);
-    }
+    const size_t lanes = nb + (size_t)with_j0 <= 2 ? 2 : nb + (size_t)with_j0 <= 4 ? 4 : 8;
+    __m128i b[8] = {0}; /* lanes past `lanes` are never read; zero for the compiler */
+#define TAIL_ROUNDS(n)                                                         \
+    do {                                                                       \
+        _Pragma("GCC unroll 8") for (int i = 0; i < (n); i++)                  \
+            b[i] = CTR_BLOCK(i);                                               \
+        if (with_j0)                                                           \
+            b[(n) - 1] = _mm_xor_si128(j0, k0);                                \
+        _Pragma("GCC unroll 1") for (int j = 1; j < rounds; j++) {             \
+            const __m128i k_ = c->rk[j];                                       \
+            _Pragma("GCC unroll 8") for (int i = 0; i < (n); i++)              \
+                b[i] = _mm_aesenc_si128(b[i], k_);                             \
+        }                                                                      \
+    } while (0)
+    if (lanes == 2)
+        TAIL_ROUNDS(2);
+    else if (lanes == 4)
+        TAIL_ROUNDS(4);
+    else
+        TAIL_ROUNDS(8);
+#undef TAIL_ROUNDS
     const __m128i kl = c->rk[rounds];
-    __m128i y[8] = {
-        _mm_aesenclast_si128(b0, _mm_xor_si128(kl, x[0])),
-        _mm_aesenclast_si128(b1, _mm_xor_si128(kl, x[1])),
-        _mm_aesenclast_si128(b2, _mm_xor_si128(kl, x[2])),
-        _mm_aesenclast_si128(b3, _mm_xor_si128(kl, x[3])),
-        _mm_aesenclast_si128(b4, _mm_xor_si128(kl, x[4])),
-        _mm_aesenclast_si128(b5, _mm_xor_si128(kl, x[5])),
-        _mm_aesenclast_si128(b6, _mm_xor_si128(kl, x[6])),
-        _mm_aesenclast_si128(b7, _mm_xor_si128(kl, x[7]))};
-    *ekj0 = wide ? y[7] : y[3]; /* meaningful only if with_j0 (that lane's x is 0) */
-#pragma GCC unroll 8
-    for (int i = 0; i < 8; i++)
-        if ((size_t)i < nfull)
-            ST(out + 16 * i, y[i]);
-    if (r) {
-        /* the lane past the input's end carries bare key stream: keep r bytes */
-        const __m128i drop = _mm_loadu_si128((const __m128i *)(const void *)(zero_ones + 16 - r));
-        __m128i p = _mm_setzero_si128();
-#pragma GCC unroll 8
-        for (int i = 0; i < 8; i++)
-            if ((size_t)i == nfull)
-                p = y[i];
-        p = _mm_andnot_si128(drop, p);
-        store_partial(out + 16 * nfull, p, r);
-#pragma GCC unroll 8
-        for (int i = 0; i < 8; i++)
-            if ((size_t)i == nfull)
-                y[i] = p;
-    }
+    if (with_j0)
+        *ekj0 = _mm_aesenclast_si128(lanes == 2 ? b[1] : lanes == 4 ? b[3] : b[7], kl);
 
-    /* GHASH of the ciphertext, zero padded, then the length block */
-    const __m128i *v = enc ? y : x;
     __m128i lo = _mm_setzero_si128(), mi = lo, hi = lo;
+#define TAIL_HASH(y, i)                                                        \
+    if (enc) {                                                                 \
+        const __m128i t_ = _mm_shuffle_epi8((y), bswap);                       \
+        GH_MUL((i) ? t_ : _mm_xor_si128(t_, xi), nb - (size_t)(i));            \
+    }
 #pragma GCC unroll 8
     for (int i = 0; i < 8; i++) {
-        if ((size_t)i < nb) {
-            const __m128i t = _mm_shuffle_epi8(v[i], bswap);
-            GH_MUL(i ? t : _mm_xor_si128(t, xi), nb - (size_t)i);
-        }
+        if ((size_t)i >= nfull)
+            break;
+        const __m128i y = _mm_aesenclast_si128(b[i], _mm_xor_si128(kl, LD(in + 16 * i)));
+        ST(out + 16 * i, y);
+        TAIL_HASH(y, i)
     }
+    if (r) {
+        /* past the input's end the lane is bare key stream: keep r bytes */
+        const __m128i drop = _mm_loadu_si128((const __m128i *)(const void *)(zero_ones + 16 - r));
+        __m128i y = b[0];
+#pragma GCC unroll 8
+        for (int i = 1; i < 8; i++)
+            if ((size_t)i == nfull)
+                y = b[i];
+        y = _mm_aesenclast_si128(y, _mm_xor_si128(kl, load_partial(in + 16 * nfull, r)));
+        y = _mm_andnot_si128(drop, y);
+        store_partial(out + 16 * nfull, y, r);
+        TAIL_HASH(y, nfull)
+    }
+#undef TAIL_HASH
+    if (!enc)
+        return xi;
     GH_MUL(nb ? lens : _mm_xor_si128(lens, xi), 0);
     return GH_REDUCE();
 }
@@ -405,18 +409,31 @@ TGT static __m128i gcm_crypt(const struct gcm_ctx *c, const uint8_t iv[12], cons
     /* length block in register form: the two big-endian bit counts */
     const __m128i lens = _mm_set_epi64x((long long)((uint64_t)aad_len * 8),
                                         (long long)((uint64_t)len * 8));
-    __m128i ekj0, unused;
+    __m128i ekj0;
 
-    __m128i xi = ghash(c, _mm_setzero_si128(), aad, aad_len);
+    /* Decrypting, the tail's GHASH input is at hand before its AES rounds:
+     * hashed first, its multiply chain is ahead of the rounds in program
+     * order and the two overlap (issued after them, it would only enter the
+     * out-of-order window as they finish).  A short message's AAD of one
+     * block shares that reduction. */
+    const int pre = !enc && len <= 112 && aad_len && aad_len <= 16;
+    __m128i aad1 = _mm_setzero_si128();
+    if (pre)
+        aad1 = _mm_shuffle_epi8(aad_len == 16 ? LD(aad) : load_partial(aad, aad_len), bswap);
+    __m128i xi = pre ? _mm_setzero_si128() : ghash(c, _mm_setzero_si128(), aad, aad_len);
     if (len <= 112) {
+        if (!enc)
+            xi = ghash_chunk(c, xi, pre ? &aad1 : NULL, in, len, &lens);
         xi = gcm_tail(c, ctr, xi, in, len, out, enc, lens, j0, 1, &ekj0);
     } else {
         const size_t nb = (len - 1) / 128, done = 128 * nb;
         ekj0 = own_x86_aes_enc_block(c->rk, c->rounds, j0);
         xi = gcm_bulk(c, &ctr, xi, in, nb, out, enc);
         if (enc && nb)
-            xi = ghash_chunk(c, xi, out + done - 128, 128, NULL);
-        xi = gcm_tail(c, ctr, xi, in + done, len - done, out + done, enc, lens, j0, 0, &unused);
+            xi = ghash_chunk(c, xi, NULL, out + done - 128, 128, NULL);
+        if (!enc)
+            xi = ghash_chunk(c, xi, NULL, in + done, len - done, &lens);
+        xi = gcm_tail(c, ctr, xi, in + done, len - done, out + done, enc, lens, j0, 0, NULL);
     }
     return _mm_xor_si128(_mm_shuffle_epi8(xi, bswap), ekj0);
 }
@@ -518,27 +535,27 @@ TGT static void aesni_gcm_stream_update(void *st_, const uint8_t *in, size_t len
         *out++ = o;
         in++, len--;
         if (st->used == 16) {
-            st->xi = ghash_chunk(c, st->xi, st->pend, 16, NULL);
+            st->xi = ghash_chunk(c, st->xi, NULL, st->pend, 16, NULL);
             st->used = 0;
         }
     }
     size_t nb = len / 128;
     st->xi = gcm_bulk(c, &st->ctr, st->xi, in, nb, out, st->enc);
     if (nb && st->enc)
-        st->xi = ghash_chunk(c, st->xi, out + 128 * (nb - 1), 128, NULL);
+        st->xi = ghash_chunk(c, st->xi, NULL, out + 128 * (nb - 1), 128, NULL);
     in += 128 * nb, out += 128 * nb, len -= 128 * nb;
 
     /* whole blocks left (< 8), one at a time: streaming is not the fast path */
     size_t n = len / 16;
     if (n && !st->enc)
-        st->xi = ghash_chunk(c, st->xi, in, 16 * n, NULL);
+        st->xi = ghash_chunk(c, st->xi, NULL, in, 16 * n, NULL);
     for (size_t i = 0; i < n; i++) {
         const __m128i ks = own_x86_aes_enc_block(c->rk, c->rounds, _mm_shuffle_epi8(st->ctr, bswap));
         st->ctr = _mm_add_epi32(st->ctr, one);
         ST(out + 16 * i, _mm_xor_si128(LD(in + 16 * i), ks));
     }
     if (n && st->enc)
-        st->xi = ghash_chunk(c, st->xi, out, 16 * n, NULL);
+        st->xi = ghash_chunk(c, st->xi, NULL, out, 16 * n, NULL);
     in += 16 * n, out += 16 * n, len -= 16 * n;
 
     /* open a new partial block */
@@ -561,7 +578,7 @@ TGT static int aesni_gcm_stream_final(void *st_, uint8_t tag[16])
     const struct gcm_ctx *c = st->c;
     const __m128i lens = _mm_set_epi64x((long long)(st->aad_len * 8), (long long)(st->len * 8));
     /* pend is zero beyond `used`, so a whole block hashes the padded one */
-    const __m128i xi = ghash_chunk(c, st->xi, st->pend, st->used ? 16 : 0, &lens);
+    const __m128i xi = ghash_chunk(c, st->xi, NULL, st->pend, st->used ? 16 : 0, &lens);
     uint8_t computed[16];
     ST(computed, _mm_xor_si128(_mm_shuffle_epi8(xi, own_x86_bswap_mask()), st->ekj0));
     if (st->enc) {
@@ -580,6 +597,12 @@ TGT INL __m128i xts_mul_x(__m128i t)
     __m128i m = _mm_srai_epi32(_mm_shuffle_epi32(t, 0x13), 31);
     m = _mm_and_si128(m, _mm_set_epi32(0, 1, 0, 0x87));
     return _mm_xor_si128(_mm_add_epi64(t, t), m);
+}
+
+/* All-ones in bytes r..15 (0 < r < 16): the part of a stolen block kept. */
+TGT INL __m128i xts_keep_from(size_t r)
+{
+    return _mm_loadu_si128((const __m128i *)(const void *)(zero_ones + 16 - r));
 }
 
 TGT static void aesni_xts_init(void *ctx, const uint8_t *key, size_t key_len)
@@ -633,6 +656,15 @@ TGT INL void xts_blocks(const struct xts_ctx *c, __m128i *tp, const uint8_t *in,
     const __m128i *rk = dec ? c->dk : c->ek;
     const int rounds = c->rounds;
     __m128i t = *tp;
+    if (n == 1) {
+        /* a lone block (a 16-byte message's only one) first: the shortest
+         * path through cold code */
+        const __m128i b = _mm_xor_si128(LD(in), t);
+        ST(out, _mm_xor_si128(dec ? own_x86_aes_dec_block(rk, rounds, b)
+                                  : own_x86_aes_enc_block(rk, rounds, b), t));
+        *tp = xts_mul_x(t);
+        return;
+    }
     if (n >= 8) {
         __m128i t0 = t, t1 = xts_mul_x(t0), t2 = xts_mul_x(t1), t3 = xts_mul_x(t2);
         __m128i t4 = xts_mul_x(t3), t5 = xts_mul_x(t4), t6 = xts_mul_x(t5), t7 = xts_mul_x(t6);
@@ -661,13 +693,17 @@ TGT INL void xts_blocks(const struct xts_ctx *c, __m128i *tp, const uint8_t *in,
         own_wipe(last, sizeof last);
         t = t0;
     }
-    if (n >= 4) {
-        /* 4 at once: the same latency as one block */
+    while (n) {
+        /* The 1..7 blocks left: 4 lanes at once, the same latency as one
+         * block and fewer instructions than a block at a time; lanes past
+         * the end are neither loaded nor stored. */
+        const size_t k = n < 4 ? n : 4;
+        const __m128i z = _mm_setzero_si128();
         const __m128i t0 = t, t1 = xts_mul_x(t0), t2 = xts_mul_x(t1), t3 = xts_mul_x(t2);
         __m128i b0 = _mm_xor_si128(LD(in + 0), _mm_xor_si128(t0, rk[0]));
-        __m128i b1 = _mm_xor_si128(LD(in + 16), _mm_xor_si128(t1, rk[0]));
-        __m128i b2 = _mm_xor_si128(LD(in + 32), _mm_xor_si128(t2, rk[0]));
-        __m128i b3 = _mm_xor_si128(LD(in + 48), _mm_xor_si128(t3, rk[0]));
+        __m128i b1 = _mm_xor_si128(k > 1 ? LD(in + 16) : z, _mm_xor_si128(t1, rk[0]));
+        __m128i b2 = _mm_xor_si128(k > 2 ? LD(in + 32) : z, _mm_xor_si128(t2, rk[0]));
+        __m128i b3 = _mm_xor_si128(k > 3 ? LD(in + 48) : z, _mm_xor_si128(t3, rk[0]));
         const __m128i kl = rk[rounds];
         if (dec) {
             for (int r = 1; r < rounds; r++)
@@ -684,15 +720,15 @@ TGT INL void xts_blocks(const struct xts_ctx *c, __m128i *tp, const uint8_t *in,
             b2 = _mm_aesenclast_si128(b2, _mm_xor_si128(kl, t2));
             b3 = _mm_aesenclast_si128(b3, _mm_xor_si128(kl, t3));
         }
-        ST(out + 0, b0); ST(out + 16, b1); ST(out + 32, b2); ST(out + 48, b3);
-        t = xts_mul_x(t3);
-        n -= 4; in += 64; out += 64;
-    }
-    for (; n; n--, in += 16, out += 16) {
-        __m128i b = _mm_xor_si128(LD(in), t);
-        b = dec ? own_x86_aes_dec_block(rk, rounds, b) : own_x86_aes_enc_block(rk, rounds, b);
-        ST(out, _mm_xor_si128(b, t));
-        t = xts_mul_x(t);
+        ST(out + 0, b0);
+        if (k > 1)
+            ST(out + 16, b1);
+        if (k > 2)
+            ST(out + 32, b2);
+        if (k > 3)
+            ST(out + 48, b3);
+        t = k == 1 ? t1 : k == 2 ? t2 : k == 3 ? t3 : xts_mul_x(t3);
+        n -= k, in += 16 * k, out += 16 * k;
     }
     *tp = t;
 }
@@ -707,18 +743,17 @@ TGT static void aesni_xts_encrypt(const void *ctx, const uint8_t tweak[16], cons
     __m128i t = own_x86_aes_enc_block(c->tk, c->rounds, LD(tweak));
     xts_blocks(c, &t, in, r ? m - 1 : m, out, 0);
     if (r) {
-        /* t = T_{m-1}.  CC = E(P_{m-1}); C_m = CC[0..r); C_{m-1} = E(P_m || CC[r..16)) under T_m */
+        /* t = T_{m-1}.  CC = E(P_{m-1}); C_m = CC[0..r); C_{m-1} = E(P_m || CC[r..16))
+         * under T_m.  In registers: P_m is read before C_m may overwrite it. */
         const uint8_t *pin = in + 16 * (m - 1);
         uint8_t *pout = out + 16 * (m - 1);
-        uint8_t cc[16], pm[16];
-        ST(cc, _mm_xor_si128(own_x86_aes_enc_block(c->ek, c->rounds, _mm_xor_si128(LD(pin), t)), t));
-        memcpy(pm, pin + 16, r);     /* read P_m before C_m may overwrite it */
-        memcpy(pout + 16, cc, r);
-        memcpy(cc, pm, r);
+        const __m128i cc = _mm_xor_si128(
+            own_x86_aes_enc_block(c->ek, c->rounds, _mm_xor_si128(LD(pin), t)), t);
+        const __m128i pm = load_partial(pin + 16, r);
+        store_partial(pout + 16, cc, r);
         t = xts_mul_x(t);
-        ST(pout, _mm_xor_si128(own_x86_aes_enc_block(c->ek, c->rounds, _mm_xor_si128(LD(cc), t)), t));
-        own_wipe(cc, sizeof cc);
-        own_wipe(pm, sizeof pm);
+        const __m128i b = _mm_or_si128(pm, _mm_and_si128(cc, xts_keep_from(r)));
+        ST(pout, _mm_xor_si128(own_x86_aes_enc_block(c->ek, c->rounds, _mm_xor_si128(b, t)), t));
     }
 }
 
@@ -733,18 +768,17 @@ TGT static void aesni_xts_decrypt(const void *ctx, const uint8_t tweak[16], cons
     xts_blocks(c, &t, in, r ? m - 1 : m, out, 1);
     if (r) {
         /* t = T_{m-1}.  PP = D(C_{m-1}) under T_m; P_m = PP[0..r);
-         * P_{m-1} = D(C_m || PP[r..16)) under T_{m-1}. */
+         * P_{m-1} = D(C_m || PP[r..16)) under T_{m-1}.  C_m is read before
+         * P_m may overwrite it. */
         const uint8_t *cin = in + 16 * (m - 1);
         uint8_t *pout = out + 16 * (m - 1);
-        uint8_t pp[16], cm[16];
         const __m128i t2 = xts_mul_x(t);
-        ST(pp, _mm_xor_si128(own_x86_aes_dec_block(c->dk, c->rounds, _mm_xor_si128(LD(cin), t2)), t2));
-        memcpy(cm, cin + 16, r);     /* read C_m before P_m may overwrite it */
-        memcpy(pout + 16, pp, r);
-        memcpy(pp, cm, r);
-        ST(pout, _mm_xor_si128(own_x86_aes_dec_block(c->dk, c->rounds, _mm_xor_si128(LD(pp), t)), t));
-        own_wipe(pp, sizeof pp);
-        own_wipe(cm, sizeof cm);
+        const __m128i pp = _mm_xor_si128(
+            own_x86_aes_dec_block(c->dk, c->rounds, _mm_xor_si128(LD(cin), t2)), t2);
+        const __m128i cm = load_partial(cin + 16, r);
+        store_partial(pout + 16, pp, r);
+        const __m128i b = _mm_or_si128(cm, _mm_and_si128(pp, xts_keep_from(r)));
+        ST(pout, _mm_xor_si128(own_x86_aes_dec_block(c->dk, c->rounds, _mm_xor_si128(b, t)), t));
     }
 }
 

@@ -13,8 +13,9 @@ with the extra CFLAGS given, from the work tree or, with --rev-A/--rev-B,
 from that git revision (exported to build-ab/src-A, src-B); then the two
 are measured in alternating fresh aesbench processes, --rounds times each,
 so that a slow spell of a shared machine hits both alike.  Printed per
-point: the median MB/s of each variant over its rounds and B/A.  Nothing is asserted; read the ratios beside the
-machine's noise floor (`aeslab noise`).
+point: the median MB/s of each variant over its rounds and B/A.  Nothing
+is asserted; read the ratios beside the machine's noise floor (`aeslab
+noise`).
 """
 from __future__ import annotations
 

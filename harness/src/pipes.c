@@ -47,7 +47,6 @@
 #include <cpuid.h>
 #endif
 #include <sched.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -127,7 +126,7 @@ static const char pipes_help[] =
                          :                                                                 \
                          : "rax", "rdx", "cc", "memory", "xmm0", "xmm1", "xmm2", "xmm3",   \
                            "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10",        \
-                           "xmm11", "xmm12", "xmm13", "xmm14", "xmm15");                                     \
+                           "xmm11", "xmm12", "xmm13", "xmm14", "xmm15");             \
     return t1 - t0;
 
 /* The registers start from whatever they hold; values do not change timing

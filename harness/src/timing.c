@@ -32,7 +32,7 @@
  * counters each point also gets instructions per byte and IPC.
  */
 #include <errno.h>
-#if defined(__x86_64__) || defined(__SSE2__)
+#ifdef __SSE2__
 #include <emmintrin.h>
 #endif
 #include <math.h>
@@ -212,7 +212,7 @@ struct worker {
 static inline void bump(uint8_t *iv, size_t off, uint64_t *seq)
 {
     ++*seq;
-#if defined(__x86_64__) || defined(__SSE2__)
+#ifdef __SSE2__
     /* in vector registers: through memcpy the compiler narrows it back to
      * the 8-byte store */
     const __m128i s = _mm_cvtsi64_si128((long long)*seq);

@@ -7,8 +7,8 @@
  * are rolled loops over memory operands (with 16 XMM registers and 8 AES
  * states in flight there is no room to keep round keys or hash-key powers
  * in registers anyway); what stays unrolled is what measured faster: the
- * stitched rounds of a batch and the 8-lane tail, whose key stream, output
- * and GHASH input stay in registers.
+ * stitched rounds of a batch and the tail's per-block steps, whose key
+ * stream, output and (encrypting) GHASH input stay in registers.
  *
  * GCM
  *   Counter: the J0 block is kept byte-reversed in a register, so GCM's
@@ -151,6 +151,13 @@ static const uint8_t zero_ones[32] = {
     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 
+/* All-ones in bytes r..15 (0 < r < 16): the part of a block past a partial
+ * block's r bytes. */
+TGT INL __m128i ones_from(size_t r)
+{
+    return _mm_loadu_si128((const __m128i *)(const void *)(zero_ones + 16 - r));
+}
+
 #define AES8(op, k)                                                            \
     do {                                                                       \
         const __m128i k_ = (k);                                                \
@@ -226,7 +233,7 @@ TGT static __m128i ghash_chunk(const struct gcm_ctx *c, __m128i xi, const __m128
 /* GHASH over len bytes (the AAD), 8 blocks per reduction. */
 TGT static __m128i ghash(const struct gcm_ctx *c, __m128i xi, const uint8_t *p, size_t len)
 {
-    for (; len; ) {
+    while (len) {
         const size_t n = len < 128 ? len : 128;
         xi = ghash_chunk(c, xi, NULL, p, n, NULL);
         p += n, len -= n;
@@ -371,14 +378,13 @@ TGT static __m128i gcm_tail(const struct gcm_ctx *c, __m128i ctr, __m128i xi,
     }
     if (r) {
         /* past the input's end the lane is bare key stream: keep r bytes */
-        const __m128i drop = _mm_loadu_si128((const __m128i *)(const void *)(zero_ones + 16 - r));
         __m128i y = b[0];
 #pragma GCC unroll 8
         for (int i = 1; i < 8; i++)
             if ((size_t)i == nfull)
                 y = b[i];
         y = _mm_aesenclast_si128(y, _mm_xor_si128(kl, load_partial(in + 16 * nfull, r)));
-        y = _mm_andnot_si128(drop, y);
+        y = _mm_andnot_si128(ones_from(r), y);
         store_partial(out + 16 * nfull, y, r);
         TAIL_HASH(y, nfull)
     }
@@ -599,12 +605,6 @@ TGT INL __m128i xts_mul_x(__m128i t)
     return _mm_xor_si128(_mm_add_epi64(t, t), m);
 }
 
-/* All-ones in bytes r..15 (0 < r < 16): the part of a stolen block kept. */
-TGT INL __m128i xts_keep_from(size_t r)
-{
-    return _mm_loadu_si128((const __m128i *)(const void *)(zero_ones + 16 - r));
-}
-
 TGT static void aesni_xts_init(void *ctx, const uint8_t *key, size_t key_len)
 {
     struct xts_ctx *c = ctx;
@@ -752,7 +752,7 @@ TGT static void aesni_xts_encrypt(const void *ctx, const uint8_t tweak[16], cons
         const __m128i pm = load_partial(pin + 16, r);
         store_partial(pout + 16, cc, r);
         t = xts_mul_x(t);
-        const __m128i b = _mm_or_si128(pm, _mm_and_si128(cc, xts_keep_from(r)));
+        const __m128i b = _mm_or_si128(pm, _mm_and_si128(cc, ones_from(r)));
         ST(pout, _mm_xor_si128(own_x86_aes_enc_block(c->ek, c->rounds, _mm_xor_si128(b, t)), t));
     }
 }
@@ -777,7 +777,7 @@ TGT static void aesni_xts_decrypt(const void *ctx, const uint8_t tweak[16], cons
             own_x86_aes_dec_block(c->dk, c->rounds, _mm_xor_si128(LD(cin), t2)), t2);
         const __m128i cm = load_partial(cin + 16, r);
         store_partial(pout + 16, pp, r);
-        const __m128i b = _mm_or_si128(cm, _mm_and_si128(pp, xts_keep_from(r)));
+        const __m128i b = _mm_or_si128(cm, _mm_and_si128(pp, ones_from(r)));
         ST(pout, _mm_xor_si128(own_x86_aes_dec_block(c->dk, c->rounds, _mm_xor_si128(b, t)), t));
     }
 }

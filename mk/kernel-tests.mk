@@ -21,7 +21,7 @@
 # one line starting with "skip: ".
 ifeq ($(ARCH),x86_64)
 
-KTEST_SRCS := tests/kernels/x86_vaes_test.c kernels/common/common.c kernels/auto/auto.c \
+KTEST_SRCS := tests/kernels/x86_vaes_test.c kernels/common/common.c kernels/auto/auto.c kernels/auto/picks.c \
               $(wildcard kernels/portable/*.c) $(wildcard kernels/x86/*/*.c)
 KTEST_DIR := $(BUILD)/tests
 
@@ -42,13 +42,12 @@ $(KTEST_DIR)/x86_vaes_ctr_test: $(KTEST_SRCS) $(OWN_HDRS) | $(BUILD)/.dir
 # tests/kernels/emu/ comes first on the include path, so the kernels'
 # <immintrin.h> is SIMDe's.  SIMDE_NO_INLINE keeps the emulated intrinsics
 # out of line: inlined, the fully unrolled kernels take minutes per file to
-# compile at -O2.  own/aesni is left out (auto refers to it weakly): the
-# emulated ISA always has VAES.
+# compile at -O2.  own/aesni is in: own/auto's measured picks name it beside
+# the VAES kernels on some CPU models (auto-FAMILY-MODEL in x86_vaes_test.c).
 KTEST_EMU_HDRS := $(wildcard tests/kernels/emu/*.h)
 KTEST_EMU_CFLAGS = -Itests/kernels/emu $(CFLAGS_ALL) -DOWN_X86_EMULATED -DSIMDE_NO_INLINE -Wno-psabi
-KTEST_EMU_SRCS := $(filter-out kernels/x86/aesni/%,$(KTEST_SRCS))
-KTEST_OBJS_emu := $(patsubst %.c,$(KTEST_DIR)/emu/obj/%.o,$(KTEST_EMU_SRCS))
-KTEST_EMU_CTR_OBJS := $(patsubst %.c,$(KTEST_DIR)/emu/ctr/%.o,$(KTEST_EMU_SRCS))
+KTEST_OBJS_emu := $(patsubst %.c,$(KTEST_DIR)/emu/obj/%.o,$(KTEST_SRCS))
+KTEST_EMU_CTR_OBJS := $(patsubst %.c,$(KTEST_DIR)/emu/ctr/%.o,$(KTEST_SRCS))
 KTEST_OBJS_nat := $(patsubst %.c,$(KTEST_DIR)/nat/obj/%.o,$(KTEST_SRCS))
 
 $(KTEST_DIR)/emu/obj/%.o: %.c $(OWN_HDRS) $(KTEST_EMU_HDRS)

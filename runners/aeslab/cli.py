@@ -24,6 +24,7 @@ EPILOG = """commands:
   compare    significant changes between two sets of runs; exit 1 on a regression
   scoreboard own best vs best peer per alg/direction/size, c/B at 16 KiB vs this machine's
              bound (alias: goals), from a run id (make bench-goals) or points files
+  auto-picks own/auto's measured picks per CPU model, from results/ (kernels/auto/picks.c)
 """
 
 

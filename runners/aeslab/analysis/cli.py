@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-COMMANDS = ("report", "dashboard", "compare", "scoreboard", "goals")
+COMMANDS = ("report", "dashboard", "compare", "scoreboard", "goals", "auto-picks")
 
 
 def register(sub) -> None:
@@ -67,6 +67,21 @@ def register(sub) -> None:
                    "(.jsonl, .jsonl.gz) of aeslab run or aesbench run --out")
 
 
+    p = sub.add_parser("auto-picks", help="own/auto's table of measured picks per CPU model, "
+                       "from results/ (writes kernels/auto/picks.c)",
+                       description="For every x86-64 machine under the results folder: per GCM/XTS "
+                       "direction and message size, the fastest own kernel (newest run's medians, "
+                       "geometric mean over key sizes; within 3%% the wider kernel is kept), as "
+                       "steps by length.  Writes the C table own/auto looks its CPU model up in; "
+                       "a CPU with no row keeps auto's ISA order.  Reads stored points, times "
+                       "nothing.  Exit 1 with --check when the file is stale, 2 on bad input.")
+    p.add_argument("--results", metavar="DIR", help="results folder (default results/)")
+    p.add_argument("--out", metavar="FILE", default="kernels/auto/picks.c",
+                   help="the C table to write or check (default kernels/auto/picks.c)")
+    p.add_argument("--check", action="store_true",
+                   help="write nothing; exit 1 if FILE differs from what the results give")
+
+
 def _inputs(a) -> list[str]:
     if a.results:
         return a.results
@@ -75,6 +90,9 @@ def _inputs(a) -> list[str]:
 
 
 def main(a) -> int:
+    if a.cmd == "auto-picks":
+        from .autopicks import command
+        return command(a)
     if a.cmd in ("scoreboard", "goals"):
         from .scoreboard import scoreboard_command
         return scoreboard_command(a)

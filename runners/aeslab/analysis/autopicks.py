@@ -1,0 +1,206 @@
+"""own/auto's measured picks: which own kernel takes each message length on
+each x86-64 CPU model the lab has results for.
+
+`aeslab auto-picks` reads results/ and writes kernels/auto/picks.c, the
+table own/auto looks its CPU up in (vendor, family, model from CPUID, as
+machine.json records them).  A CPU with no row, or whose row names a kernel
+it cannot run, falls back to auto's ISA order (widest path first).
+
+The rule, per machine, mode (gcm/xts) and direction:
+  - candidates: the own x86 kernels auto can call (portable, aesni,
+    vaes256, vaes512, fused); own/auto itself is never a candidate;
+  - a point is the median ns per message of one (kernel, key size, size)
+    at one thread, no offset, GCM with 16 bytes of AAD, taken from the
+    newest run that measured it (kernels change; the newest run measured
+    the code closest to this one);
+  - a size is decided only where every candidate measured on that machine
+    was measured at every key size the size has; a kernel's score there
+    is the geometric mean of its key sizes' points;
+  - the fastest score wins, except that among kernels within MARGIN of it
+    the wider one is kept: a narrower path has to win clearly, not by noise;
+  - consecutive sizes with the same winner form one step: the winner at
+    size s takes every length up to s, the last winner every longer one.
+A machine with fewer than two candidates measured gets no row (nothing was
+compared).  Nothing here is timed; it only reads stored points.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+MARGIN = 0.03
+
+# Preference among kernels within MARGIN of the fastest: wider first.
+ORDER = ["own/vaes512", "own/fused", "own/vaes256", "own/aesni", "own/portable"]
+PATH = {"own/portable": "AP_PORTABLE", "own/aesni": "AP_AESNI", "own/vaes256": "AP_VAES256",
+        "own/vaes512": "AP_VAES512", "own/fused": "AP_FUSED"}
+OPS = [("gcm", "seal", "AO_SEAL"), ("gcm", "open", "AO_OPEN"),
+       ("xts", "enc", "AO_XTS_ENC"), ("xts", "dec", "AO_XTS_DEC")]
+MAX_STEPS = 8  # AUTO_STEPS in kernels/auto/picks.h
+
+
+class PicksError(Exception):
+    """Results that cannot give a table (one line, for the CLI)."""
+
+
+@dataclass(frozen=True)
+class Row:
+    machine_id: str
+    label: str
+    vendor: str
+    family: int
+    model: int
+    runs: tuple[str, ...]
+    # (mode, op) -> [(max_len or None for "every longer one", impl)]
+    steps: dict
+
+
+def points(df: pd.DataFrame) -> pd.DataFrame:
+    """One median ns/msg per (machine, impl, mode, op, key_bits, size), newest run first."""
+    d = df[df.impl.isin(PATH) & (df.threads == 1) & (df.offset == 0) & df.ok]
+    d = d[(d["mode"] == "xts") | (d.aad == 16)]
+    d = d[d.op.isin([o for _, o, _ in OPS])]
+    if d.empty:
+        return d.assign(ns=[])
+    key = ["machine_id", "impl", "mode", "op", "key_bits", "size"]
+    # A run's time is its last point's (run ids are not all timestamps).
+    d = d.assign(run_time=d.groupby(["machine_id", "run_id"]).time.transform("max"))
+    d = d[d.run_time == d.groupby(key).run_time.transform("max")]
+    return d.groupby(key).agg(ns=("ns_per_msg", "median"), run_id=("run_id", "first")).reset_index()
+
+
+def pick(scores: dict[str, float]) -> str:
+    best = min(scores.values())
+    near = [k for k in scores if scores[k] <= best * (1 + MARGIN)]
+    return min(near, key=ORDER.index)
+
+
+def steps_of(p: pd.DataFrame) -> list[tuple[int | None, str]]:
+    """The steps for one machine, mode and op (p: its rows of points())."""
+    cands = sorted(p.impl.unique(), key=ORDER.index)
+    if len(cands) < 2:
+        return []
+    winners = []
+    for size, at in p.groupby("size"):
+        keys = sorted(at.key_bits.unique())
+        grid = at.pivot_table(index="impl", columns="key_bits", values="ns")
+        if len(grid) < len(cands) or grid.isna().any().any():
+            continue
+        scores = {k: math.exp(sum(math.log(grid.loc[k, b]) for b in keys) / len(keys)) for k in cands}
+        winners.append((int(size), pick(scores)))
+    out: list[tuple[int | None, str]] = []
+    for i, (size, w) in enumerate(winners):
+        last = i + 1 == len(winners)
+        if not last and winners[i + 1][1] == w:
+            continue
+        out.append((None if last else size, w))
+    if len(out) > MAX_STEPS:
+        raise PicksError(f"{len(out)} steps for one direction (the table holds {MAX_STEPS})")
+    return out
+
+
+def fingerprint(results: Path, machine_id: str) -> dict:
+    f = results / machine_id / "machine.json"
+    try:
+        doc = json.loads(f.read_text())
+        fp = doc["fingerprint"]
+        return {"label": doc.get("label", machine_id), "arch": fp["arch"], "vendor": fp["vendor"],
+                "family": int(fp["family"]), "model": int(fp["model"])}
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise PicksError(f"{f}: no CPU fingerprint ({e})") from None
+
+
+def rows(df: pd.DataFrame, results: Path) -> list[Row]:
+    pts = points(df)
+    out = []
+    for mid, pm in pts.groupby("machine_id"):
+        fp = fingerprint(results, mid)
+        if fp["arch"] != "x86_64":
+            continue
+        steps = {}
+        for mode, op, _ in OPS:
+            s = steps_of(pm[(pm["mode"] == mode) & (pm.op == op)])
+            if s:
+                steps[(mode, op)] = s
+        if not steps:
+            continue
+        out.append(Row(mid, fp["label"], fp["vendor"], fp["family"], fp["model"],
+                       tuple(sorted(pm.run_id.unique())), steps))
+    keys = [(r.vendor, r.family, r.model) for r in out]
+    for k in set(keys):
+        if keys.count(k) > 1:
+            dup = [r.machine_id for r in out if (r.vendor, r.family, r.model) == k]
+            raise PicksError(f"two machines with one CPU model {k}: {', '.join(dup)} "
+                             "(keep one in the results given)")
+    return sorted(out, key=lambda r: (r.vendor, r.family, r.model))
+
+
+def describe(steps: list[tuple[int | None, str]]) -> str:
+    parts = [(f"<={m}: " if m is not None else ("else " if i else "")) + k[4:]
+             for i, (m, k) in enumerate(steps)]
+    return "; ".join(parts) + ("" if len(steps) > 1 else " at every length")
+
+
+def render_c(table: list[Row], source: str) -> str:
+    lines = [
+        "/* Generated by `aeslab auto-picks` from " + source + " - do not edit;",
+        " * regenerate after adding results (tests/python/test_auto_picks.py fails",
+        " * while this file and the results disagree).  The rule is in",
+        " * runners/aeslab/analysis/autopicks.py; the lookup in auto.c. */",
+        '#include "picks.h"',
+        "",
+        "const auto_cpu_picks own_auto_picks[] = {",
+    ]
+    for r in table:
+        lines.append(f'    {{"{r.vendor}", {r.family}, {r.model},')
+        lines.append(f'     "{r.label}: results/{r.machine_id}, runs {", ".join(r.runs)}",')
+        lines.append("     {")
+        for mode, op, enum in OPS:
+            st = r.steps.get((mode, op), [])
+            cells = ", ".join(f"{{{'AUTO_ANY' if m is None else m}, {PATH[k]}}}" for m, k in st)
+            lines.append(f"         [{enum}] = {{{cells}}}, /* {describe(st) if st else 'not measured'} */")
+        lines.append("     }},")
+    lines += ["    {0},", "};", ""]
+    return "\n".join(lines)
+
+
+def generate(results: Path, source_name: str = "results/") -> tuple[str, list[Row]]:
+    from .load import ResultsError, load_results
+    try:
+        res = load_results([str(results)], strict=False)
+    except ResultsError as e:
+        raise PicksError(str(e)) from None
+    table = rows(res.ok, results)
+    return render_c(table, source_name), table
+
+
+def command(a) -> int:
+    import sys
+    from .. import paths
+    results = paths.results_dir(a.results)
+    out = Path(a.out)
+    try:
+        text, table = generate(results)
+    except PicksError as e:
+        print(f"aeslab auto-picks: {e}", file=sys.stderr)
+        return 2
+    for r in table:
+        print(f"{r.label} ({r.vendor} family {r.family} model {r.model}, results/{r.machine_id}):")
+        for (mode, op), st in r.steps.items():
+            print(f"  {mode} {op:4}  {describe(st)}")
+    if a.check:
+        if not out.exists() or out.read_text() != text:
+            print(f"aeslab auto-picks: {out} is not what results/ gives; run `aeslab auto-picks` "
+                  "and commit it", file=sys.stderr)
+            return 1
+        print(f"aeslab auto-picks: {out} matches results/")
+        return 0
+    tmp = out.with_suffix(out.suffix + ".tmp")
+    tmp.write_text(text)
+    tmp.replace(out)
+    print(f"aeslab auto-picks: wrote {out} ({len(table)} CPU models)")
+    return 0

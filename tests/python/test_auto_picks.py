@@ -1,0 +1,83 @@
+"""own/auto's measured picks (`aeslab auto-picks`, kernels/auto/picks.c):
+the rule on made-up points (a narrower kernel must win by more than the
+margin, steps cover lengths up to the size they were measured at, a size
+not measured for every candidate decides nothing), and the committed table
+is what the committed results give."""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+
+import pandas as pd
+import pytest
+
+from conftest import ROOT, aeslab
+
+from aeslab.analysis import autopicks as ap
+
+
+def _pts(rows):
+    return pd.DataFrame(rows, columns=["impl", "key_bits", "size", "ns"])
+
+
+def test_wider_kept_within_margin_narrow_taken_beyond():
+    p = _pts([("own/aesni", 128, 16, 30.0), ("own/vaes512", 128, 16, 30.5),
+              ("own/aesni", 128, 64, 30.0), ("own/vaes512", 128, 64, 34.0),
+              ("own/aesni", 128, 512, 90.0), ("own/vaes512", 128, 512, 60.0)])
+    # 16: within 3 % -> the wider kernel; 64: aesni clearly; 512: vaes512
+    assert ap.steps_of(p) == [(16, "own/vaes512"), (64, "own/aesni"), (None, "own/vaes512")]
+
+
+def test_key_sizes_by_geometric_mean_and_incomplete_sizes_skipped():
+    p = _pts([("own/aesni", 128, 16, 20.0), ("own/aesni", 256, 16, 50.0),
+              ("own/vaes256", 128, 16, 30.0), ("own/vaes256", 256, 16, 30.0),
+              ("own/aesni", 128, 63, 1.0),  # vaes256 not measured at 63: no decision
+              ("own/aesni", 128, 4096, 900.0), ("own/aesni", 256, 4096, 1000.0),
+              ("own/vaes256", 128, 4096, 500.0)])  # 256-bit missing: no decision
+    # gm(20, 50) = 31.6 > 30: vaes256, and it is the only decided size
+    assert ap.steps_of(p) == [(None, "own/vaes256")]
+
+
+def test_one_candidate_gives_no_row():
+    assert ap.steps_of(_pts([("own/aesni", 128, 16, 20.0)])) == []
+
+
+def test_render_names_every_step():
+    row = ap.Row("m-1", "CPU X", "AuthenticAMD", 25, 17, ("r1",),
+                 {("xts", "enc"): [(16, "own/aesni"), (None, "own/vaes512")]})
+    c = ap.render_c([row], "results/")
+    assert '{"AuthenticAMD", 25, 17,' in c
+    assert "[AO_XTS_ENC] = {{16, AP_AESNI}, {AUTO_ANY, AP_VAES512}}" in c
+    assert "[AO_SEAL] = {}, /* not measured */" in c
+
+
+def test_committed_table_is_what_the_results_give(tmp_path):
+    # the results git tracks: a local `make run` adds runs the table was
+    # not made from
+    tracked = subprocess.run(["git", "ls-files", "-z", "results"], cwd=ROOT, capture_output=True)
+    results = tmp_path / "results"
+    if tracked.returncode == 0 and tracked.stdout:
+        for name in tracked.stdout.decode().split("\0"):
+            if name:
+                (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy(ROOT / name, tmp_path / name)
+    else:  # not a git checkout: what is there
+        results = ROOT / "results"
+    env = dict(os.environ, AESLAB_RESULTS=str(results))
+    r = aeslab("auto-picks", "--check", env=env, timeout=900)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "matches results/" in r.stdout
+
+
+def test_check_reports_a_stale_table_and_writes_nothing(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(ap, "generate", lambda results: ("/* fresh */\n", []))
+    stale = tmp_path / "picks.c"
+    stale.write_text("/* stale */\n")
+    args = argparse.Namespace(results=str(tmp_path), out=str(stale), check=True)
+    assert ap.command(args) == 1
+    assert "is not what results/ gives" in capsys.readouterr().err
+    assert stale.read_text() == "/* stale */\n"
+    args.check = False
+    assert ap.command(args) == 0 and stale.read_text() == "/* fresh */\n"

@@ -166,9 +166,16 @@ def test_scoreboard_reads_a_run_by_id_and_its_machines_bound(tmp_path, env):
     assert {k: float(m.group(2)) for k, m in rows.items()} == {
         f"{a} {o}": v for (a, o), v in bound.items()}
     assert "not measured" not in out
-    # a pipes record of another machine is never borrowed
+    # a pipes record of another machine is never borrowed: a lower one is
+    # ignored beside the machine's own, and alone it is no bound
+    lower = {k: v / 2 for k, v in bound.items()}
     (folder / "pipes-20260102T000000Z.json").write_text(json.dumps(
-        dict(_pipes_doc(bound), machine=ZEN3, created="2026-01-02T00:00:00Z")))
+        dict(_pipes_doc(lower), machine=ZEN3, created="2026-01-02T00:00:00Z")))
+    out = aeslab("scoreboard", "20270101T000000Z", env=env, check=True).stdout
+    rows = {m.group(1): m for m in _ROW16.finditer(out)}
+    assert {k: float(m.group(2)) for k, m in rows.items()} == {
+        f"{a} {o}": v for (a, o), v in bound.items()}
+    (folder / "pipes-20260101T000000Z.json").unlink()
     out = aeslab("scoreboard", "20270101T000000Z", env=env, check=True).stdout
     assert "bound not measured on this machine" in out and f"measured on {ZEN3}" in out
     p = aeslab("scoreboard", "20270101T999999Z", env=env)
@@ -185,6 +192,25 @@ def test_scoreboard_of_two_machines_is_two_scoreboards(tmp_path, env):
     assert sorted(heads) == sorted([ZEN4, ZEN3])
     # each machine's cells from its own points alone: one pass each, not two
     assert out.count("median of 1 pass(es)") == 2
+
+
+def test_scoreboard_takes_the_lowest_of_the_machines_records(tmp_path, env):
+    # a run of `aesbench pipes` in a slow spell measures the host, not the
+    # pipes: per algorithm and direction the lowest record is the bound
+    results = Path(env["AESLAB_RESULTS"])
+    folder = _machine_folder(results, ZEN4)
+    _store_run(folder, "20270101T000000Z")
+    slow = {("aes-128-xts", "enc"): 0.3, ("aes-128-xts", "dec"): 0.15,
+            ("aes-256-xts", "enc"): 0.2, ("aes-256-xts", "dec"): 0.4}
+    fast = {("aes-128-xts", "enc"): 0.15, ("aes-128-xts", "dec"): 0.25,
+            ("aes-256-xts", "enc"): 0.2, ("aes-256-xts", "dec"): 0.2}
+    for day, b in (("01", slow), ("02", fast)):
+        (folder / f"pipes-202601{day}T000000Z.json").write_text(json.dumps(
+            dict(_pipes_doc(b), machine=ZEN4, created=f"2026-01-{day}T00:00:00Z")))
+    out = aeslab("scoreboard", "20270101T000000Z", env=env, check=True).stdout
+    rows = {m.group(1): float(m.group(2)) for m in _ROW16.finditer(out)}
+    assert rows == {f"{a} {o}": min(slow[(a, o)], fast[(a, o)]) for (a, o) in slow}
+    assert "lowest of 2 record(s)" in out
 
 
 def test_pipes_records_of_the_older_method_are_not_a_bound(tmp_path):

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from .. import machine as _machine
 from .. import point
-from ..pipes import bounds_of, latest
+from ..pipes import lowest, records
 from ..store import iter_points
 
 NO_BOUND = "bound not measured on this machine"
@@ -82,33 +82,37 @@ def by_machine(files: list[Path]) -> list[tuple[str, list[Path]]]:
 
 
 def machine_bound(files: list[Path]) -> tuple[dict, str, str]:
-    """The measured bound of the machine the files' points come from: the
-    newest pipes record in their results/<machine-id>/ folder (one
-    machine's files: by_machine).  Returns (bounds, note, machine): ({}, why,
-    the machine's name) if there is none."""
+    """The measured bound of the machine the files' points come from: per
+    algorithm and direction, the lowest of the pipes records in their
+    results/<machine-id>/ folder that were measured on that machine (one
+    machine's files: by_machine); another machine's record is never read.
+    Returns (bounds, note, machine): ({}, why, the machine's name) if there
+    is none."""
     folders = sorted({f.resolve().parent for f in files})
     if not folders:
         return {}, NO_BOUND, ""
     mdoc = machine_of(folders[0])
     name = f"{mdoc.get('label', mdoc['id'])} ({mdoc['id']})" if mdoc else folders[0].name
-    doc = None
-    for folder in folders:  # one machine: any of its folders' newest record
-        d = latest(folder)
-        if d and (not doc or d.get("created", "") > doc.get("created", "")):
-            doc = d
-    if not doc or not bounds_of(doc):
+    docs = [d for folder in folders for d in records(folder)]
+    mine = [d for d in docs if not mdoc or d.get("machine") in (None, mdoc["id"])]
+    if not mine or not lowest(mine):
+        if docs and not mine:
+            d = docs[-1]
+            return {}, NO_BOUND + (f" ({d['file']} was measured on {d['machine']}, not "
+                                   f"{mdoc['id']})"), name
         return {}, NO_BOUND + f" (no pipes-*.json in {folders[0]}; run `aeslab pipes` there)", name
-    if mdoc and doc.get("machine") not in (None, mdoc["id"]):
-        return {}, NO_BOUND + (f" ({doc['file']} was measured on {doc['machine']}, not "
-                               f"{mdoc['id']})"), name
+    doc = max(mine, key=lambda d: d.get("created", ""))
     h = doc["harness"]
     cpu = (f"{h.get('cpu', '?')}, family {h.get('family', '?')} model {h.get('model', '?')}")
     if not mdoc:
         name = f"{doc.get('host', name)}: {cpu}"
+    when = sorted(d.get("created", "?") for d in mine)
     note = (f"bound: `aesbench pipes` on {doc.get('machine') or doc.get('host', '?')} ({cpu}), "
-            f"{doc.get('created', '?')}, AES/CLMUL 1:1 {h.get('sharing', {}).get('verdict', '?')} "
-            f"pipes, GCM from its measured mix: {doc['file']}")
-    return bounds_of(doc), note, name
+            f"per algorithm and direction the lowest of {len(mine)} record(s) "
+            f"({when[0]}{' .. ' + when[-1] if len(when) > 1 else ''}; a slower record measured "
+            f"interference, not the pipes), GCM from its measured mix: "
+            f"{', '.join(Path(d['file']).name for d in mine)}")
+    return lowest(mine), note, name
 
 
 def _best(row: dict, own: bool) -> tuple[str, float] | None:

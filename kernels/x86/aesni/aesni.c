@@ -61,6 +61,11 @@
  *   batch, one doubling after each of its first 8 rounds.  Remaining blocks:
  *   4-wide passes, the last with only the lanes that exist (a message's
  *   lone block alone).
+ *   Only the 8-block batch loop has a copy per direction.  The rest (tweak
+ *   encryption, lone block, 4-wide passes, stealing) is one out-of-line
+ *   copy for both directions: the direction is public and chosen by a
+ *   branch outside the round loops, and the single-block and 4-wide round
+ *   loops are rolled two rounds an iteration.
  *   Ciphertext stealing (len % 16 != 0) handles the last full block and the
  *   partial one apart: encrypt uses T_{m-1} then T_m, decrypt T_m then
  *   T_{m-1} (IEEE 1619 order), in registers (the stolen bytes merged by a
@@ -605,19 +610,59 @@ TGT INL __m128i xts_mul_x(__m128i t)
     return _mm_xor_si128(_mm_add_epi64(t, t), m);
 }
 
+/* Out of line: one copy serves both directions (xts_expand: both keys). */
+#define NOINL __attribute__((noinline)) static
+
+NOINL TGT int xts_expand(const uint8_t *key, size_t key_len, __m128i rk[15])
+{
+    return own_x86_aes_expand_enc(key, key_len, rk);
+}
+
 TGT static void aesni_xts_init(void *ctx, const uint8_t *key, size_t key_len)
 {
     struct xts_ctx *c = ctx;
     size_t half = key_len / 2;
-    c->rounds = own_x86_aes_expand_enc(key, half, c->ek);
-    own_x86_aes_expand_enc(key + half, half, c->tk);
+    c->rounds = xts_expand(key, half, c->ek);
+    xts_expand(key + half, half, c->tk);
     own_x86_aes_expand_dec(c->ek, c->rounds, c->dk);
 }
 
 /*
- * n blocks from in to out with tweaks starting at *tp; *tp is left at the
- * tweak of the block after the last.  dec selects AESDEC and the inverse
- * schedule; always inlined with a constant dec.
+ * Rounds 1..rounds-1 of op on the states AESN names, as a loop over two
+ * rounds at a time (round 1, then pairs; rounds is even, 10 or 14 here):
+ * half the loop counting of one round an iteration, for the short paths.
+ */
+#define ROUNDS_ROLLED(AESN, op, rk, rounds)                                    \
+    do {                                                                       \
+        const __m128i *kp_ = (rk) + 2, *const ep_ = (rk) + (rounds);           \
+        AESN(op, (rk)[1]);                                                     \
+        do {                                                                   \
+            AESN(op, kp_[0]);                                                  \
+            AESN(op, kp_[1]);                                                  \
+        } while ((kp_ += 2) != ep_);                                           \
+    } while (0)
+
+#define AES1(op, k) (b = op(b, (k)))
+
+/* One block, E(b ^ t) ^ t or D(b ^ t) ^ t: the tweak (t = 0), a lone block,
+ * the two stealing blocks.  dec picks the loop once, not each round. */
+NOINL TGT __m128i xts_block(const __m128i *rk, int rounds, __m128i b, __m128i t, int dec)
+{
+    b = _mm_xor_si128(_mm_xor_si128(b, t), rk[0]);
+    if (dec) {
+        ROUNDS_ROLLED(AES1, _mm_aesdec_si128, rk, rounds);
+        b = _mm_aesdeclast_si128(b, rk[rounds]);
+    } else {
+        ROUNDS_ROLLED(AES1, _mm_aesenc_si128, rk, rounds);
+        b = _mm_aesenclast_si128(b, rk[rounds]);
+    }
+    return _mm_xor_si128(b, t);
+}
+
+/*
+ * nb batches of 8 blocks from in to out with tweaks starting at t; returns
+ * the tweak of the block after the last.  Inlined with a constant dec into
+ * xts_batches_enc/dec: the hot loop gets a copy per direction.
  *
  * In a batch, each tweak is needed twice: in the whitening and in the last
  * round.  The last-round operand rk_last ^ T_i is parked on the stack at the
@@ -650,48 +695,76 @@ TGT static void aesni_xts_init(void *ctx, const uint8_t *key, size_t key_len)
         b6 = oplast(b6, last[6]); b7 = oplast(b7, last[7]);                    \
     } while (0)
 
-TGT INL void xts_blocks(const struct xts_ctx *c, __m128i *tp, const uint8_t *in, size_t n,
-                        uint8_t *out, int dec)
+TGT INL __m128i xts_batches(const struct xts_ctx *c, __m128i t, const uint8_t *in, size_t nb,
+                            uint8_t *out, int dec)
 {
     const __m128i *rk = dec ? c->dk : c->ek;
     const int rounds = c->rounds;
-    __m128i t = *tp;
+    __m128i t0 = t, t1 = xts_mul_x(t0), t2 = xts_mul_x(t1), t3 = xts_mul_x(t2);
+    __m128i t4 = xts_mul_x(t3), t5 = xts_mul_x(t4), t6 = xts_mul_x(t5), t7 = xts_mul_x(t6);
+    __m128i last[8];
+    for (; nb; nb--, in += 128, out += 128) {
+        const __m128i k0 = rk[0], kl = rk[rounds];
+        __m128i b0 = _mm_xor_si128(LD(in + 0), _mm_xor_si128(t0, k0));
+        __m128i b1 = _mm_xor_si128(LD(in + 16), _mm_xor_si128(t1, k0));
+        __m128i b2 = _mm_xor_si128(LD(in + 32), _mm_xor_si128(t2, k0));
+        __m128i b3 = _mm_xor_si128(LD(in + 48), _mm_xor_si128(t3, k0));
+        __m128i b4 = _mm_xor_si128(LD(in + 64), _mm_xor_si128(t4, k0));
+        __m128i b5 = _mm_xor_si128(LD(in + 80), _mm_xor_si128(t5, k0));
+        __m128i b6 = _mm_xor_si128(LD(in + 96), _mm_xor_si128(t6, k0));
+        __m128i b7 = _mm_xor_si128(LD(in + 112), _mm_xor_si128(t7, k0));
+        last[0] = _mm_xor_si128(kl, t0); last[1] = _mm_xor_si128(kl, t1);
+        last[2] = _mm_xor_si128(kl, t2); last[3] = _mm_xor_si128(kl, t3);
+        last[4] = _mm_xor_si128(kl, t4); last[5] = _mm_xor_si128(kl, t5);
+        last[6] = _mm_xor_si128(kl, t6); last[7] = _mm_xor_si128(kl, t7);
+        /* The operands must live in last[], the array wiped below: without
+         * this GCC moves the stores out of the loop, keeps the operands in
+         * spill slots of its own and fills last[] only for the wipe. */
+        __asm__("" : "+m"(last));
+        if (dec)
+            XTS_BATCH(_mm_aesdec_si128, _mm_aesdeclast_si128);
+        else
+            XTS_BATCH(_mm_aesenc_si128, _mm_aesenclast_si128);
+        ST(out + 0, b0); ST(out + 16, b1); ST(out + 32, b2); ST(out + 48, b3);
+        ST(out + 64, b4); ST(out + 80, b5); ST(out + 96, b6); ST(out + 112, b7);
+    }
+    own_wipe(last, sizeof last);
+    return t0;
+}
+
+NOINL TGT __m128i xts_batches_enc(const struct xts_ctx *c, __m128i t, const uint8_t *in,
+                                  size_t nb, uint8_t *out)
+{
+    return xts_batches(c, t, in, nb, out, 0);
+}
+
+NOINL TGT __m128i xts_batches_dec(const struct xts_ctx *c, __m128i t, const uint8_t *in,
+                                  size_t nb, uint8_t *out)
+{
+    return xts_batches(c, t, in, nb, out, 1);
+}
+
+/* Everything but the batches, for both directions (dec is public). */
+NOINL TGT void aesni_xts_crypt(const struct xts_ctx *c, const uint8_t tweak[16],
+                               const uint8_t *in, size_t len, uint8_t *out, int dec)
+{
+    if (len < 16) /* XTS needs one whole block; the plugin rejects these */
+        return;
+    const __m128i *rk = dec ? c->dk : c->ek;
+    const int rounds = c->rounds;
+    const size_t r = len % 16;
+    size_t n = len / 16 - (r != 0); /* blocks before any stealing */
+    __m128i t = xts_block(c->tk, rounds, LD(tweak), _mm_setzero_si128(), 0);
     if (n == 1) {
         /* a lone block (a 16-byte message's only one) first: the shortest
          * path through cold code */
-        const __m128i b = _mm_xor_si128(LD(in), t);
-        ST(out, _mm_xor_si128(dec ? own_x86_aes_dec_block(rk, rounds, b)
-                                  : own_x86_aes_enc_block(rk, rounds, b), t));
-        *tp = xts_mul_x(t);
-        return;
-    }
-    if (n >= 8) {
-        __m128i t0 = t, t1 = xts_mul_x(t0), t2 = xts_mul_x(t1), t3 = xts_mul_x(t2);
-        __m128i t4 = xts_mul_x(t3), t5 = xts_mul_x(t4), t6 = xts_mul_x(t5), t7 = xts_mul_x(t6);
-        __m128i last[8];
-        for (; n >= 8; n -= 8, in += 128, out += 128) {
-            const __m128i k0 = rk[0], kl = rk[rounds];
-            __m128i b0 = _mm_xor_si128(LD(in + 0), _mm_xor_si128(t0, k0));
-            __m128i b1 = _mm_xor_si128(LD(in + 16), _mm_xor_si128(t1, k0));
-            __m128i b2 = _mm_xor_si128(LD(in + 32), _mm_xor_si128(t2, k0));
-            __m128i b3 = _mm_xor_si128(LD(in + 48), _mm_xor_si128(t3, k0));
-            __m128i b4 = _mm_xor_si128(LD(in + 64), _mm_xor_si128(t4, k0));
-            __m128i b5 = _mm_xor_si128(LD(in + 80), _mm_xor_si128(t5, k0));
-            __m128i b6 = _mm_xor_si128(LD(in + 96), _mm_xor_si128(t6, k0));
-            __m128i b7 = _mm_xor_si128(LD(in + 112), _mm_xor_si128(t7, k0));
-            last[0] = _mm_xor_si128(kl, t0); last[1] = _mm_xor_si128(kl, t1);
-            last[2] = _mm_xor_si128(kl, t2); last[3] = _mm_xor_si128(kl, t3);
-            last[4] = _mm_xor_si128(kl, t4); last[5] = _mm_xor_si128(kl, t5);
-            last[6] = _mm_xor_si128(kl, t6); last[7] = _mm_xor_si128(kl, t7);
-            if (dec)
-                XTS_BATCH(_mm_aesdec_si128, _mm_aesdeclast_si128);
-            else
-                XTS_BATCH(_mm_aesenc_si128, _mm_aesenclast_si128);
-            ST(out + 0, b0); ST(out + 16, b1); ST(out + 32, b2); ST(out + 48, b3);
-            ST(out + 64, b4); ST(out + 80, b5); ST(out + 96, b6); ST(out + 112, b7);
-        }
-        own_wipe(last, sizeof last);
-        t = t0;
+        ST(out, xts_block(rk, rounds, LD(in), t, dec));
+        t = xts_mul_x(t);
+        in += 16, out += 16, n = 0;
+    } else if (n >= 8) {
+        const size_t nb = n / 8;
+        t = dec ? xts_batches_dec(c, t, in, nb, out) : xts_batches_enc(c, t, in, nb, out);
+        in += 128 * nb, out += 128 * nb, n %= 8;
     }
     while (n) {
         /* The 1..7 blocks left: 4 lanes at once, the same latency as one
@@ -706,15 +779,13 @@ TGT INL void xts_blocks(const struct xts_ctx *c, __m128i *tp, const uint8_t *in,
         __m128i b3 = _mm_xor_si128(k > 3 ? LD(in + 48) : z, _mm_xor_si128(t3, rk[0]));
         const __m128i kl = rk[rounds];
         if (dec) {
-            for (int r = 1; r < rounds; r++)
-                AES4(_mm_aesdec_si128, rk[r]);
+            ROUNDS_ROLLED(AES4, _mm_aesdec_si128, rk, rounds);
             b0 = _mm_aesdeclast_si128(b0, _mm_xor_si128(kl, t0));
             b1 = _mm_aesdeclast_si128(b1, _mm_xor_si128(kl, t1));
             b2 = _mm_aesdeclast_si128(b2, _mm_xor_si128(kl, t2));
             b3 = _mm_aesdeclast_si128(b3, _mm_xor_si128(kl, t3));
         } else {
-            for (int r = 1; r < rounds; r++)
-                AES4(_mm_aesenc_si128, rk[r]);
+            ROUNDS_ROLLED(AES4, _mm_aesenc_si128, rk, rounds);
             b0 = _mm_aesenclast_si128(b0, _mm_xor_si128(kl, t0));
             b1 = _mm_aesenclast_si128(b1, _mm_xor_si128(kl, t1));
             b2 = _mm_aesenclast_si128(b2, _mm_xor_si128(kl, t2));
@@ -730,56 +801,33 @@ TGT INL void xts_blocks(const struct xts_ctx *c, __m128i *tp, const uint8_t *in,
         t = k == 1 ? t1 : k == 2 ? t2 : k == 3 ? t3 : xts_mul_x(t3);
         n -= k, in += 16 * k, out += 16 * k;
     }
-    *tp = t;
+    if (r) {
+        /* in/out at the last whole block, t = T_{m-1}.  Encrypting: CC =
+         * E(P_{m-1}) under T_{m-1}; C_m = CC[0..r); C_{m-1} = E(P_m ||
+         * CC[r..16)) under T_m.  Decrypting, the same with D and the tweaks
+         * in the other order (IEEE 1619): PP = D(C_{m-1}) under T_m, P_{m-1}
+         * under T_{m-1}.  The partial input is read before the partial
+         * output may overwrite it. */
+        const __m128i tn = xts_mul_x(t);
+        const __m128i ta = dec ? tn : t, tb = dec ? t : tn;
+        const __m128i cc = xts_block(rk, rounds, LD(in), ta, dec);
+        const __m128i pm = load_partial(in + 16, r);
+        store_partial(out + 16, cc, r);
+        const __m128i b = _mm_or_si128(pm, _mm_and_si128(cc, ones_from(r)));
+        ST(out, xts_block(rk, rounds, b, tb, dec));
+    }
 }
 
 TGT static void aesni_xts_encrypt(const void *ctx, const uint8_t tweak[16], const uint8_t *in,
                                   size_t len, uint8_t *out)
 {
-    const struct xts_ctx *c = ctx;
-    if (len < 16) /* XTS needs one whole block; the plugin rejects these */
-        return;
-    size_t m = len / 16, r = len % 16;
-    __m128i t = own_x86_aes_enc_block(c->tk, c->rounds, LD(tweak));
-    xts_blocks(c, &t, in, r ? m - 1 : m, out, 0);
-    if (r) {
-        /* t = T_{m-1}.  CC = E(P_{m-1}); C_m = CC[0..r); C_{m-1} = E(P_m || CC[r..16))
-         * under T_m.  In registers: P_m is read before C_m may overwrite it. */
-        const uint8_t *pin = in + 16 * (m - 1);
-        uint8_t *pout = out + 16 * (m - 1);
-        const __m128i cc = _mm_xor_si128(
-            own_x86_aes_enc_block(c->ek, c->rounds, _mm_xor_si128(LD(pin), t)), t);
-        const __m128i pm = load_partial(pin + 16, r);
-        store_partial(pout + 16, cc, r);
-        t = xts_mul_x(t);
-        const __m128i b = _mm_or_si128(pm, _mm_and_si128(cc, ones_from(r)));
-        ST(pout, _mm_xor_si128(own_x86_aes_enc_block(c->ek, c->rounds, _mm_xor_si128(b, t)), t));
-    }
+    aesni_xts_crypt(ctx, tweak, in, len, out, 0);
 }
 
 TGT static void aesni_xts_decrypt(const void *ctx, const uint8_t tweak[16], const uint8_t *in,
                                   size_t len, uint8_t *out)
 {
-    const struct xts_ctx *c = ctx;
-    if (len < 16) /* XTS needs one whole block; the plugin rejects these */
-        return;
-    size_t m = len / 16, r = len % 16;
-    __m128i t = own_x86_aes_enc_block(c->tk, c->rounds, LD(tweak));
-    xts_blocks(c, &t, in, r ? m - 1 : m, out, 1);
-    if (r) {
-        /* t = T_{m-1}.  PP = D(C_{m-1}) under T_m; P_m = PP[0..r);
-         * P_{m-1} = D(C_m || PP[r..16)) under T_{m-1}.  C_m is read before
-         * P_m may overwrite it. */
-        const uint8_t *cin = in + 16 * (m - 1);
-        uint8_t *pout = out + 16 * (m - 1);
-        const __m128i t2 = xts_mul_x(t);
-        const __m128i pp = _mm_xor_si128(
-            own_x86_aes_dec_block(c->dk, c->rounds, _mm_xor_si128(LD(cin), t2)), t2);
-        const __m128i cm = load_partial(cin + 16, r);
-        store_partial(pout + 16, pp, r);
-        const __m128i b = _mm_or_si128(cm, _mm_and_si128(pp, ones_from(r)));
-        ST(pout, _mm_xor_si128(own_x86_aes_dec_block(c->dk, c->rounds, _mm_xor_si128(b, t)), t));
-    }
+    aesni_xts_crypt(ctx, tweak, in, len, out, 1);
 }
 
 /* ---- kernel table ------------------------------------------------------ */

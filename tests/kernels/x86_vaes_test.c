@@ -568,7 +568,9 @@ int main(int argc, char **argv)
         const char *sep = "";
         for (size_t c = 0; c < NCAT; c++) {
             const kentry *e = &catalogue[c];
-            int native = e->emu_cpu ? 0 : e->emu_isa ? v256_only : (cpu & e->native_isa) == e->native_isa;
+            int native = e->emu_cpu   ? 0
+                         : e->emu_isa ? v256_only
+                                      : (cpu & e->native_isa) == e->native_isa;
             if (!native)
                 printf("%s%s", sep, e->arg), sep = " ";
         }

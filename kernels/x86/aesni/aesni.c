@@ -85,6 +85,20 @@
 
 #define TGT OWN_X86_TGT_AES
 #define INL __attribute__((always_inline)) static inline
+/* Out of line: one copy serves both directions, or every key set-up. */
+#define NOINL __attribute__((noinline)) static
+/* GCM's functions and XTS's each in a section of their own: with functions
+ * in source order and aligned (kernels.mk), the distances between one
+ * mode's hot functions then change only when that mode's code does. */
+#define GCM_TEXT __attribute__((section(".text.own_aesni_gcm")))
+#define XTS_TEXT __attribute__((section(".text.own_aesni_xts")))
+
+/* Key expansion, one copy for the GCM key, the header-protection key and
+ * both XTS keys. */
+NOINL TGT int aesni_expand(const uint8_t *key, size_t key_len, __m128i rk[15])
+{
+    return own_x86_aes_expand_enc(key, key_len, rk);
+}
 
 /* ---- contexts ---------------------------------------------------------- */
 
@@ -207,8 +221,9 @@ TGT INL __m128i ones_from(size_t r)
  * is given: (xi ^ x_1) * H^n ^ ... ^ x_n * H, 1 <= n <= 9 blocks, one
  * reduction.
  */
-TGT static __m128i ghash_chunk(const struct gcm_ctx *c, __m128i xi, const __m128i *pre,
-                               const uint8_t *p, size_t len, const __m128i *lens)
+TGT GCM_TEXT
+static __m128i ghash_chunk(const struct gcm_ctx *c, __m128i xi, const __m128i *pre,
+                           const uint8_t *p, size_t len, const __m128i *lens)
 {
     const __m128i bswap = own_x86_bswap_mask();
     const size_t nfull = len / 16, r = len % 16;
@@ -236,7 +251,8 @@ TGT static __m128i ghash_chunk(const struct gcm_ctx *c, __m128i xi, const __m128
 }
 
 /* GHASH over len bytes (the AAD), 8 blocks per reduction. */
-TGT static __m128i ghash(const struct gcm_ctx *c, __m128i xi, const uint8_t *p, size_t len)
+TGT GCM_TEXT
+static __m128i ghash(const struct gcm_ctx *c, __m128i xi, const uint8_t *p, size_t len)
 {
     while (len) {
         const size_t n = len < 128 ? len : 128;
@@ -308,8 +324,9 @@ TGT INL void gcm_batch8(const struct gcm_ctx *c, __m128i *ctrp, __m128i *xip,
  * caller, which aggregates it with what follows.  Shared by the one-shot
  * path and streaming.
  */
-TGT static __m128i gcm_bulk(const struct gcm_ctx *c, __m128i *ctrp, __m128i xi,
-                            const uint8_t *in, size_t nb, uint8_t *out, int enc)
+TGT GCM_TEXT
+static __m128i gcm_bulk(const struct gcm_ctx *c, __m128i *ctrp, __m128i xi,
+                        const uint8_t *in, size_t nb, uint8_t *out, int enc)
 {
     if (nb == 0)
         return xi;
@@ -335,9 +352,10 @@ TGT static __m128i gcm_bulk(const struct gcm_ctx *c, __m128i *ctrp, __m128i xi,
  * steps, from registers, and xi returned; decrypting, the caller hashed
  * the ciphertext before the rounds and xi is returned as given.
  */
-TGT static __m128i gcm_tail(const struct gcm_ctx *c, __m128i ctr, __m128i xi,
-                            const uint8_t *in, size_t len, uint8_t *out, int enc,
-                            __m128i lens, __m128i j0, int with_j0, __m128i *ekj0)
+TGT GCM_TEXT
+static __m128i gcm_tail(const struct gcm_ctx *c, __m128i ctr, __m128i xi,
+                        const uint8_t *in, size_t len, uint8_t *out, int enc,
+                        __m128i lens, __m128i j0, int with_j0, __m128i *ekj0)
 {
     const __m128i bswap = own_x86_bswap_mask(), k0 = c->rk[0];
     const int rounds = c->rounds;
@@ -411,8 +429,9 @@ TGT INL __m128i gcm_j0(const uint8_t iv[12])
 }
 
 /* The tag (memory order) of a one-shot seal or open. */
-TGT static __m128i gcm_crypt(const struct gcm_ctx *c, const uint8_t iv[12], const uint8_t *aad,
-                             size_t aad_len, const uint8_t *in, size_t len, uint8_t *out, int enc)
+TGT GCM_TEXT
+static __m128i gcm_crypt(const struct gcm_ctx *c, const uint8_t iv[12], const uint8_t *aad,
+                         size_t aad_len, const uint8_t *in, size_t len, uint8_t *out, int enc)
 {
     const __m128i bswap = own_x86_bswap_mask();
     const __m128i j0 = gcm_j0(iv);
@@ -451,10 +470,11 @@ TGT static __m128i gcm_crypt(const struct gcm_ctx *c, const uint8_t iv[12], cons
 
 /* ---- GCM entry points ------------------------------------------------- */
 
-TGT static void aesni_gcm_init(void *ctx, const uint8_t *key, size_t key_len)
+TGT GCM_TEXT
+static void aesni_gcm_init(void *ctx, const uint8_t *key, size_t key_len)
 {
     struct gcm_ctx *c = ctx;
-    c->rounds = own_x86_aes_expand_enc(key, key_len, c->rk);
+    c->rounds = aesni_expand(key, key_len, c->rk);
     __m128i h = own_x86_ghash_key(c->rk, c->rounds), p = h;
     for (int i = 0; i < 9; i++) {
         c->h[i] = p;
@@ -463,33 +483,37 @@ TGT static void aesni_gcm_init(void *ctx, const uint8_t *key, size_t key_len)
     }
 }
 
-TGT static void aesni_gcm_seal(const void *ctx, const uint8_t iv[12], const uint8_t *aad,
-                               size_t aad_len, const uint8_t *in, size_t len, uint8_t *out,
-                               uint8_t tag[16])
+TGT GCM_TEXT
+static void aesni_gcm_seal(const void *ctx, const uint8_t iv[12], const uint8_t *aad,
+                           size_t aad_len, const uint8_t *in, size_t len, uint8_t *out,
+                           uint8_t tag[16])
 {
     ST(tag, gcm_crypt(ctx, iv, aad, aad_len, in, len, out, 1));
 }
 
-TGT static int aesni_gcm_open(const void *ctx, const uint8_t iv[12], const uint8_t *aad,
-                              size_t aad_len, const uint8_t *in, size_t len, const uint8_t tag[16],
-                              uint8_t *out)
+TGT GCM_TEXT
+static int aesni_gcm_open(const void *ctx, const uint8_t iv[12], const uint8_t *aad,
+                          size_t aad_len, const uint8_t *in, size_t len, const uint8_t tag[16],
+                          uint8_t *out)
 {
     uint8_t computed[16];
     ST(computed, gcm_crypt(ctx, iv, aad, aad_len, in, len, out, 0));
     return own_gcm_finish_open(computed, tag, out, len);
 }
 
-TGT static void aesni_gcm_hp_init(void *ctx, const uint8_t *hp_key, size_t key_len)
+TGT GCM_TEXT
+static void aesni_gcm_hp_init(void *ctx, const uint8_t *hp_key, size_t key_len)
 {
     struct gcm_ctx *c = ctx;
-    c->hp_rounds = own_x86_aes_expand_enc(hp_key, key_len, c->hp_rk);
+    c->hp_rounds = aesni_expand(hp_key, key_len, c->hp_rk);
 }
 
 /* The mask is independent of the payload; issued first, its AES rounds
  * overlap the start of the seal. */
-TGT static void aesni_gcm_seal_hp(const void *ctx, const uint8_t iv[12], const uint8_t *aad,
-                                  size_t aad_len, const uint8_t *in, size_t len, uint8_t *out,
-                                  uint8_t tag[16], const uint8_t sample[16], uint8_t mask[16])
+TGT GCM_TEXT
+static void aesni_gcm_seal_hp(const void *ctx, const uint8_t iv[12], const uint8_t *aad,
+                              size_t aad_len, const uint8_t *in, size_t len, uint8_t *out,
+                              uint8_t tag[16], const uint8_t sample[16], uint8_t mask[16])
 {
     const struct gcm_ctx *c = ctx;
     ST(mask, own_x86_aes_enc_block(c->hp_rk, c->hp_rounds, LD(sample)));
@@ -517,8 +541,9 @@ struct gcm_stream {
     int enc;
 };
 
-TGT static void aesni_gcm_stream_init(void *st_, const void *ctx, int encrypt,
-                                      const uint8_t iv[12], const uint8_t *aad, size_t aad_len)
+TGT GCM_TEXT
+static void aesni_gcm_stream_init(void *st_, const void *ctx, int encrypt,
+                                  const uint8_t iv[12], const uint8_t *aad, size_t aad_len)
 {
     struct gcm_stream *st = st_;
     const struct gcm_ctx *c = ctx;
@@ -532,7 +557,8 @@ TGT static void aesni_gcm_stream_init(void *st_, const void *ctx, int encrypt,
     st->xi = ghash(c, _mm_setzero_si128(), aad, aad_len);
 }
 
-TGT static void aesni_gcm_stream_update(void *st_, const uint8_t *in, size_t len, uint8_t *out)
+TGT GCM_TEXT
+static void aesni_gcm_stream_update(void *st_, const uint8_t *in, size_t len, uint8_t *out)
 {
     struct gcm_stream *st = st_;
     const struct gcm_ctx *c = st->c;
@@ -583,7 +609,8 @@ TGT static void aesni_gcm_stream_update(void *st_, const uint8_t *in, size_t len
     }
 }
 
-TGT static int aesni_gcm_stream_final(void *st_, uint8_t tag[16])
+TGT GCM_TEXT
+static int aesni_gcm_stream_final(void *st_, uint8_t tag[16])
 {
     struct gcm_stream *st = st_;
     const struct gcm_ctx *c = st->c;
@@ -610,20 +637,13 @@ TGT INL __m128i xts_mul_x(__m128i t)
     return _mm_xor_si128(_mm_add_epi64(t, t), m);
 }
 
-/* Out of line: one copy serves both directions (xts_expand: both keys). */
-#define NOINL __attribute__((noinline)) static
-
-NOINL TGT int xts_expand(const uint8_t *key, size_t key_len, __m128i rk[15])
-{
-    return own_x86_aes_expand_enc(key, key_len, rk);
-}
-
-TGT static void aesni_xts_init(void *ctx, const uint8_t *key, size_t key_len)
+TGT XTS_TEXT
+static void aesni_xts_init(void *ctx, const uint8_t *key, size_t key_len)
 {
     struct xts_ctx *c = ctx;
     size_t half = key_len / 2;
-    c->rounds = xts_expand(key, half, c->ek);
-    xts_expand(key + half, half, c->tk);
+    c->rounds = aesni_expand(key, half, c->ek);
+    aesni_expand(key + half, half, c->tk);
     own_x86_aes_expand_dec(c->ek, c->rounds, c->dk);
 }
 
@@ -645,8 +665,10 @@ TGT static void aesni_xts_init(void *ctx, const uint8_t *key, size_t key_len)
 #define AES1(op, k) (b = op(b, (k)))
 
 /* One block, E(b ^ t) ^ t or D(b ^ t) ^ t: the tweak (t = 0), a lone block,
- * the two stealing blocks.  dec picks the loop once, not each round. */
-NOINL TGT __m128i xts_block(const __m128i *rk, int rounds, __m128i b, __m128i t, int dec)
+ * the two stealing blocks.  dec picks the loop once, not each round.
+ * Inlined at its four uses: a 16-byte message is two dependent blocks,
+ * and calls in front of each cost it more than the bytes they save. */
+TGT INL __m128i xts_block(const __m128i *rk, int rounds, __m128i b, __m128i t, int dec)
 {
     b = _mm_xor_si128(_mm_xor_si128(b, t), rk[0]);
     if (dec) {
@@ -732,21 +754,24 @@ TGT INL __m128i xts_batches(const struct xts_ctx *c, __m128i t, const uint8_t *i
     return t0;
 }
 
-NOINL TGT __m128i xts_batches_enc(const struct xts_ctx *c, __m128i t, const uint8_t *in,
-                                  size_t nb, uint8_t *out)
+NOINL TGT XTS_TEXT
+__m128i xts_batches_enc(const struct xts_ctx *c, __m128i t, const uint8_t *in,
+                        size_t nb, uint8_t *out)
 {
     return xts_batches(c, t, in, nb, out, 0);
 }
 
-NOINL TGT __m128i xts_batches_dec(const struct xts_ctx *c, __m128i t, const uint8_t *in,
-                                  size_t nb, uint8_t *out)
+NOINL TGT XTS_TEXT
+__m128i xts_batches_dec(const struct xts_ctx *c, __m128i t, const uint8_t *in,
+                        size_t nb, uint8_t *out)
 {
     return xts_batches(c, t, in, nb, out, 1);
 }
 
 /* Everything but the batches, for both directions (dec is public). */
-NOINL TGT void aesni_xts_crypt(const struct xts_ctx *c, const uint8_t tweak[16],
-                               const uint8_t *in, size_t len, uint8_t *out, int dec)
+NOINL TGT XTS_TEXT
+void aesni_xts_crypt(const struct xts_ctx *c, const uint8_t tweak[16],
+                     const uint8_t *in, size_t len, uint8_t *out, int dec)
 {
     if (len < 16) /* XTS needs one whole block; the plugin rejects these */
         return;
@@ -818,14 +843,16 @@ NOINL TGT void aesni_xts_crypt(const struct xts_ctx *c, const uint8_t tweak[16],
     }
 }
 
-TGT static void aesni_xts_encrypt(const void *ctx, const uint8_t tweak[16], const uint8_t *in,
-                                  size_t len, uint8_t *out)
+TGT XTS_TEXT
+static void aesni_xts_encrypt(const void *ctx, const uint8_t tweak[16], const uint8_t *in,
+                              size_t len, uint8_t *out)
 {
     aesni_xts_crypt(ctx, tweak, in, len, out, 0);
 }
 
-TGT static void aesni_xts_decrypt(const void *ctx, const uint8_t tweak[16], const uint8_t *in,
-                                  size_t len, uint8_t *out)
+TGT XTS_TEXT
+static void aesni_xts_decrypt(const void *ctx, const uint8_t tweak[16], const uint8_t *in,
+                              size_t len, uint8_t *out)
 {
     aesni_xts_crypt(ctx, tweak, in, len, out, 1);
 }

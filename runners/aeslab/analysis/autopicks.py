@@ -90,7 +90,8 @@ def steps_of(p: pd.DataFrame) -> list[tuple[int | None, str]]:
         grid = at.pivot_table(index="impl", columns="key_bits", values="ns")
         if len(grid) < len(cands) or grid.isna().any().any():
             continue
-        scores = {k: math.exp(sum(math.log(grid.loc[k, b]) for b in keys) / len(keys)) for k in cands}
+        scores = {k: math.exp(sum(math.log(grid.loc[k, b]) for b in keys) / len(keys))
+                  for k in cands}
         winners.append((int(size), pick(scores)))
     out: list[tuple[int | None, str]] = []
     for i, (size, w) in enumerate(winners):
@@ -162,7 +163,8 @@ def render_c(table: list[Row], source: str) -> str:
         for mode, op, enum in OPS:
             st = r.steps.get((mode, op), [])
             cells = ", ".join(f"{{{'AUTO_ANY' if m is None else m}, {PATH[k]}}}" for m, k in st)
-            lines.append(f"         [{enum}] = {{{cells}}}, /* {describe(st) if st else 'not measured'} */")
+            what = describe(st) if st else "not measured"
+            lines.append(f"         [{enum}] = {{{cells}}}, /* {what} */")
         lines.append("     }},")
     lines += ["    {0},", "};", ""]
     return "\n".join(lines)

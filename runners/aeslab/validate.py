@@ -147,7 +147,7 @@ def validate_json(path: Path) -> list[str]:
     if kind == "aeslab-run/1":
         return [f"{path}: a run file of the older layout (aeslab-run/1, results/<host>/): "
                 "run `aeslab migrate` to bring it into results/<machine-id>/"]
-    if kind in ("aeslab-pipes/1", "aeslab-pipes/2"):
+    if kind in ("aeslab-pipes/1", "aeslab-pipes/2", "aeslab-pipes/3"):
         return [] if isinstance(obj.get("harness"), dict) else [f"{path}: no harness figures"]
     name = {"aeslab-run/2": "run.schema.json", "aeslab-noise/1": "noise.schema.json",
             "aeslab-fpu-cost/1": "fpu-cost.schema.json", "aeslab-machine/1": "machine.schema.json",

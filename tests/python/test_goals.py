@@ -82,7 +82,7 @@ def test_scoreboard_rejects_missing_files(tmp_path, env):
 
 
 def _pipes_doc(cpb: dict) -> dict:
-    return {"kind": "aeslab-pipes/2", "id": "pipes-x", "host": "fixture",
+    return {"kind": "aeslab-pipes/3", "id": "pipes-x", "host": "fixture",
             "created": "2026-01-01T00:00:00Z",
             "harness": {"cpu": "Fixture CPU", "family": 25, "model": 17,
                         "sharing": {"verdict": "separate"},
@@ -220,6 +220,11 @@ def test_pipes_records_of_the_older_method_are_not_a_bound(tmp_path):
     old = {**_pipes_doc({("aes-128-gcm", "seal"): 0.4}), "kind": "aeslab-pipes/1"}
     (tmp_path / "pipes-20260101T000000Z.json").write_text(json.dumps(old))
     assert latest(tmp_path) is None and bounds_of(latest(tmp_path)) == {}
+    # /2 turned ticks into cycles with a clock read once before and once
+    # after, which stolen time on a VM could pull low
+    two = {**_pipes_doc({("aes-128-gcm", "seal"): 0.3}), "kind": "aeslab-pipes/2"}
+    (tmp_path / "pipes-20260101T000001Z.json").write_text(json.dumps(two))
+    assert latest(tmp_path) is None
     new = {**_pipes_doc({("aes-128-gcm", "seal"): 0.5}), "created": "2026-01-02T00:00:00Z"}
     (tmp_path / "pipes-20260102T000000Z.json").write_text(json.dumps(new))
     assert bounds_of(latest(tmp_path)) == {("aes-128-gcm", "seal"): 0.5}

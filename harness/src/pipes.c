@@ -16,9 +16,8 @@
  * BATCHES), and the clock is the fastest chain reading, one taken after each
  * round of batches: a guest's vCPU loses time to the host in spells, and a
  * stolen spell slows a chain as it slows a batch, so a clean batch is only
- * turned into cycles by a clean reading (one reading before and one after
- * read 1.7 to 3.4 GHz on one vCPU of the Zen 2 VM, and AESENC 0.375 cycles,
- * which no two-pipe core can do).  Streams:
+ * turned into cycles by a clean reading (a reading in a stolen spell makes
+ * every stream look faster than its pipes).  Streams:
  *   aesenc xmm, vaesenc ymm / zmm             AES round, 1 / 2 / 4 blocks
  *   pclmulqdq xmm, vpclmulqdq ymm / zmm       64x64 carry-less multiply,
  *                                             1 / 2 / 4 per instruction

@@ -200,7 +200,7 @@ def fpu_command(a) -> int:
     host = paths.host()
     created = utcnow()
     folder, mdoc = machine.ensure(paths.results_dir(a.results), prov, created, "aeslab fpu-cost")
-    fid = "fpu-cost-" + new_run_id(folder)
+    fid = "fpu-cost-" + new_run_id(folder, "fpu-cost-")
     doc = {"kind": "aeslab-fpu-cost/1", "id": fid, "machine": mdoc["id"], "host": host,
            "created": created,
            "harness": fc,

@@ -162,7 +162,7 @@ def noise_command(a) -> int:
                                       h.clock(), sys.argv)
             folder, mdoc = machine.ensure(paths.results_dir(a.results), prov, created,
                                           "aeslab noise")
-            nid = "noise-" + new_run_id(folder)
+            nid = "noise-" + new_run_id(folder, "noise-")
             load_end = os.getloadavg()[0]
             doc = {"kind": "aeslab-noise/1", "id": nid, "machine": mdoc["id"], "host": host,
                    "created": created, "quiet": not busy,

@@ -38,6 +38,12 @@ def records(folder: Path) -> list[dict]:
     return sorted(docs, key=lambda d: d.get("created", ""))
 
 
+def of_machine(docs: list[dict], machine_id: str | None) -> list[dict]:
+    """The records measured on machine_id (records without a machine field
+    predate it and are taken as the folder's); all of them if None."""
+    return [d for d in docs if machine_id is None or d.get("machine") in (None, machine_id)]
+
+
 def latest(folder: Path) -> dict | None:
     """The newest pipes record in a machine's results folder, or None."""
     docs = records(folder)
@@ -97,15 +103,12 @@ def pipes_command(a) -> int:
     prov = provenance.machine_only()
     created = utcnow()
     folder, mdoc = machine.ensure(paths.results_dir(a.results), prov, created, "aeslab pipes")
-    rid = new_run_id(folder)
-    pid, n = f"pipes-{rid}", 1
-    while (folder / f"{pid}.json").exists():  # two runs in one second
-        pid, n = f"pipes-{rid}-{n}", n + 1
+    pid = "pipes-" + new_run_id(folder, "pipes-")
     doc = {"kind": KIND, "id": pid, "machine": mdoc["id"], "host": prov["host"],
            "created": created, "harness": res, "provenance": prov}
     write_json_atomic(folder / f"{pid}.json", doc)
     print(f"saved: {folder / (pid + '.json')}")
-    docs = [d for d in records(folder) if d.get("machine") in (None, mdoc["id"])]
+    docs = of_machine(records(folder), mdoc["id"])
     if len(docs) > 1:
         print(f"lowest over this machine's {len(docs)} records (what `aeslab scoreboard` uses):")
         for (alg, op), v in sorted(lowest(docs).items()):

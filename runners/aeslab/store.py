@@ -32,10 +32,14 @@ def utcnow() -> str:
     return _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def new_run_id(folder: Path) -> str:
+def new_run_id(folder: Path, prefix: str = "") -> str:
+    """A time-stamped id no file in folder has yet: a run's points and run
+    file, or with prefix, a record named <prefix><id>.json (pipes-, noise-,
+    fpu-cost-): two records in one second get -1, -2, ..."""
     base = _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    names = (f"{prefix}{{}}.json",) if prefix else ("{}.jsonl", "{}.jsonl.gz", "{}.run.json")
     rid, n = base, 1
-    while any((folder / f"{rid}{ext}").exists() for ext in (".jsonl", ".jsonl.gz", ".run.json")):
+    while any((folder / name.format(rid)).exists() for name in names):
         rid = f"{base}-{n}"
         n += 1
     return rid

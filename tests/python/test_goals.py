@@ -148,6 +148,19 @@ def _store_run(folder: Path, rid: str) -> None:
     (folder / f"{rid}.run.json").write_text(json.dumps({"id": rid}))
 
 
+def _put_pipes(folder: Path, bound: dict, machine: str, day: str = "01") -> Path:
+    """A pipes record of machine, created on 2026-01-<day>."""
+    f = folder / f"pipes-202601{day}T000000Z.json"
+    f.write_text(json.dumps(dict(_pipes_doc(bound), machine=machine,
+                                 created=f"2026-01-{day}T00:00:00Z")))
+    return f
+
+
+def _bounds16(out: str) -> dict:
+    """{'alg op': bound c/B} from the 16 KiB table of a scoreboard."""
+    return {m.group(1): float(m.group(2)) for m in _ROW16.finditer(out)}
+
+
 def test_scoreboard_reads_a_run_by_id_and_its_machines_bound(tmp_path, env):
     # what make bench-goals does: `aeslab scoreboard RUN-ID`, the run found
     # under results/<machine-id>/, the bound that machine's `aeslab pipes` left
@@ -156,26 +169,19 @@ def test_scoreboard_reads_a_run_by_id_and_its_machines_bound(tmp_path, env):
     _store_run(folder, "20270101T000000Z")
     bound = {("aes-256-xts", "enc"): 0.2, ("aes-256-xts", "dec"): 0.2,
              ("aes-128-xts", "enc"): 0.15, ("aes-128-xts", "dec"): 0.15}
-    (folder / "pipes-20260101T000000Z.json").write_text(json.dumps(
-        dict(_pipes_doc(bound), machine=ZEN4)))
+    own = _put_pipes(folder, bound, ZEN4)
     out = aeslab("scoreboard", "20270101T000000Z", env=env, check=True).stdout
     assert out == aeslab("goals", "20270101T000000Z", env=env, check=True).stdout
     assert out.startswith(f"# Scoreboard: own kernels vs peers on AMD EPYC (Zen 4), 2 CPUs, VM "
                           f"({ZEN4})")
-    rows = {m.group(1): m for m in _ROW16.finditer(out)}
-    assert {k: float(m.group(2)) for k, m in rows.items()} == {
-        f"{a} {o}": v for (a, o), v in bound.items()}
+    assert _bounds16(out) == {f"{a} {o}": v for (a, o), v in bound.items()}
     assert "not measured" not in out
     # a pipes record of another machine is never borrowed: a lower one is
     # ignored beside the machine's own, and alone it is no bound
-    lower = {k: v / 2 for k, v in bound.items()}
-    (folder / "pipes-20260102T000000Z.json").write_text(json.dumps(
-        dict(_pipes_doc(lower), machine=ZEN3, created="2026-01-02T00:00:00Z")))
+    _put_pipes(folder, {k: v / 2 for k, v in bound.items()}, ZEN3, day="02")
     out = aeslab("scoreboard", "20270101T000000Z", env=env, check=True).stdout
-    rows = {m.group(1): m for m in _ROW16.finditer(out)}
-    assert {k: float(m.group(2)) for k, m in rows.items()} == {
-        f"{a} {o}": v for (a, o), v in bound.items()}
-    (folder / "pipes-20260101T000000Z.json").unlink()
+    assert _bounds16(out) == {f"{a} {o}": v for (a, o), v in bound.items()}
+    own.unlink()
     out = aeslab("scoreboard", "20270101T000000Z", env=env, check=True).stdout
     assert "bound not measured on this machine" in out and f"measured on {ZEN3}" in out
     p = aeslab("scoreboard", "20270101T999999Z", env=env)
@@ -205,11 +211,9 @@ def test_scoreboard_takes_the_lowest_of_the_machines_records(tmp_path, env):
     fast = {("aes-128-xts", "enc"): 0.15, ("aes-128-xts", "dec"): 0.25,
             ("aes-256-xts", "enc"): 0.2, ("aes-256-xts", "dec"): 0.2}
     for day, b in (("01", slow), ("02", fast)):
-        (folder / f"pipes-202601{day}T000000Z.json").write_text(json.dumps(
-            dict(_pipes_doc(b), machine=ZEN4, created=f"2026-01-{day}T00:00:00Z")))
+        _put_pipes(folder, b, ZEN4, day)
     out = aeslab("scoreboard", "20270101T000000Z", env=env, check=True).stdout
-    rows = {m.group(1): float(m.group(2)) for m in _ROW16.finditer(out)}
-    assert rows == {f"{a} {o}": min(slow[(a, o)], fast[(a, o)]) for (a, o) in slow}
+    assert _bounds16(out) == {f"{a} {o}": min(slow[(a, o)], fast[(a, o)]) for (a, o) in slow}
     assert "lowest of 2 record(s)" in out
 
 

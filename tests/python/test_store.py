@@ -287,3 +287,12 @@ def test_export_does_not_import_the_cli():
                           "print('aeslab.cli' in sys.modules)"], capture_output=True, text=True,
                          cwd=ROOT)
     assert out.stdout.strip() == "False", out.stderr
+
+
+
+def test_record_ids_do_not_collide_within_one_second(tmp_path):
+    # `aeslab pipes` run twice in one second wrote the same pipes-<id>.json
+    from aeslab.store import new_run_id
+    first = new_run_id(tmp_path, "pipes-")
+    (tmp_path / f"pipes-{first}.json").write_text("{}")
+    assert new_run_id(tmp_path, "pipes-") != first

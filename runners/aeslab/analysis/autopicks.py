@@ -25,12 +25,13 @@ compared).  Nothing here is timed; it only reads stored points.
 """
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+
+from .. import machine as _machine
 
 MARGIN = 0.03
 
@@ -105,13 +106,13 @@ def steps_of(p: pd.DataFrame) -> list[tuple[int | None, str]]:
 
 
 def fingerprint(results: Path, machine_id: str) -> dict:
-    f = results / machine_id / "machine.json"
+    f = results / machine_id / _machine.MACHINE_FILE
     try:
-        doc = json.loads(f.read_text())
+        doc = _machine.load(f)
         fp = doc["fingerprint"]
         return {"label": doc.get("label", machine_id), "arch": fp["arch"], "vendor": fp["vendor"],
                 "family": int(fp["family"]), "model": int(fp["model"])}
-    except (OSError, ValueError, KeyError, TypeError) as e:
+    except (_machine.MachineError, KeyError, TypeError, ValueError) as e:
         raise PicksError(f"{f}: no CPU fingerprint ({e})") from None
 
 

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from .. import machine as _machine
 from .. import point
-from ..pipes import lowest, records
+from ..pipes import lowest, of_machine, records
 from ..store import iter_points
 
 NO_BOUND = "bound not measured on this machine"
@@ -94,8 +94,9 @@ def machine_bound(files: list[Path]) -> tuple[dict, str, str]:
     mdoc = machine_of(folders[0])
     name = f"{mdoc.get('label', mdoc['id'])} ({mdoc['id']})" if mdoc else folders[0].name
     docs = [d for folder in folders for d in records(folder)]
-    mine = [d for d in docs if not mdoc or d.get("machine") in (None, mdoc["id"])]
-    if not mine or not lowest(mine):
+    mine = of_machine(docs, mdoc["id"] if mdoc else None)
+    bounds = lowest(mine)
+    if not bounds:
         if docs and not mine:
             d = docs[-1]
             return {}, NO_BOUND + (f" ({d['file']} was measured on {d['machine']}, not "
@@ -112,7 +113,7 @@ def machine_bound(files: list[Path]) -> tuple[dict, str, str]:
             f"({when[0]}{' .. ' + when[-1] if len(when) > 1 else ''}; a slower record measured "
             f"interference, not the pipes), GCM from its measured mix: "
             f"{', '.join(Path(d['file']).name for d in mine)}")
-    return lowest(mine), note, name
+    return bounds, note, name
 
 
 def _best(row: dict, own: bool) -> tuple[str, float] | None:

@@ -3,12 +3,13 @@
  * PCLMULQDQ, 128-bit SSE registers, C intrinsics.
  *
  * Shape.  The round count is read from the context at run time.  In GCM the
- * rounds past the stitched ones, the AAD's GHASH and the tail's round loop
- * are rolled loops over memory operands (with 16 XMM registers and 8 AES
- * states in flight there is no room to keep round keys or hash-key powers
- * in registers anyway); what stays unrolled is what measured faster: the
- * stitched rounds of a batch and the tail's per-block steps, whose key
- * stream, output and (encrypting) GHASH input stay in registers.
+ * rounds past the stitched ones, the AAD's GHASH, the encrypting tail's
+ * round loop and the decrypting tail's block loop are rolled loops over
+ * memory operands (with 16 XMM registers and 8 AES states in flight there
+ * is no room to keep round keys or hash-key powers in registers anyway);
+ * what stays unrolled is what measured faster: the stitched rounds of a
+ * batch, the rounds of a lone block, and the encrypting tail's per-block
+ * steps, whose key stream, output and GHASH input stay in registers.
  *
  * GCM
  *   Counter: the J0 block is kept byte-reversed in a register, so GCM's
@@ -33,21 +34,28 @@
  *   of x86_aes.h (powers stored as H^i * x^-1, reflected).  The input is
  *   XORed into the last round key, so AESENCLAST emits the output directly.
  *
- *   Tail: the last 1..128 payload bytes (a message of 113 bytes or more) or
- *   the whole payload (up to 112 bytes) get their key stream from one 2-,
- *   4- or 8-wide pass (about the latency of one block); for a short message
- *   the pass's last lane encrypts J0, so E(J0) costs no chain of its own
- *   (longer messages encrypt J0 first, overlapping the bulk).  After the
- *   rounds each block is finished in a step of its own, and only the
- *   blocks there are take one, so a short message runs few instructions.
- *   Their GHASH, zero padded, and the length block are one aggregated
- *   multiply of up to 9 blocks (H^9..H^1) and one reduction.  Encrypting,
- *   it is taken from the ciphertext in registers, so the tag's path after
- *   the last AES round is a single reduction; decrypting, it is computed
- *   from the input before the rounds (together with a one-block AAD of a
- *   short message), so it overlaps them.  Partial blocks are read and
- *   written with word-sized moves (never past the end, no byte copy that a
- *   16-byte reload would stall on).  AAD: a rolled aggregated multiply, 8
+ *   Tail, encrypting: the last 1..128 payload bytes (a message of 113
+ *   bytes or more) or the whole payload (up to 112 bytes) get their key
+ *   stream from one 2-, 4- or 8-wide pass (about the latency of one block);
+ *   for a short message the pass's last lane encrypts J0, so E(J0) costs no
+ *   chain of its own (longer messages encrypt J0 first, overlapping the
+ *   bulk).  After the rounds each block is finished in a step of its own,
+ *   and only the blocks there are take one, so a short message runs few
+ *   instructions.  Their GHASH, zero padded, and the length block's are one
+ *   aggregated multiply (H^9..H^1) taken from the ciphertext in registers,
+ *   and one reduction, so the tag's path after the last AES round is short.
+ *
+ *   Tail, decrypting: the last 0..127 bytes (whole batches go to the bulk
+ *   code), one block per iteration of a rolled loop, its key stream (the
+ *   rounds unrolled, their count read at run time) and its multiply
+ *   together: the iterations are independent but for the unreduced sums,
+ *   so the out-of-order core overlaps them as it would lanes, and no lane
+ *   is computed that is not used.  A short message's AAD of one block
+ *   shares that reduction.
+ *
+ *   Partial blocks are read and written with word-sized moves (never past
+ *   the end, no byte copy that a 16-byte reload would stall on).  AAD: one
+ *   block is a single multiply; longer, a rolled aggregated multiply, 8
  *   blocks per reduction.
  *
  *   Streaming (gcm_stream_*): whole batches go through the same bulk code;
@@ -215,25 +223,19 @@ TGT INL __m128i ones_from(size_t r)
 #define GH_REDUCE() own_x86_ghash_reduce(lo, _mm_xor_si128(mi, _mm_xor_si128(lo, hi)), hi)
 
 /*
- * xi <- GHASH of the block *pre if given (register form: a short message's
- * AAD, so that it and the ciphertext share a reduction), then of len <= 128
- * bytes at p (the last block zero padded), then of the length block if lens
- * is given: (xi ^ x_1) * H^n ^ ... ^ x_n * H, 1 <= n <= 9 blocks, one
- * reduction.
+ * xi <- GHASH of len <= 128 bytes at p (the last block zero padded), then
+ * of the length block if lens is given: (xi ^ x_1) * H^n ^ ... ^ x_n * H,
+ * 1 <= n <= 9 blocks, one reduction.
  */
 TGT GCM_TEXT
-static __m128i ghash_chunk(const struct gcm_ctx *c, __m128i xi, const __m128i *pre,
-                           const uint8_t *p, size_t len, const __m128i *lens)
+static __m128i ghash_chunk(const struct gcm_ctx *c, __m128i xi, const uint8_t *p, size_t len,
+                           const __m128i *lens)
 {
     const __m128i bswap = own_x86_bswap_mask();
     const size_t nfull = len / 16, r = len % 16;
     /* h index of the first block of p; the others count down to 0 */
     const size_t top = nfull + (r != 0) + (lens != NULL) - 1;
     __m128i lo = _mm_setzero_si128(), mi = lo, hi = lo;
-    if (pre) {
-        GH_MUL(_mm_xor_si128(*pre, xi), top + 1);
-        xi = _mm_setzero_si128();
-    }
 #pragma GCC unroll 1
     for (size_t j = 0; j < nfull; j++) {
         const __m128i x = _mm_xor_si128(_mm_shuffle_epi8(LD(p + 16 * j), bswap), xi);
@@ -256,7 +258,7 @@ static __m128i ghash(const struct gcm_ctx *c, __m128i xi, const uint8_t *p, size
 {
     while (len) {
         const size_t n = len < 128 ? len : 128;
-        xi = ghash_chunk(c, xi, NULL, p, n, NULL);
+        xi = ghash_chunk(c, xi, p, n, NULL);
         p += n, len -= n;
     }
     return xi;
@@ -266,6 +268,27 @@ static __m128i ghash(const struct gcm_ctx *c, __m128i xi, const uint8_t *p, size
 
 #define CTR_BLOCK(i) \
     _mm_xor_si128(_mm_shuffle_epi8(_mm_add_epi32(ctr, _mm_set_epi32(0, 0, 0, i)), bswap), k0)
+
+/* E(K, b) for one block, unrolled with the round count read at run time:
+ * the last nine AESENCs at fixed offsets from the last key, AES-192's and
+ * AES-256's extra ones in front. */
+TGT INL __m128i aes_block(const struct gcm_ctx *c, __m128i b)
+{
+    const __m128i *k = c->rk + c->rounds;
+    b = _mm_xor_si128(b, c->rk[0]);
+    if (c->rounds > 12) {
+        b = _mm_aesenc_si128(b, k[-13]);
+        b = _mm_aesenc_si128(b, k[-12]);
+    }
+    if (c->rounds > 10) {
+        b = _mm_aesenc_si128(b, k[-11]);
+        b = _mm_aesenc_si128(b, k[-10]);
+    }
+#pragma GCC unroll 9
+    for (int i = 9; i > 0; i--)
+        b = _mm_aesenc_si128(b, k[-i]);
+    return _mm_aesenclast_si128(b, k[0]);
+}
 
 /*
  * One batch of 8 blocks: CTR on in -> out, and (if hash) GHASH of the 8
@@ -328,34 +351,33 @@ TGT GCM_TEXT
 static __m128i gcm_bulk(const struct gcm_ctx *c, __m128i *ctrp, __m128i xi,
                         const uint8_t *in, size_t nb, uint8_t *out, int enc)
 {
-    if (nb == 0)
-        return xi;
-    if (enc) {
+    size_t i = 0;
+    if (enc && nb) {
         gcm_batch8(c, ctrp, &xi, NULL, in, out, 0);
-        for (size_t i = 1; i < nb; i++)
-            gcm_batch8(c, ctrp, &xi, out + 128 * (i - 1), in + 128 * i, out + 128 * i, 1);
-    } else {
-        for (size_t i = 0; i < nb; i++)
-            gcm_batch8(c, ctrp, &xi, in + 128 * i, in + 128 * i, out + 128 * i, 1);
+        i = 1;
     }
+    /* one copy of the hashed batch for both directions: only where its
+     * GHASH input is differs */
+    for (; i < nb; i++)
+        gcm_batch8(c, ctrp, &xi, enc ? out + 128 * (i - 1) : in + 128 * i, in + 128 * i,
+                   out + 128 * i, 1);
     return xi;
 }
 
 /*
- * The last len <= 128 payload bytes; ctr is the byte-reversed counter of
+ * Encrypt the last len <= 128 payload bytes and return xi with their GHASH
+ * (zero padded) and the length block's; ctr is the byte-reversed counter of
  * their first block.  If with_j0 (len <= 112), the pass's last lane
  * encrypts J0 and *ekj0 receives E(K, J0) (else ekj0 is not used).  2, 4
  * or 8 lanes (about the latency of one block at any of them); after the
  * rounds, one block per step and a step only for the blocks there are, so
- * a short message runs few instructions.  Encrypting, the ciphertext's
- * GHASH (zero padded) and the length block's are accumulated in the same
- * steps, from registers, and xi returned; decrypting, the caller hashed
- * the ciphertext before the rounds and xi is returned as given.
+ * a short message runs few instructions.  The GHASH input is taken from
+ * registers in the same steps.
  */
 TGT GCM_TEXT
-static __m128i gcm_tail(const struct gcm_ctx *c, __m128i ctr, __m128i xi,
-                        const uint8_t *in, size_t len, uint8_t *out, int enc,
-                        __m128i lens, __m128i j0, int with_j0, __m128i *ekj0)
+static __m128i gcm_seal_tail(const struct gcm_ctx *c, __m128i ctr, __m128i xi,
+                             const uint8_t *in, size_t len, uint8_t *out,
+                             __m128i lens, __m128i j0, int with_j0, __m128i *ekj0)
 {
     const __m128i bswap = own_x86_bswap_mask(), k0 = c->rk[0];
     const int rounds = c->rounds;
@@ -387,17 +409,17 @@ static __m128i gcm_tail(const struct gcm_ctx *c, __m128i ctr, __m128i xi,
 
     __m128i lo = _mm_setzero_si128(), mi = lo, hi = lo;
 #define TAIL_HASH(y, i)                                                        \
-    if (enc) {                                                                 \
+    do {                                                                       \
         const __m128i t_ = _mm_shuffle_epi8((y), bswap);                       \
         GH_MUL((i) ? t_ : _mm_xor_si128(t_, xi), nb - (size_t)(i));            \
-    }
+    } while (0)
 #pragma GCC unroll 8
     for (int i = 0; i < 8; i++) {
         if ((size_t)i >= nfull)
             break;
         const __m128i y = _mm_aesenclast_si128(b[i], _mm_xor_si128(kl, LD(in + 16 * i)));
         ST(out + 16 * i, y);
-        TAIL_HASH(y, i)
+        TAIL_HASH(y, i);
     }
     if (r) {
         /* past the input's end the lane is bare key stream: keep r bytes */
@@ -409,12 +431,51 @@ static __m128i gcm_tail(const struct gcm_ctx *c, __m128i ctr, __m128i xi,
         y = _mm_aesenclast_si128(y, _mm_xor_si128(kl, load_partial(in + 16 * nfull, r)));
         y = _mm_andnot_si128(ones_from(r), y);
         store_partial(out + 16 * nfull, y, r);
-        TAIL_HASH(y, nfull)
+        TAIL_HASH(y, nfull);
     }
 #undef TAIL_HASH
-    if (!enc)
-        return xi;
     GH_MUL(nb ? lens : _mm_xor_si128(lens, xi), 0);
+    return GH_REDUCE();
+}
+
+/*
+ * Decrypt the last len < 128 payload bytes and return xi with their GHASH
+ * and the length block's (and first, if pre is given, that of the block
+ * *pre: a short message's one-block AAD, in register form, sharing the
+ * reduction); ctr is the byte-reversed counter of their first block.  One
+ * block per iteration, key stream and multiply together: the iterations
+ * are independent but for the unreduced sums, so the out-of-order core
+ * overlaps them, and no lane is computed that is not used.
+ */
+TGT GCM_TEXT
+static __m128i gcm_open_tail(const struct gcm_ctx *c, __m128i ctr, __m128i xi,
+                             const __m128i *pre, const uint8_t *in, size_t len, uint8_t *out,
+                             __m128i lens)
+{
+    const __m128i bswap = own_x86_bswap_mask(), one = _mm_set_epi32(0, 0, 0, 1);
+    const size_t nfull = len / 16, r = len % 16;
+    const size_t top = nfull + (r != 0); /* h index of the first block; lens is 0 */
+    __m128i lo = _mm_setzero_si128(), mi = lo, hi = lo;
+    if (pre) {
+        GH_MUL(_mm_xor_si128(*pre, xi), top + 1);
+        xi = _mm_setzero_si128();
+    }
+#pragma GCC unroll 1
+    for (size_t j = 0; j < nfull; j++) {
+        const __m128i x = LD(in + 16 * j);
+        ST(out + 16 * j, _mm_xor_si128(x, aes_block(c, _mm_shuffle_epi8(ctr, bswap))));
+        ctr = _mm_add_epi32(ctr, one);
+        GH_MUL(_mm_xor_si128(_mm_shuffle_epi8(x, bswap), xi), top - j);
+        xi = _mm_setzero_si128();
+    }
+    if (r) {
+        const __m128i x = load_partial(in + 16 * nfull, r);
+        const __m128i ks = aes_block(c, _mm_shuffle_epi8(ctr, bswap));
+        store_partial(out + 16 * nfull, _mm_xor_si128(x, ks), r);
+        GH_MUL(_mm_xor_si128(_mm_shuffle_epi8(x, bswap), xi), 1);
+        xi = _mm_setzero_si128();
+    }
+    GH_MUL(_mm_xor_si128(lens, xi), 0);
     return GH_REDUCE();
 }
 
@@ -441,29 +502,30 @@ static __m128i gcm_crypt(const struct gcm_ctx *c, const uint8_t iv[12], const ui
                                         (long long)((uint64_t)len * 8));
     __m128i ekj0;
 
-    /* Decrypting, the tail's GHASH input is at hand before its AES rounds:
-     * hashed first, its multiply chain is ahead of the rounds in program
-     * order and the two overlap (issued after them, it would only enter the
-     * out-of-order window as they finish).  A short message's AAD of one
-     * block shares that reduction. */
-    const int pre = !enc && len <= 112 && aad_len && aad_len <= 16;
-    __m128i aad1 = _mm_setzero_si128();
-    if (pre)
-        aad1 = _mm_shuffle_epi8(aad_len == 16 ? LD(aad) : load_partial(aad, aad_len), bswap);
-    __m128i xi = pre ? _mm_setzero_si128() : ghash(c, _mm_setzero_si128(), aad, aad_len);
-    if (len <= 112) {
-        if (!enc)
-            xi = ghash_chunk(c, xi, pre ? &aad1 : NULL, in, len, &lens);
-        xi = gcm_tail(c, ctr, xi, in, len, out, enc, lens, j0, 1, &ekj0);
+    /* An AAD of one block (the usual case) is one multiply, not a loop;
+     * decrypting a short message, it joins the tail's reduction instead. */
+    const int aad1 = aad_len && aad_len <= 16;
+    const __m128i a = !aad1 ? _mm_setzero_si128()
+                      : _mm_shuffle_epi8(aad_len == 16 ? LD(aad) : load_partial(aad, aad_len), bswap);
+    const int pre = aad1 && !enc && len <= 112;
+    __m128i xi = pre    ? _mm_setzero_si128()
+                 : aad1 ? own_x86_ghash_mul(a, c->h[0])
+                        : ghash(c, _mm_setzero_si128(), aad, aad_len);
+
+    if (!enc) {
+        const size_t nb = len / 128, done = 128 * nb;
+        ekj0 = aes_block(c, j0);
+        xi = gcm_bulk(c, &ctr, xi, in, nb, out, 0);
+        xi = gcm_open_tail(c, ctr, xi, pre ? &a : NULL, in + done, len - done, out + done, lens);
+    } else if (len <= 112) {
+        xi = gcm_seal_tail(c, ctr, xi, in, len, out, lens, j0, 1, &ekj0);
     } else {
         const size_t nb = (len - 1) / 128, done = 128 * nb;
         ekj0 = own_x86_aes_enc_block(c->rk, c->rounds, j0);
-        xi = gcm_bulk(c, &ctr, xi, in, nb, out, enc);
-        if (enc && nb)
-            xi = ghash_chunk(c, xi, NULL, out + done - 128, 128, NULL);
-        if (!enc)
-            xi = ghash_chunk(c, xi, NULL, in + done, len - done, &lens);
-        xi = gcm_tail(c, ctr, xi, in + done, len - done, out + done, enc, lens, j0, 0, NULL);
+        xi = gcm_bulk(c, &ctr, xi, in, nb, out, 1);
+        if (nb)
+            xi = ghash_chunk(c, xi, out + done - 128, 128, NULL);
+        xi = gcm_seal_tail(c, ctr, xi, in + done, len - done, out + done, lens, j0, 0, NULL);
     }
     return _mm_xor_si128(_mm_shuffle_epi8(xi, bswap), ekj0);
 }
@@ -572,27 +634,27 @@ static void aesni_gcm_stream_update(void *st_, const uint8_t *in, size_t len, ui
         *out++ = o;
         in++, len--;
         if (st->used == 16) {
-            st->xi = ghash_chunk(c, st->xi, NULL, st->pend, 16, NULL);
+            st->xi = ghash_chunk(c, st->xi, st->pend, 16, NULL);
             st->used = 0;
         }
     }
     size_t nb = len / 128;
     st->xi = gcm_bulk(c, &st->ctr, st->xi, in, nb, out, st->enc);
     if (nb && st->enc)
-        st->xi = ghash_chunk(c, st->xi, NULL, out + 128 * (nb - 1), 128, NULL);
+        st->xi = ghash_chunk(c, st->xi, out + 128 * (nb - 1), 128, NULL);
     in += 128 * nb, out += 128 * nb, len -= 128 * nb;
 
     /* whole blocks left (< 8), one at a time: streaming is not the fast path */
     size_t n = len / 16;
     if (n && !st->enc)
-        st->xi = ghash_chunk(c, st->xi, NULL, in, 16 * n, NULL);
+        st->xi = ghash_chunk(c, st->xi, in, 16 * n, NULL);
     for (size_t i = 0; i < n; i++) {
         const __m128i ks = own_x86_aes_enc_block(c->rk, c->rounds, _mm_shuffle_epi8(st->ctr, bswap));
         st->ctr = _mm_add_epi32(st->ctr, one);
         ST(out + 16 * i, _mm_xor_si128(LD(in + 16 * i), ks));
     }
     if (n && st->enc)
-        st->xi = ghash_chunk(c, st->xi, NULL, out, 16 * n, NULL);
+        st->xi = ghash_chunk(c, st->xi, out, 16 * n, NULL);
     in += 16 * n, out += 16 * n, len -= 16 * n;
 
     /* open a new partial block */
@@ -616,7 +678,7 @@ static int aesni_gcm_stream_final(void *st_, uint8_t tag[16])
     const struct gcm_ctx *c = st->c;
     const __m128i lens = _mm_set_epi64x((long long)(st->aad_len * 8), (long long)(st->len * 8));
     /* pend is zero beyond `used`, so a whole block hashes the padded one */
-    const __m128i xi = ghash_chunk(c, st->xi, NULL, st->pend, st->used ? 16 : 0, &lens);
+    const __m128i xi = ghash_chunk(c, st->xi, st->pend, st->used ? 16 : 0, &lens);
     uint8_t computed[16];
     ST(computed, _mm_xor_si128(_mm_shuffle_epi8(xi, own_x86_bswap_mask()), st->ekj0));
     if (st->enc) {

@@ -62,14 +62,15 @@
  *   a block split across updates is finished from saved key stream.
  *
  * XTS
- *   8 blocks in flight; each block is in ^ T_i ^ rk0, rounds, then
- *   AESENCLAST with rk_last ^ T_i (parked on the stack).  Tweak doubling
- *   is SIMD (shift each qword, carries selected by an arithmetic-shift mask,
- *   no branches); the next batch's 8 tweaks are computed during the current
- *   batch, one doubling after each of its first 8 rounds.  Remaining blocks:
- *   4-wide passes, the last with only the lanes that exist (a message's
- *   lone block alone).
- *   Only the 8-block batch loop has a copy per direction.  The rest (tweak
+ *   Bulk: groups of 4 blocks, each block in ^ T_i ^ rk0, rounds, then
+ *   AESENCLAST with rk_last ^ T_i; the next group's rounds overlap this
+ *   one's out of order (Linux's AES-NI XTS shape).  Tweak doubling is SIMD
+ *   (shift each qword, carries selected by an arithmetic-shift mask, no
+ *   branches); the next group's 4 tweaks are computed during the current
+ *   group, one doubling after each of its first 4 rounds.  Remaining
+ *   blocks (and a message of 4): 4-wide passes, the last with only the
+ *   lanes that exist (a message's lone block alone).
+ *   Only the group loop has a copy per direction.  The rest (tweak
  *   encryption, lone block, 4-wide passes, stealing) is one out-of-line
  *   copy for both directions: the direction is public and chosen by a
  *   branch outside the round loops, and the single-block and 4-wide round
@@ -82,9 +83,9 @@
  *   in == out works.
  *
  * Constant time: no branch or index depends on key or data; lengths are
- * public; tags are compared by own_gcm_finish_open.  The one stack copy
- * this code makes of secret values on purpose (XTS's parked last-round
- * tweaks) is wiped; registers the compiler spills are not.
+ * public; tags are compared by own_gcm_finish_open.  This code makes no
+ * stack copy of secret values on purpose; registers the compiler spills
+ * are not wiped.
  */
 #include <string.h>
 
@@ -744,93 +745,73 @@ TGT INL __m128i xts_block(const __m128i *rk, int rounds, __m128i b, __m128i t, i
 }
 
 /*
- * nb batches of 8 blocks from in to out with tweaks starting at t; returns
+ * nq groups of 4 blocks from in to out with tweaks starting at t; returns
  * the tweak of the block after the last.  Inlined with a constant dec into
- * xts_batches_enc/dec: the hot loop gets a copy per direction.
+ * xts_quads_enc/dec: the hot loop gets a copy per direction.
  *
- * In a batch, each tweak is needed twice: in the whitening and in the last
- * round.  The last-round operand rk_last ^ T_i is parked on the stack at the
- * start of the batch, which frees the tweak registers to move on to the
- * next batch's tweaks right away: after round j (j = 1..8) of this batch,
- * t_j becomes T_{8+j} = x * t_{j-1} (t_{-1} = this batch's T_7).  Placed
- * there in program order, the doublings are dispatched early instead of
- * queueing behind the batch's 100+ AES instructions, and the 8-long
- * doubling chain is hidden under the rounds.  (Measured against T_i * x^8
- * computed for each lane independently: the chain of cheap doublings wins,
- * having fewer instructions competing with AESENC for vector ports.)
+ * The next group's 4 tweaks are computed in rounds 1..4, one doubling
+ * after each, so the doubling chain hides under the rounds; the last-round
+ * operands rk_last ^ T_i are formed just before the last round.  Four
+ * blocks are only half the AES-NI latency x throughput of a core like Zen
+ * 2's (4 cycles, 2 a cycle): the other half is the next group, which the
+ * out-of-order core starts while this one finishes, as nothing but the
+ * tweaks links them.  With 8 blocks an iteration the 8 tweaks, 8 states
+ * and the next tweaks do not fit 16 XMM registers, and the spills and the
+ * stack-parked last-round operands cost more than the wider batch gains.
  */
-#define XTS_ROUND(op, r, j, prev)                                              \
-    do {                                                                       \
-        AES8(op, rk[r]);                                                       \
-        t##j = xts_mul_x(prev);                                                \
-    } while (0)
-
-#define XTS_BATCH(op, oplast)                                                  \
-    do {                                                                       \
-        XTS_ROUND(op, 1, 0, t7); XTS_ROUND(op, 2, 1, t0);                      \
-        XTS_ROUND(op, 3, 2, t1); XTS_ROUND(op, 4, 3, t2);                      \
-        XTS_ROUND(op, 5, 4, t3); XTS_ROUND(op, 6, 5, t4);                      \
-        XTS_ROUND(op, 7, 6, t5); XTS_ROUND(op, 8, 7, t6);                      \
-        for (int r = 9; r < rounds; r++)                                       \
-            AES8(op, rk[r]);                                                   \
-        b0 = oplast(b0, last[0]); b1 = oplast(b1, last[1]);                    \
-        b2 = oplast(b2, last[2]); b3 = oplast(b3, last[3]);                    \
-        b4 = oplast(b4, last[4]); b5 = oplast(b5, last[5]);                    \
-        b6 = oplast(b6, last[6]); b7 = oplast(b7, last[7]);                    \
-    } while (0)
-
-TGT INL __m128i xts_batches(const struct xts_ctx *c, __m128i t, const uint8_t *in, size_t nb,
-                            uint8_t *out, int dec)
+TGT INL __m128i xts_quads(const struct xts_ctx *c, __m128i t, const uint8_t *in, size_t nq,
+                          uint8_t *out, int dec)
 {
     const __m128i *rk = dec ? c->dk : c->ek;
     const int rounds = c->rounds;
     __m128i t0 = t, t1 = xts_mul_x(t0), t2 = xts_mul_x(t1), t3 = xts_mul_x(t2);
-    __m128i t4 = xts_mul_x(t3), t5 = xts_mul_x(t4), t6 = xts_mul_x(t5), t7 = xts_mul_x(t6);
-    __m128i last[8];
-    for (; nb; nb--, in += 128, out += 128) {
-        const __m128i k0 = rk[0], kl = rk[rounds];
+    for (; nq; nq--, in += 64, out += 64) {
+        const __m128i k0 = rk[0];
         __m128i b0 = _mm_xor_si128(LD(in + 0), _mm_xor_si128(t0, k0));
         __m128i b1 = _mm_xor_si128(LD(in + 16), _mm_xor_si128(t1, k0));
         __m128i b2 = _mm_xor_si128(LD(in + 32), _mm_xor_si128(t2, k0));
         __m128i b3 = _mm_xor_si128(LD(in + 48), _mm_xor_si128(t3, k0));
-        __m128i b4 = _mm_xor_si128(LD(in + 64), _mm_xor_si128(t4, k0));
-        __m128i b5 = _mm_xor_si128(LD(in + 80), _mm_xor_si128(t5, k0));
-        __m128i b6 = _mm_xor_si128(LD(in + 96), _mm_xor_si128(t6, k0));
-        __m128i b7 = _mm_xor_si128(LD(in + 112), _mm_xor_si128(t7, k0));
-        last[0] = _mm_xor_si128(kl, t0); last[1] = _mm_xor_si128(kl, t1);
-        last[2] = _mm_xor_si128(kl, t2); last[3] = _mm_xor_si128(kl, t3);
-        last[4] = _mm_xor_si128(kl, t4); last[5] = _mm_xor_si128(kl, t5);
-        last[6] = _mm_xor_si128(kl, t6); last[7] = _mm_xor_si128(kl, t7);
-        /* The operands must live in last[], the array wiped below: without
-         * this GCC moves the stores out of the loop, keeps the operands in
-         * spill slots of its own and fills last[] only for the wipe. */
-        __asm__("" : "+m"(last));
+        __m128i n0, n1, n2, n3;
+#define Q_ROUNDS(op, oplast)                                                   \
+        do {                                                                   \
+            AES4(op, rk[1]); n0 = xts_mul_x(t3);                               \
+            AES4(op, rk[2]); n1 = xts_mul_x(n0);                               \
+            AES4(op, rk[3]); n2 = xts_mul_x(n1);                               \
+            AES4(op, rk[4]); n3 = xts_mul_x(n2);                               \
+            for (int r = 5; r < rounds; r++)                                   \
+                AES4(op, rk[r]);                                               \
+            const __m128i kl = rk[rounds];                                     \
+            b0 = oplast(b0, _mm_xor_si128(kl, t0));                            \
+            b1 = oplast(b1, _mm_xor_si128(kl, t1));                            \
+            b2 = oplast(b2, _mm_xor_si128(kl, t2));                            \
+            b3 = oplast(b3, _mm_xor_si128(kl, t3));                            \
+        } while (0)
         if (dec)
-            XTS_BATCH(_mm_aesdec_si128, _mm_aesdeclast_si128);
+            Q_ROUNDS(_mm_aesdec_si128, _mm_aesdeclast_si128);
         else
-            XTS_BATCH(_mm_aesenc_si128, _mm_aesenclast_si128);
+            Q_ROUNDS(_mm_aesenc_si128, _mm_aesenclast_si128);
+#undef Q_ROUNDS
         ST(out + 0, b0); ST(out + 16, b1); ST(out + 32, b2); ST(out + 48, b3);
-        ST(out + 64, b4); ST(out + 80, b5); ST(out + 96, b6); ST(out + 112, b7);
+        t0 = n0, t1 = n1, t2 = n2, t3 = n3;
     }
-    own_wipe(last, sizeof last);
     return t0;
 }
 
 NOINL TGT XTS_TEXT
-__m128i xts_batches_enc(const struct xts_ctx *c, __m128i t, const uint8_t *in,
-                        size_t nb, uint8_t *out)
+__m128i xts_quads_enc(const struct xts_ctx *c, __m128i t, const uint8_t *in,
+                      size_t nq, uint8_t *out)
 {
-    return xts_batches(c, t, in, nb, out, 0);
+    return xts_quads(c, t, in, nq, out, 0);
 }
 
 NOINL TGT XTS_TEXT
-__m128i xts_batches_dec(const struct xts_ctx *c, __m128i t, const uint8_t *in,
-                        size_t nb, uint8_t *out)
+__m128i xts_quads_dec(const struct xts_ctx *c, __m128i t, const uint8_t *in,
+                      size_t nq, uint8_t *out)
 {
-    return xts_batches(c, t, in, nb, out, 1);
+    return xts_quads(c, t, in, nq, out, 1);
 }
 
-/* Everything but the batches, for both directions (dec is public). */
+/* Everything but the group loop, for both directions (dec is public). */
 NOINL TGT XTS_TEXT
 void aesni_xts_crypt(const struct xts_ctx *c, const uint8_t tweak[16],
                      const uint8_t *in, size_t len, uint8_t *out, int dec)
@@ -848,10 +829,12 @@ void aesni_xts_crypt(const struct xts_ctx *c, const uint8_t tweak[16],
         ST(out, xts_block(rk, rounds, LD(in), t, dec));
         t = xts_mul_x(t);
         in += 16, out += 16, n = 0;
-    } else if (n >= 8) {
-        const size_t nb = n / 8;
-        t = dec ? xts_batches_dec(c, t, in, nb, out) : xts_batches_enc(c, t, in, nb, out);
-        in += 128 * nb, out += 128 * nb, n %= 8;
+    }
+    else if (n > 4) {
+        /* 4 blocks alone take the one pass below: fewer instructions */
+        const size_t nq = n / 4;
+        t = dec ? xts_quads_dec(c, t, in, nq, out) : xts_quads_enc(c, t, in, nq, out);
+        in += 64 * nq, out += 64 * nq, n %= 4;
     }
     while (n) {
         /* The 1..7 blocks left: 4 lanes at once, the same latency as one

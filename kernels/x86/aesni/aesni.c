@@ -67,14 +67,16 @@
  *   one's out of order (Linux's AES-NI XTS shape).  Tweak doubling is SIMD
  *   (shift each qword, carries selected by an arithmetic-shift mask, no
  *   branches); the next group's 4 tweaks are computed during the current
- *   group, one doubling after each of its first 4 rounds.  Remaining
- *   blocks (and a message of 4): 4-wide passes, the last with only the
- *   lanes that exist (a message's lone block alone).
+ *   group, one doubling after each of its first 4 rounds.  A message of 4
+ *   blocks takes one 4-wide pass instead; the 1..3 blocks left after the
+ *   groups (or of a short message) go a block at a time, overlapping out
+ *   of order, rather than through lanes that would run rounds on blocks
+ *   that do not exist.
  *   Only the group loop has a copy per direction.  The rest (tweak
- *   encryption, lone block, 4-wide passes, stealing) is one out-of-line
- *   copy for both directions: the direction is public and chosen by a
- *   branch outside the round loops, and the single-block and 4-wide round
- *   loops are rolled two rounds an iteration.
+ *   encryption, single blocks, the 4-wide pass, stealing) is one
+ *   out-of-line copy for both directions: the direction is public and
+ *   chosen by a branch outside the round loops, and the single-block and
+ *   4-wide round loops are rolled two rounds an iteration.
  *   Ciphertext stealing (len % 16 != 0) handles the last full block and the
  *   partial one apart: encrypt uses T_{m-1} then T_m, decrypt T_m then
  *   T_{m-1} (IEEE 1619 order), in registers (the stolen bytes merged by a
@@ -727,9 +729,9 @@ static void aesni_xts_init(void *ctx, const uint8_t *key, size_t key_len)
 
 #define AES1(op, k) (b = op(b, (k)))
 
-/* One block, E(b ^ t) ^ t or D(b ^ t) ^ t: the tweak (t = 0), a lone block,
+/* One block, E(b ^ t) ^ t or D(b ^ t) ^ t: the tweak (t = 0), single blocks,
  * the two stealing blocks.  dec picks the loop once, not each round.
- * Inlined at its four uses: a 16-byte message is two dependent blocks,
+ * Inlined at its uses: a 16-byte message is two dependent blocks,
  * and calls in front of each cost it more than the bytes they save. */
 TGT INL __m128i xts_block(const __m128i *rk, int rounds, __m128i b, __m128i t, int dec)
 {
@@ -824,29 +826,23 @@ void aesni_xts_crypt(const struct xts_ctx *c, const uint8_t tweak[16],
     size_t n = len / 16 - (r != 0); /* blocks before any stealing */
     __m128i t = xts_block(c->tk, rounds, LD(tweak), _mm_setzero_si128(), 0);
     if (n == 1) {
-        /* a lone block (a 16-byte message's only one) first: the shortest
-         * path through cold code */
+        /* a lone block (a 16-byte message's only one): the shortest path
+         * through cold code */
         ST(out, xts_block(rk, rounds, LD(in), t, dec));
         t = xts_mul_x(t);
         in += 16, out += 16, n = 0;
-    }
-    else if (n > 4) {
-        /* 4 blocks alone take the one pass below: fewer instructions */
+    } else if (n > 4) {
         const size_t nq = n / 4;
         t = dec ? xts_quads_dec(c, t, in, nq, out) : xts_quads_enc(c, t, in, nq, out);
         in += 64 * nq, out += 64 * nq, n %= 4;
-    }
-    while (n) {
-        /* The 1..7 blocks left: 4 lanes at once, the same latency as one
-         * block and fewer instructions than a block at a time; lanes past
-         * the end are neither loaded nor stored. */
-        const size_t k = n < 4 ? n : 4;
-        const __m128i z = _mm_setzero_si128();
+    } else if (n == 4) {
+        /* 4 blocks alone: one 4-wide pass, fewer instructions than a group
+         * of the loop above and the same latency as one block */
         const __m128i t0 = t, t1 = xts_mul_x(t0), t2 = xts_mul_x(t1), t3 = xts_mul_x(t2);
         __m128i b0 = _mm_xor_si128(LD(in + 0), _mm_xor_si128(t0, rk[0]));
-        __m128i b1 = _mm_xor_si128(k > 1 ? LD(in + 16) : z, _mm_xor_si128(t1, rk[0]));
-        __m128i b2 = _mm_xor_si128(k > 2 ? LD(in + 32) : z, _mm_xor_si128(t2, rk[0]));
-        __m128i b3 = _mm_xor_si128(k > 3 ? LD(in + 48) : z, _mm_xor_si128(t3, rk[0]));
+        __m128i b1 = _mm_xor_si128(LD(in + 16), _mm_xor_si128(t1, rk[0]));
+        __m128i b2 = _mm_xor_si128(LD(in + 32), _mm_xor_si128(t2, rk[0]));
+        __m128i b3 = _mm_xor_si128(LD(in + 48), _mm_xor_si128(t3, rk[0]));
         const __m128i kl = rk[rounds];
         if (dec) {
             ROUNDS_ROLLED(AES4, _mm_aesdec_si128, rk, rounds);
@@ -861,15 +857,17 @@ void aesni_xts_crypt(const struct xts_ctx *c, const uint8_t tweak[16],
             b2 = _mm_aesenclast_si128(b2, _mm_xor_si128(kl, t2));
             b3 = _mm_aesenclast_si128(b3, _mm_xor_si128(kl, t3));
         }
-        ST(out + 0, b0);
-        if (k > 1)
-            ST(out + 16, b1);
-        if (k > 2)
-            ST(out + 32, b2);
-        if (k > 3)
-            ST(out + 48, b3);
-        t = k == 1 ? t1 : k == 2 ? t2 : k == 3 ? t3 : xts_mul_x(t3);
-        n -= k, in += 16 * k, out += 16 * k;
+        ST(out + 0, b0); ST(out + 16, b1); ST(out + 32, b2); ST(out + 48, b3);
+        t = xts_mul_x(t3);
+        in += 64, out += 64, n = 0;
+    }
+    /* 1..3 blocks left (after the groups, or a short message): a block at a
+     * time, independent but for the tweak, so they overlap out of order;
+     * lanes for them would run rounds on blocks that do not exist. */
+    while (n) {
+        ST(out, xts_block(rk, rounds, LD(in), t, dec));
+        t = xts_mul_x(t);
+        in += 16, out += 16, n--;
     }
     if (r) {
         /* in/out at the last whole block, t = T_{m-1}.  Encrypting: CC =

@@ -75,8 +75,9 @@
  *   Only the group loop has a copy per direction.  The rest (tweak
  *   encryption, single blocks, the 4-wide pass, stealing) is one
  *   out-of-line copy for both directions: the direction is public and
- *   chosen by a branch outside the round loops, and the single-block and
- *   4-wide round loops are rolled two rounds an iteration.
+ *   chosen by a branch outside the round loops; the 4-wide pass's round
+ *   loop is rolled two rounds an iteration, a single block's rounds are
+ *   unrolled.
  *   Ciphertext stealing (len % 16 != 0) handles the last full block and the
  *   partial one apart: encrypt uses T_{m-1} then T_m, decrypt T_m then
  *   T_{m-1} (IEEE 1619 order), in registers (the stolen bytes merged by a
@@ -715,7 +716,7 @@ static void aesni_xts_init(void *ctx, const uint8_t *key, size_t key_len)
 /*
  * Rounds 1..rounds-1 of op on the states AESN names, as a loop over two
  * rounds at a time (round 1, then pairs; rounds is even, 10 or 14 here):
- * half the loop counting of one round an iteration, for the short paths.
+ * half the loop counting of one round an iteration, for the 4-wide pass.
  */
 #define ROUNDS_ROLLED(AESN, op, rk, rounds)                                    \
     do {                                                                       \
@@ -730,19 +731,29 @@ static void aesni_xts_init(void *ctx, const uint8_t *key, size_t key_len)
 #define AES1(op, k) (b = op(b, (k)))
 
 /* One block, E(b ^ t) ^ t or D(b ^ t) ^ t: the tweak (t = 0), single blocks,
- * the two stealing blocks.  dec picks the loop once, not each round.
- * Inlined at its uses: a 16-byte message is two dependent blocks,
+ * the two stealing blocks.  The rounds unrolled, their count read at run
+ * time (the last nine at fixed offsets from the last key, AES-256's extra
+ * ones in front): a lone block is all latency, and a loop's counting sits
+ * on it.  dec picks the sequence once, not each round.  Inlined at its uses: a 16-byte message is two dependent blocks,
  * and calls in front of each cost it more than the bytes they save. */
 TGT INL __m128i xts_block(const __m128i *rk, int rounds, __m128i b, __m128i t, int dec)
 {
     b = _mm_xor_si128(_mm_xor_si128(b, t), rk[0]);
+    const __m128i *k = rk + rounds;
+#define R1(op)                                                                 \
+    do {                                                                       \
+        if (rounds > 12) { AES1(op, k[-13]); AES1(op, k[-12]); }               \
+        if (rounds > 10) { AES1(op, k[-11]); AES1(op, k[-10]); }               \
+        _Pragma("GCC unroll 9") for (int i = 9; i > 0; i--) AES1(op, k[-i]);   \
+    } while (0)
     if (dec) {
-        ROUNDS_ROLLED(AES1, _mm_aesdec_si128, rk, rounds);
-        b = _mm_aesdeclast_si128(b, rk[rounds]);
+        R1(_mm_aesdec_si128);
+        b = _mm_aesdeclast_si128(b, k[0]);
     } else {
-        ROUNDS_ROLLED(AES1, _mm_aesenc_si128, rk, rounds);
-        b = _mm_aesenclast_si128(b, rk[rounds]);
+        R1(_mm_aesenc_si128);
+        b = _mm_aesenclast_si128(b, k[0]);
     }
+#undef R1
     return _mm_xor_si128(b, t);
 }
 

@@ -519,7 +519,8 @@ static __m128i gcm_crypt(const struct gcm_ctx *c, const uint8_t iv[12], const ui
     if (!enc) {
         const size_t nb = len / 128, done = 128 * nb;
         ekj0 = aes_block(c, j0);
-        xi = gcm_bulk(c, &ctr, xi, in, nb, out, 0);
+        if (nb)
+            xi = gcm_bulk(c, &ctr, xi, in, nb, out, 0);
         xi = gcm_open_tail(c, ctr, xi, pre ? &a : NULL, in + done, len - done, out + done, lens);
     } else if (len <= 112) {
         xi = gcm_seal_tail(c, ctr, xi, in, len, out, lens, j0, 1, &ekj0);

@@ -61,3 +61,15 @@ PLUGINS += $(PLUGIN_DIR)/own.so
 AESLAB_VERSION := $(shell sed -n 's/^version *= *"\(.*\)"/\1/p' pyproject.toml 2>/dev/null | head -1)
 AESLAB_COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo nogit)$(shell git diff --quiet HEAD 2>/dev/null || echo -dirty)
 $(BUILD)/obj/kernels/own_plugin.o: CFLAGS += -DAESLAB_OWN_VERSION='"$(AESLAB_VERSION)+$(AESLAB_COMMIT)"'
+# The string is compiled into own_plugin.o, which nothing else makes stale:
+# a stamp rewritten only when the string changes rebuilds it, so a build
+# after a commit never reports the previous commit's version.
+OWN_VERSION_STAMP := $(BUILD)/gen/own_version.txt
+$(OWN_VERSION_STAMP): own-version-check
+	@:
+.PHONY: own-version-check
+own-version-check:
+	@mkdir -p $(BUILD)/gen
+	@echo '$(AESLAB_VERSION)+$(AESLAB_COMMIT)' | cmp -s - $(OWN_VERSION_STAMP) || \
+	  echo '$(AESLAB_VERSION)+$(AESLAB_COMMIT)' > $(OWN_VERSION_STAMP)
+$(BUILD)/obj/kernels/own_plugin.o: $(OWN_VERSION_STAMP)

@@ -509,8 +509,9 @@ static __m128i gcm_crypt(const struct gcm_ctx *c, const uint8_t iv[12], const ui
     /* An AAD of one block (the usual case) is one multiply, not a loop;
      * decrypting a short message, it joins the tail's reduction instead. */
     const int aad1 = aad_len && aad_len <= 16;
-    const __m128i a = !aad1 ? _mm_setzero_si128()
-                      : _mm_shuffle_epi8(aad_len == 16 ? LD(aad) : load_partial(aad, aad_len), bswap);
+    const __m128i a = !aad1         ? _mm_setzero_si128()
+                      : aad_len == 16 ? _mm_shuffle_epi8(LD(aad), bswap)
+                                      : _mm_shuffle_epi8(load_partial(aad, aad_len), bswap);
     const int pre = aad1 && !enc && len <= 112;
     __m128i xi = pre    ? _mm_setzero_si128()
                  : aad1 ? own_x86_ghash_mul(a, c->h[0])
@@ -731,11 +732,12 @@ static void aesni_xts_init(void *ctx, const uint8_t *key, size_t key_len)
 
 #define AES1(op, k) (b = op(b, (k)))
 
-/* One block, E(b ^ t) ^ t or D(b ^ t) ^ t: the tweak (t = 0), single blocks,
- * the two stealing blocks.  The rounds unrolled, their count read at run
- * time (the last nine at fixed offsets from the last key, AES-256's extra
- * ones in front): a lone block is all latency, and a loop's counting sits
- * on it.  dec picks the sequence once, not each round.  Inlined at its uses: a 16-byte message is two dependent blocks,
+/* One block, E(b ^ t) ^ t or D(b ^ t) ^ t: the tweak (t = 0), single
+ * blocks, the two stealing blocks.  The rounds are unrolled, their count
+ * read at run time (the last nine at fixed offsets from the last key,
+ * AES-256's extra ones in front): a lone block is all latency, and a
+ * loop's counting would sit on it.  dec picks the sequence once, not each
+ * round.  Inlined at its uses: a 16-byte message is two dependent blocks,
  * and calls in front of each cost it more than the bytes they save. */
 TGT INL __m128i xts_block(const __m128i *rk, int rounds, __m128i b, __m128i t, int dec)
 {

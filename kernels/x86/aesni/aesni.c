@@ -788,14 +788,23 @@ TGT INL __m128i xts_quads(const struct xts_ctx *c, __m128i t, const uint8_t *in,
         __m128i b2 = _mm_xor_si128(LD(in + 32), _mm_xor_si128(t2, k0));
         __m128i b3 = _mm_xor_si128(LD(in + 48), _mm_xor_si128(t3, k0));
         __m128i n0, n1, n2, n3;
+        /* rounds 5..rounds-1 unrolled, their count read at run time: a
+         * loop here would count once per 4 AESENCs */
+        const __m128i *k = rk + rounds;
+#define Q_REST(op)                                                             \
+        do {                                                                   \
+            if (rounds > 12) { AES4(op, k[-9]); AES4(op, k[-8]); }             \
+            if (rounds > 10) { AES4(op, k[-7]); AES4(op, k[-6]); }             \
+            AES4(op, k[-5]); AES4(op, k[-4]); AES4(op, k[-3]);                 \
+            AES4(op, k[-2]); AES4(op, k[-1]);                                  \
+        } while (0)
 #define Q_ROUNDS(op, oplast)                                                   \
         do {                                                                   \
             AES4(op, rk[1]); n0 = xts_mul_x(t3);                               \
             AES4(op, rk[2]); n1 = xts_mul_x(n0);                               \
             AES4(op, rk[3]); n2 = xts_mul_x(n1);                               \
             AES4(op, rk[4]); n3 = xts_mul_x(n2);                               \
-            for (int r = 5; r < rounds; r++)                                   \
-                AES4(op, rk[r]);                                               \
+            Q_REST(op);                                                        \
             const __m128i kl = rk[rounds];                                     \
             b0 = oplast(b0, _mm_xor_si128(kl, t0));                            \
             b1 = oplast(b1, _mm_xor_si128(kl, t1));                            \
@@ -807,6 +816,7 @@ TGT INL __m128i xts_quads(const struct xts_ctx *c, __m128i t, const uint8_t *in,
         else
             Q_ROUNDS(_mm_aesenc_si128, _mm_aesenclast_si128);
 #undef Q_ROUNDS
+#undef Q_REST
         ST(out + 0, b0); ST(out + 16, b1); ST(out + 32, b2); ST(out + 48, b3);
         t0 = n0, t1 = n1, t2 = n2, t3 = n3;
     }

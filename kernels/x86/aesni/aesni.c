@@ -202,6 +202,19 @@ TGT INL __m128i ones_from(size_t r)
         b0 = op(b0, k_); b1 = op(b1, k_); b2 = op(b2, k_); b3 = op(b3, k_);    \
     } while (0)
 
+#define AES1(op, k) (b = op(b, (k)))
+
+/* Rounds 1..rounds-1 of op on the states AESN names, unrolled, the round
+ * count read at run time: the last nine at fixed offsets from the last key
+ * (k = rk + rounds), AES-192's and AES-256's extra ones in front. */
+#define ROUNDS_UNROLLED(AESN, op, k, rounds)                                   \
+    do {                                                                       \
+        if ((rounds) > 12) { AESN(op, (k)[-13]); AESN(op, (k)[-12]); }         \
+        if ((rounds) > 10) { AESN(op, (k)[-11]); AESN(op, (k)[-10]); }         \
+        _Pragma("GCC unroll 9") for (int i_ = 9; i_ > 0; i_--)                 \
+            AESN(op, (k)[-i_]);                                                \
+    } while (0)
+
 /* ---- GHASH ------------------------------------------------------------- */
 
 /*
@@ -273,24 +286,13 @@ static __m128i ghash(const struct gcm_ctx *c, __m128i xi, const uint8_t *p, size
 #define CTR_BLOCK(i) \
     _mm_xor_si128(_mm_shuffle_epi8(_mm_add_epi32(ctr, _mm_set_epi32(0, 0, 0, i)), bswap), k0)
 
-/* E(K, b) for one block, unrolled with the round count read at run time:
- * the last nine AESENCs at fixed offsets from the last key, AES-192's and
- * AES-256's extra ones in front. */
+/* E(K, b) for one block, its rounds unrolled (a lone block is all
+ * latency; a loop's counting would sit on it). */
 TGT INL __m128i aes_block(const struct gcm_ctx *c, __m128i b)
 {
     const __m128i *k = c->rk + c->rounds;
     b = _mm_xor_si128(b, c->rk[0]);
-    if (c->rounds > 12) {
-        b = _mm_aesenc_si128(b, k[-13]);
-        b = _mm_aesenc_si128(b, k[-12]);
-    }
-    if (c->rounds > 10) {
-        b = _mm_aesenc_si128(b, k[-11]);
-        b = _mm_aesenc_si128(b, k[-10]);
-    }
-#pragma GCC unroll 9
-    for (int i = 9; i > 0; i--)
-        b = _mm_aesenc_si128(b, k[-i]);
+    ROUNDS_UNROLLED(AES1, _mm_aesenc_si128, k, c->rounds);
     return _mm_aesenclast_si128(b, k[0]);
 }
 
@@ -730,33 +732,22 @@ static void aesni_xts_init(void *ctx, const uint8_t *key, size_t key_len)
         } while ((kp_ += 2) != ep_);                                           \
     } while (0)
 
-#define AES1(op, k) (b = op(b, (k)))
-
 /* One block, E(b ^ t) ^ t or D(b ^ t) ^ t: the tweak (t = 0), single
- * blocks, the two stealing blocks.  The rounds are unrolled, their count
- * read at run time (the last nine at fixed offsets from the last key,
- * AES-256's extra ones in front): a lone block is all latency, and a
- * loop's counting would sit on it.  dec picks the sequence once, not each
- * round.  Inlined at its uses: a 16-byte message is two dependent blocks,
- * and calls in front of each cost it more than the bytes they save. */
+ * blocks, the two stealing blocks; its rounds unrolled as in aes_block.
+ * dec picks the sequence once, not each round.  Inlined at its uses: a
+ * 16-byte message is two dependent blocks, and calls in front of each cost
+ * it more than the bytes they save. */
 TGT INL __m128i xts_block(const __m128i *rk, int rounds, __m128i b, __m128i t, int dec)
 {
     b = _mm_xor_si128(_mm_xor_si128(b, t), rk[0]);
     const __m128i *k = rk + rounds;
-#define R1(op)                                                                 \
-    do {                                                                       \
-        if (rounds > 12) { AES1(op, k[-13]); AES1(op, k[-12]); }               \
-        if (rounds > 10) { AES1(op, k[-11]); AES1(op, k[-10]); }               \
-        _Pragma("GCC unroll 9") for (int i = 9; i > 0; i--) AES1(op, k[-i]);   \
-    } while (0)
     if (dec) {
-        R1(_mm_aesdec_si128);
+        ROUNDS_UNROLLED(AES1, _mm_aesdec_si128, k, rounds);
         b = _mm_aesdeclast_si128(b, k[0]);
     } else {
-        R1(_mm_aesenc_si128);
+        ROUNDS_UNROLLED(AES1, _mm_aesenc_si128, k, rounds);
         b = _mm_aesenclast_si128(b, k[0]);
     }
-#undef R1
     return _mm_xor_si128(b, t);
 }
 

@@ -9,6 +9,7 @@
 OWN_KERNEL(portable)
 OWN_KERNEL(auto)
 OWN_KERNEL(aesni)
+OWN_KERNEL(aesni_avx)
 OWN_KERNEL(vaes256)
 OWN_KERNEL(vaes512)
 OWN_KERNEL(fused)
@@ -21,6 +22,7 @@ const own_kernel *const own_kernel_candidates[] = {
     &own_kernel_auto,
     &own_kernel_portable,
     &own_kernel_aesni,
+    &own_kernel_aesni_avx,
     &own_kernel_vaes256,
     &own_kernel_vaes512,
     &own_kernel_fused,

@@ -2,7 +2,7 @@
 CT_SRCS := tests/ct/ct_check.c kernels/common/common.c kernels/kernel_list.c \
            $(foreach d,$(OWN_KERNEL_DIRS),$(wildcard $(d)/*.c $(d)/*.S))
 # Kernels valgrind can execute (no AVX-512/VAES in valgrind 3.19).
-CT_KERNELS_x86_64 := portable aesni
+CT_KERNELS_x86_64 := portable aesni aesni-avx
 CT_KERNELS_aarch64 := portable
 CT_KERNELS := $(CT_KERNELS_$(ARCH))
 

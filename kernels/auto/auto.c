@@ -11,15 +11,17 @@
  *   GCM  AVX-512 + VAES      len <= AUTO_FUSED_MAX: fused (one pass, one
  *                            reduction); longer: vaes512
  *        AVX2 + VAES         vaes256
+ *        AES-NI + AVX        aesni-avx
  *        AES-NI + PCLMULQDQ  aesni
  *        otherwise           portable
- *   XTS  vaes512, else vaes256, else aesni, else portable, at every length.
+ *   XTS  vaes512, else vaes256, else aesni-avx, else aesni, else portable, at
+ *        every length.
  *   seal_hp: fused, else vaes256, else the narrow kernel, at every length.
  *
  * The context holds the VAES kernels' shared layout (vaes_ctx.h) when the
  * CPU has VAES, so one key set-up serves the fused and both bulk kernels and
- * they are called directly, and beside it the narrow kernel's (aesni or
- * portable) when a step names it.  A message costs one walk of at most
+ * they are called directly, and beside it the narrow kernel's (aesni,
+ * aesni-avx or portable: one of them) when a step names it.  A message costs one walk of at most
  * AUTO_STEPS compares on the key's steps before the kernel's own code.
  *
  * Other architectures: the first kernel of kernel_list.c's order among the
@@ -50,6 +52,7 @@
 #endif
 
 extern const own_kernel own_kernel_aesni __attribute__((weak));
+extern const own_kernel own_kernel_aesni_avx __attribute__((weak));
 extern const own_kernel own_kernel_portable __attribute__((weak));
 
 /* The first AUTO_HDR bytes of an auto context; then the VAES context
@@ -57,14 +60,14 @@ extern const own_kernel own_kernel_portable __attribute__((weak));
  * aligned. */
 typedef struct {
     const auto_step *steps[2]; /* GCM: seal, open; XTS: encrypt, decrypt */
-    const own_kernel *narrow;  /* aesni or portable when a step names it */
+    const own_kernel *narrow;  /* aesni, aesni-avx or portable when a step names it */
     int wide;                  /* the VAES context is set up */
     int hp;                    /* seal_hp's path */
 } auto_hdr;
 
 #define AUTO_HDR 64
 #define AUTO_WIDE 4096
-#define AUTO_NARROW 4096 /* >= aesni's and portable's contexts (checked at init) */
+#define AUTO_NARROW 4096 /* >= the narrow kernels' contexts (checked at init) */
 #define AUTO_CTX_BYTES (AUTO_HDR + AUTO_WIDE + AUTO_NARROW)
 _Static_assert(sizeof(auto_hdr) <= AUTO_HDR, "header");
 _Static_assert(sizeof(vaes_gcm_ctx) <= AUTO_WIDE && sizeof(vaes_xts_ctx) <= AUTO_WIDE, "room");
@@ -72,6 +75,7 @@ _Static_assert(sizeof(vaes_gcm_ctx) <= AUTO_WIDE && sizeof(vaes_xts_ctx) <= AUTO
 static const auto_step isa_fused[] = {{AUTO_FUSED_MAX, AP_FUSED}, {AUTO_ANY, AP_VAES512}};
 static const auto_step isa_v512[] = {{AUTO_ANY, AP_VAES512}};
 static const auto_step isa_v256[] = {{AUTO_ANY, AP_VAES256}};
+static const auto_step isa_aesni_avx[] = {{AUTO_ANY, AP_AESNI_AVX}};
 static const auto_step isa_aesni[] = {{AUTO_ANY, AP_AESNI}};
 static const auto_step isa_portable[] = {{AUTO_ANY, AP_PORTABLE}};
 
@@ -80,6 +84,7 @@ static int path_ok(int p)
     switch (p) {
     case AP_PORTABLE: return &own_kernel_portable != NULL;
     case AP_AESNI: return &own_kernel_aesni != NULL && own_x86_cpu_aesni();
+    case AP_AESNI_AVX: return &own_kernel_aesni_avx != NULL && own_x86_cpu_aesni_avx();
     case AP_VAES256: return own_x86_cpu_vaes256();
     case AP_VAES512: case AP_FUSED: return own_x86_cpu_vaes512();
     default: return 0;
@@ -92,6 +97,8 @@ static const auto_step *isa_steps(int xts)
         return xts ? isa_v512 : isa_fused;
     if (own_x86_cpu_vaes256())
         return isa_v256;
+    if (path_ok(AP_AESNI_AVX))
+        return isa_aesni_avx;
     if (path_ok(AP_AESNI))
         return isa_aesni;
     return isa_portable;
@@ -144,7 +151,7 @@ static const auto_step *usable(const auto_step *s, int *narrow)
     for (int i = 0; i < AUTO_STEPS && s[i].path; i++) {
         if (!path_ok(s[i].path))
             return NULL;
-        if (s[i].path == AP_AESNI || s[i].path == AP_PORTABLE) {
+        if (s[i].path < AP_VAES256) { /* a narrow kernel */
             if (n && n != s[i].path)
                 return NULL;
             n = s[i].path;
@@ -190,7 +197,9 @@ static const void *narrowc(const void *ctx) { return (const uint8_t *)ctx + AUTO
 
 static const own_kernel *narrow_table(int path, int xts)
 {
-    const own_kernel *k = path == AP_AESNI ? &own_kernel_aesni : &own_kernel_portable;
+    const own_kernel *k = path == AP_AESNI       ? &own_kernel_aesni
+                          : path == AP_AESNI_AVX ? &own_kernel_aesni_avx
+                                                 : &own_kernel_portable;
     size_t need = xts ? k->xts_ctx_bytes : k->gcm_ctx_bytes;
     if (need > AUTO_NARROW) {
         /* A layout change that outgrew the room is a build bug, not a
@@ -332,7 +341,8 @@ static void auto_xts_decrypt(const void *ctx, const uint8_t tweak[16], const uin
 
 static const char *path_name(int p)
 {
-    static const char *const n[] = {"?", "portable", "aesni", "vaes256", "vaes512", "fused"};
+    static const char *const n[] = {"?",       "portable", "aesni", "aesni-avx",
+                                    "vaes256", "vaes512",  "fused"};
     return p > 0 && p <= AP_FUSED ? n[p] : "?";
 }
 

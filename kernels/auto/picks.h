@@ -13,7 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum { AP_NONE, AP_PORTABLE, AP_AESNI, AP_VAES256, AP_VAES512, AP_FUSED };
+/* Narrowest first: AP_VAES256 and above need the VAES context. */
+enum { AP_NONE, AP_PORTABLE, AP_AESNI, AP_AESNI_AVX, AP_VAES256, AP_VAES512, AP_FUSED };
 enum { AO_SEAL, AO_OPEN, AO_XTS_ENC, AO_XTS_DEC, AO_N };
 
 #define AUTO_STEPS 8

@@ -10,8 +10,8 @@
  * suppressed by ct.supp, and the tests below mark open's return value public.
  *
  * valgrind executes AES-NI, PCLMULQDQ and AVX2 but not AVX-512 or VAES, so
- * this covers own/portable and own/aesni (and own/vaes256 where valgrind
- * gains VAES); README says what covers the rest.
+ * this covers own/portable, own/aesni and own/aesni-avx (and own/vaes256
+ * where valgrind gains VAES); README says what covers the rest.
  * usage: ct_check KERNEL...   (exit 0 if every named kernel ran)
  */
 #include <stdio.h>

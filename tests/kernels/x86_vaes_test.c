@@ -96,7 +96,7 @@ static void add_pick_rows(void)
                 wide |= p >= AP_VAES256, w512 |= p >= AP_VAES512;
             }
         if (!wide)
-            continue; /* aesni/portable only: own.so's verify covers it natively */
+            continue; /* narrow kernels only: own.so's verify covers them natively */
         snprintf(names[NCAT], sizeof names[NCAT], "auto-%d-%d", r->family, r->model);
         snprintf(cpus[NCAT], sizeof cpus[NCAT], "%s:%d:%d", r->vendor, r->family, r->model);
         catalogue[NCAT] = (kentry){names[NCAT], &own_kernel_auto, ~0u, w512 ? NULL : "vaes256",

@@ -16,9 +16,9 @@
 #
 #   model          offers                     own/auto must pick
 #   Nehalem        SSE4.2, no AES-NI          portable
-#   Westmere       AES-NI + PCLMULQDQ, no AVX aesni
-#   Haswell-noTSX  + AVX2, no VAES            aesni
-#   max            + VAES, no VPCLMULQDQ      aesni
+#   Westmere       AES-NI + PCLMULQDQ, no AVX aesni (aesni-avx unsupported)
+#   Haswell-noTSX  + AVX2, no VAES            aesni-avx
+#   max            + VAES, no VPCLMULQDQ      aesni-avx
 set -uo pipefail
 aesbench=${1:?usage: qemu-models.sh AESBENCH PLUGIN_DIR} plugins=${2:?usage: qemu-models.sh AESBENCH PLUGIN_DIR}
 export AESLAB_PLUGINS=$plugins
@@ -28,8 +28,8 @@ if ! command -v qemu-x86_64 >/dev/null; then
 fi
 models=("Nehalem|portable|own/portable"
         "Westmere|aesni|own/portable own/aesni"
-        "Haswell-noTSX|aesni|own/portable own/aesni"
-        "max|aesni|own/portable own/aesni")
+        "Haswell-noTSX|aesni-avx|own/portable own/aesni own/aesni-avx"
+        "max|aesni-avx|own/portable own/aesni own/aesni-avx")
 fails=0
 for m in "${models[@]}"; do
   IFS='|' read -r cpu pick runs <<<"$m"

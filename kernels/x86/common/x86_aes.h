@@ -141,6 +141,8 @@
 
 #define OWN_X86_AESNI_MASK \
     (OWN_X86_F_SSSE3 | OWN_X86_F_SSE41 | OWN_X86_F_AES | OWN_X86_F_PCLMUL)
+#define OWN_X86_AESNI_AVX_MASK \
+    (OWN_X86_AESNI_MASK | OWN_X86_F_AVX | OWN_X86_F_OS_YMM)
 #define OWN_X86_VAES256_MASK \
     (OWN_X86_AESNI_MASK | OWN_X86_F_AVX | OWN_X86_F_AVX2 | OWN_X86_F_VAES | \
      OWN_X86_F_VPCLMULQDQ | OWN_X86_F_OS_YMM)
@@ -225,6 +227,7 @@ static inline int own_x86_has(unsigned mask)
 }
 
 static inline int own_x86_cpu_aesni(void)   { return own_x86_has(OWN_X86_AESNI_MASK); }
+static inline int own_x86_cpu_aesni_avx(void) { return own_x86_has(OWN_X86_AESNI_AVX_MASK); }
 static inline int own_x86_cpu_vaes256(void) { return own_x86_has(OWN_X86_VAES256_MASK); }
 static inline int own_x86_cpu_vaes512(void) { return own_x86_has(OWN_X86_VAES512_MASK); }
 

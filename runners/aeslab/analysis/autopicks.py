@@ -8,7 +8,8 @@ it cannot run, falls back to auto's ISA order (widest path first).
 
 The rule, per machine, mode (gcm/xts) and direction:
   - candidates: the own x86 kernels auto can call (portable, aesni,
-    vaes256, vaes512, fused); own/auto itself is never a candidate;
+    aesni-avx, vaes256, vaes512, fused); own/auto itself is never a
+    candidate;
   - a point is the median ns per message of one (kernel, key size, size)
     at one thread, no offset, GCM with 16 bytes of AAD, taken from the
     newest run that measured it (kernels change; the newest run measured
@@ -17,7 +18,8 @@ The rule, per machine, mode (gcm/xts) and direction:
     was measured at every key size the size has; a kernel's score there
     is the geometric mean of its key sizes' points;
   - the fastest score wins, except that among kernels within MARGIN of it
-    the wider one is kept: a narrower path has to win clearly, not by noise;
+    the one first in ORDER (wider first; of the two AES-NI encodings, VEX)
+    is kept: a narrower path has to win clearly, not by noise;
   - consecutive sizes with the same winner form one step: the winner at
     size s takes every length up to s, the last winner every longer one.
 A machine with fewer than two candidates measured gets no row (nothing was
@@ -35,10 +37,11 @@ from .. import machine as _machine
 
 MARGIN = 0.03
 
-# Preference among kernels within MARGIN of the fastest: wider first.
-ORDER = ["own/vaes512", "own/fused", "own/vaes256", "own/aesni", "own/portable"]
-PATH = {"own/portable": "AP_PORTABLE", "own/aesni": "AP_AESNI", "own/vaes256": "AP_VAES256",
-        "own/vaes512": "AP_VAES512", "own/fused": "AP_FUSED"}
+# Preference among kernels within MARGIN of the fastest: wider first, then
+# the VEX-encoded AES-NI kernel before the SSE one (auto's ISA order).
+ORDER = ["own/vaes512", "own/fused", "own/vaes256", "own/aesni-avx", "own/aesni", "own/portable"]
+PATH = {"own/portable": "AP_PORTABLE", "own/aesni": "AP_AESNI", "own/aesni-avx": "AP_AESNI_AVX",
+        "own/vaes256": "AP_VAES256", "own/vaes512": "AP_VAES512", "own/fused": "AP_FUSED"}
 OPS = [("gcm", "seal", "AO_SEAL"), ("gcm", "open", "AO_OPEN"),
        ("xts", "enc", "AO_XTS_ENC"), ("xts", "dec", "AO_XTS_DEC")]
 MAX_STEPS = 8  # AUTO_STEPS in kernels/auto/picks.h

@@ -6,12 +6,12 @@
 
 const auto_cpu_picks own_auto_picks[] = {
     {"AuthenticAMD", 23, 49,
-     "AMD EPYC (Zen 2), 2 CPUs, VM: results/zen2-epyc-2c-vm-e143b57e, runs 20261204T113515Z",
+     "AMD EPYC (Zen 2), 2 CPUs, VM: results/zen2-epyc-2c-vm-e143b57e, runs 20261205T011426Z",
      {
-         [AO_SEAL] = {{AUTO_ANY, AP_AESNI}}, /* aesni at every length */
-         [AO_OPEN] = {{AUTO_ANY, AP_AESNI}}, /* aesni at every length */
-         [AO_XTS_ENC] = {{AUTO_ANY, AP_AESNI}}, /* aesni at every length */
-         [AO_XTS_DEC] = {{AUTO_ANY, AP_AESNI}}, /* aesni at every length */
+         [AO_SEAL] = {{AUTO_ANY, AP_AESNI_AVX}}, /* aesni-avx at every length */
+         [AO_OPEN] = {{AUTO_ANY, AP_AESNI_AVX}}, /* aesni-avx at every length */
+         [AO_XTS_ENC] = {{AUTO_ANY, AP_AESNI_AVX}}, /* aesni-avx at every length */
+         [AO_XTS_DEC] = {{AUTO_ANY, AP_AESNI_AVX}}, /* aesni-avx at every length */
      }},
     {"AuthenticAMD", 25, 1,
      "AMD EPYC (Zen 3), 2 CPUs, VM: results/zen3-epyc-2c-vm-fceffc06, runs 20261204T084239Z",

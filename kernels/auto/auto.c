@@ -20,9 +20,10 @@
  *
  * The context holds the VAES kernels' shared layout (vaes_ctx.h) when the
  * CPU has VAES, so one key set-up serves the fused and both bulk kernels and
- * they are called directly, and beside it the narrow kernel's (aesni,
- * aesni-avx or portable: one of them) when a step names it.  A message costs one walk of at most
- * AUTO_STEPS compares on the key's steps before the kernel's own code.
+ * they are called directly, and beside it the narrow kernel's (one of
+ * aesni, aesni-avx and portable) when a step names it.  A message costs one
+ * walk of at most AUTO_STEPS compares on the key's steps before the
+ * kernel's own code.
  *
  * Other architectures: the first kernel of kernel_list.c's order among the
  * arm64 ones whose cpu_ok() holds, else portable, through its table (see the

@@ -30,6 +30,13 @@ def test_wider_kept_within_margin_narrow_taken_beyond():
     assert ap.steps_of(p) == [(16, "own/vaes512"), (64, "own/aesni"), (None, "own/vaes512")]
 
 
+def test_vex_aesni_kept_within_margin_sse_taken_beyond():
+    p = _pts([("own/aesni", 128, 16, 30.0), ("own/aesni-avx", 128, 16, 30.6),
+              ("own/aesni", 128, 512, 100.0), ("own/aesni-avx", 128, 512, 110.0)])
+    # 16: within 3 % -> the VEX kernel; 512: the SSE one wins clearly
+    assert ap.steps_of(p) == [(16, "own/aesni-avx"), (None, "own/aesni")]
+
+
 def test_key_sizes_by_geometric_mean_and_incomplete_sizes_skipped():
     p = _pts([("own/aesni", 128, 16, 20.0), ("own/aesni", 256, 16, 50.0),
               ("own/vaes256", 128, 16, 30.0), ("own/vaes256", 256, 16, 30.0),

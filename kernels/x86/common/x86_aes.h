@@ -226,10 +226,10 @@ static inline int own_x86_has(unsigned mask)
     return (own_x86_features() & mask) == mask;
 }
 
-static inline int own_x86_cpu_aesni(void)   { return own_x86_has(OWN_X86_AESNI_MASK); }
+static inline int own_x86_cpu_aesni(void)     { return own_x86_has(OWN_X86_AESNI_MASK); }
 static inline int own_x86_cpu_aesni_avx(void) { return own_x86_has(OWN_X86_AESNI_AVX_MASK); }
-static inline int own_x86_cpu_vaes256(void) { return own_x86_has(OWN_X86_VAES256_MASK); }
-static inline int own_x86_cpu_vaes512(void) { return own_x86_has(OWN_X86_VAES512_MASK); }
+static inline int own_x86_cpu_vaes256(void)   { return own_x86_has(OWN_X86_VAES256_MASK); }
+static inline int own_x86_cpu_vaes512(void)   { return own_x86_has(OWN_X86_VAES512_MASK); }
 
 /* ---- AES key schedule ------------------------------------------------- */
 

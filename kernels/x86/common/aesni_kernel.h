@@ -82,7 +82,7 @@
  *   one's out of order (Linux's AES-NI XTS shape).  Tweak doubling is SIMD
  *   (shift each qword, carries selected by an arithmetic-shift mask, no
  *   branches); the next group's 4 tweaks are computed during the current
- *   group, one doubling after each of its first 4 rounds.  A message of 4
+ *   group, one doubling after each of its rounds 1, 3, 5, 7.  A message of 4
  *   blocks takes one 4-wide pass instead; the 1..3 blocks left after the
  *   groups (or of a short message) go a block at a time, overlapping out
  *   of order, rather than through lanes that would run rounds on blocks
@@ -781,8 +781,10 @@ TGT INL __m128i xts_block(const __m128i *rk, int rounds, __m128i b, __m128i t, i
  * the tweak of the block after the last.  Inlined with a constant dec into
  * xts_quads_enc/dec: the hot loop gets a copy per direction.
  *
- * The next group's 4 tweaks are computed in rounds 1..4, one doubling
- * after each, so the doubling chain hides under the rounds; the last-round
+ * The next group's 4 tweaks are computed one doubling after each of
+ * rounds 1, 3, 5 and 7, so the doubling chain hides under the rounds and
+ * its vector ops are spread out rather than competing with the AES
+ * rounds for the same pipes in a few rounds; the last-round
  * operands rk_last ^ T_i are formed just before the last round.  Four
  * blocks are only half the AES-NI latency x throughput of a core like Zen
  * 2's (4 cycles, 2 a cycle): the other half is the next group, which the
@@ -804,23 +806,21 @@ TGT INL __m128i xts_quads(const struct xts_ctx *c, __m128i t, const uint8_t *in,
         __m128i b2 = _mm_xor_si128(LD(in + 32), _mm_xor_si128(t2, k0));
         __m128i b3 = _mm_xor_si128(LD(in + 48), _mm_xor_si128(t3, k0));
         __m128i n0, n1, n2, n3;
-        /* rounds 5..rounds-1 unrolled, their count read at run time: a
-         * loop here would count once per 4 AESENCs */
-        const __m128i *k = rk + rounds;
-#define Q_REST(op)                                                             \
-        do {                                                                   \
-            if (rounds > 12) { AES4(op, k[-9]); AES4(op, k[-8]); }             \
-            if (rounds > 10) { AES4(op, k[-7]); AES4(op, k[-6]); }             \
-            AES4(op, k[-5]); AES4(op, k[-4]); AES4(op, k[-3]);                 \
-            AES4(op, k[-2]); AES4(op, k[-1]);                                  \
-        } while (0)
+        /* all rounds unrolled, the count read at run time (a loop here
+         * would count once per 4 AESENCs); a doubling after rounds 1, 3,
+         * 5 and 7 */
 #define Q_ROUNDS(op, oplast)                                                   \
         do {                                                                   \
             AES4(op, rk[1]); n0 = xts_mul_x(t3);                               \
-            AES4(op, rk[2]); n1 = xts_mul_x(n0);                               \
-            AES4(op, rk[3]); n2 = xts_mul_x(n1);                               \
-            AES4(op, rk[4]); n3 = xts_mul_x(n2);                               \
-            Q_REST(op);                                                        \
+            AES4(op, rk[2]);                                                   \
+            AES4(op, rk[3]); n1 = xts_mul_x(n0);                               \
+            AES4(op, rk[4]);                                                   \
+            AES4(op, rk[5]); n2 = xts_mul_x(n1);                               \
+            AES4(op, rk[6]);                                                   \
+            AES4(op, rk[7]); n3 = xts_mul_x(n2);                               \
+            AES4(op, rk[8]); AES4(op, rk[9]);                                  \
+            if (rounds > 10) { AES4(op, rk[10]); AES4(op, rk[11]); }           \
+            if (rounds > 12) { AES4(op, rk[12]); AES4(op, rk[13]); }           \
             const __m128i kl = rk[rounds];                                     \
             b0 = oplast(b0, _mm_xor_si128(kl, t0));                            \
             b1 = oplast(b1, _mm_xor_si128(kl, t1));                            \
@@ -832,7 +832,6 @@ TGT INL __m128i xts_quads(const struct xts_ctx *c, __m128i t, const uint8_t *in,
         else
             Q_ROUNDS(_mm_aesenc_si128, _mm_aesenclast_si128);
 #undef Q_ROUNDS
-#undef Q_REST
         ST(out + 0, b0); ST(out + 16, b1); ST(out + 32, b2); ST(out + 48, b3);
         t0 = n0, t1 = n1, t2 = n2, t3 = n3;
     }

@@ -66,7 +66,8 @@
  *   together: the iterations are independent but for the unreduced sums,
  *   so the out-of-order core overlaps them as it would lanes, and no lane
  *   is computed that is not used.  A short message's AAD of one block
- *   shares that reduction.
+ *   shares that reduction; a longer one's is multiplied by H^9 into the
+ *   first batch's sums, so it adds no reduction to the tag's path.
  *
  *   Partial blocks are read and written with word-sized moves (never past
  *   the end, no byte copy that a 16-byte reload would stall on).  AAD: one
@@ -327,7 +328,8 @@ TGT INL __m128i aes_block(const struct gcm_ctx *c, __m128i b)
  * `hash`, so the plain first batch of an encryption has no GHASH code.
  */
 TGT INL void gcm_batch8(const struct gcm_ctx *c, __m128i *ctrp, __m128i *xip,
-                        const uint8_t *g, const uint8_t *in, uint8_t *out, int hash)
+                        const uint8_t *g, const uint8_t *in, uint8_t *out, int hash,
+                        const __m128i *aad)
 {
     const __m128i bswap = own_x86_bswap_mask(), k0 = c->rk[0];
     const __m128i ctr = *ctrp;
@@ -343,6 +345,8 @@ TGT INL void gcm_batch8(const struct gcm_ctx *c, __m128i *ctrp, __m128i *xip,
         if ((j) == 0)                                                          \
             x = _mm_xor_si128(x, *xip);                                        \
         GH_MUL(x, 7 - (j));                                                    \
+        if ((j) == 0 && aad)                                                   \
+            GH_MUL(*aad, 8);                                                   \
     }
     AES8(_mm_aesenc_si128, c->rk[1]); GH_STEP(0)
     AES8(_mm_aesenc_si128, c->rk[2]); GH_STEP(1)
@@ -380,18 +384,19 @@ TGT INL void gcm_batch8(const struct gcm_ctx *c, __m128i *ctrp, __m128i *xip,
  */
 TGT GCM_TEXT
 static __m128i gcm_bulk(const struct gcm_ctx *c, __m128i *ctrp, __m128i xi,
-                        const uint8_t *in, size_t nb, uint8_t *out, int enc)
+                        const uint8_t *in, size_t nb, uint8_t *out, int enc,
+                        const __m128i *aad)
 {
     size_t i = 0;
     if (enc && nb) {
-        gcm_batch8(c, ctrp, &xi, NULL, in, out, 0);
+        gcm_batch8(c, ctrp, &xi, NULL, in, out, 0, NULL);
         i = 1;
     }
     /* one copy of the hashed batch for both directions: only where its
      * GHASH input is differs */
-    for (; i < nb; i++)
+    for (; i < nb; i++, aad = NULL)
         gcm_batch8(c, ctrp, &xi, enc ? out + 128 * (i - 1) : in + 128 * i, in + 128 * i,
-                   out + 128 * i, 1);
+                   out + 128 * i, 1, aad);
     return xi;
 }
 
@@ -540,7 +545,10 @@ static __m128i gcm_crypt(const struct gcm_ctx *c, const uint8_t iv[12], const ui
                       : aad_len == 16 ? _mm_shuffle_epi8(LD(aad), bswap)
                                       : _mm_shuffle_epi8(load_partial(aad, aad_len), bswap);
     const int pre = aad1 && !enc && len <= 112;
-    __m128i xi = pre    ? _mm_setzero_si128()
+    /* decrypting a longer one, its product (by H^9) joins the first
+     * batch's unreduced sums: no reduction of its own on the tag's path */
+    const int defer = aad1 && !enc && len >= 128;
+    __m128i xi = pre || defer ? _mm_setzero_si128()
                  : aad1 ? own_x86_ghash_mul(a, c->h[0])
                         : ghash(c, _mm_setzero_si128(), aad, aad_len);
 
@@ -548,14 +556,14 @@ static __m128i gcm_crypt(const struct gcm_ctx *c, const uint8_t iv[12], const ui
         const size_t nb = len / 128, done = 128 * nb;
         ekj0 = aes_block(c, j0);
         if (nb)
-            xi = gcm_bulk(c, &ctr, xi, in, nb, out, 0);
+            xi = gcm_bulk(c, &ctr, xi, in, nb, out, 0, defer ? &a : NULL);
         xi = gcm_open_tail(c, ctr, xi, pre ? &a : NULL, in + done, len - done, out + done, lens);
     } else if (len <= 112) {
         xi = gcm_seal_tail(c, ctr, xi, in, len, out, lens, j0, 1, &ekj0);
     } else {
         const size_t nb = (len - 1) / 128, done = 128 * nb;
         ekj0 = own_x86_aes_enc_block(c->rk, c->rounds, j0);
-        xi = gcm_bulk(c, &ctr, xi, in, nb, out, 1);
+        xi = gcm_bulk(c, &ctr, xi, in, nb, out, 1, NULL);
         if (nb)
             xi = ghash_chunk(c, xi, out + done - 128, 128, NULL);
         xi = gcm_seal_tail(c, ctr, xi, in + done, len - done, out + done, lens, j0, 0, NULL);
@@ -672,7 +680,7 @@ static void aesni_gcm_stream_update(void *st_, const uint8_t *in, size_t len, ui
         }
     }
     size_t nb = len / 128;
-    st->xi = gcm_bulk(c, &st->ctr, st->xi, in, nb, out, st->enc);
+    st->xi = gcm_bulk(c, &st->ctr, st->xi, in, nb, out, st->enc, NULL);
     if (nb && st->enc)
         st->xi = ghash_chunk(c, st->xi, out + 128 * (nb - 1), 128, NULL);
     in += 128 * nb, out += 128 * nb, len -= 128 * nb;

@@ -6,7 +6,7 @@
 
 const auto_cpu_picks own_auto_picks[] = {
     {"AuthenticAMD", 23, 49,
-     "AMD EPYC (Zen 2), 2 CPUs, VM: results/zen2-epyc-2c-vm-e143b57e, runs 20261205T011426Z",
+     "AMD EPYC (Zen 2), 2 CPUs, VM: results/zen2-epyc-2c-vm-e143b57e, runs 20261205T020717Z",
      {
          [AO_SEAL] = {{AUTO_ANY, AP_AESNI_AVX}}, /* aesni-avx at every length */
          [AO_OPEN] = {{AUTO_ANY, AP_AESNI_AVX}}, /* aesni-avx at every length */

@@ -324,8 +324,9 @@ TGT INL __m128i aes_block(const struct gcm_ctx *c, __m128i b)
 
 /*
  * One batch of 8 blocks: CTR on in -> out, and (if hash) GHASH of the 8
- * blocks at g interleaved with the rounds.  Always inlined with constant
- * `hash`, so the plain first batch of an encryption has no GHASH code.
+ * blocks at g interleaved with the rounds, plus (if aad) the block *aad
+ * times H^9 in the same sums.  Always inlined with constant `hash`, so the
+ * plain first batch of an encryption has no GHASH code.
  */
 TGT INL void gcm_batch8(const struct gcm_ctx *c, __m128i *ctrp, __m128i *xip,
                         const uint8_t *g, const uint8_t *in, uint8_t *out, int hash,
@@ -379,8 +380,9 @@ TGT INL void gcm_batch8(const struct gcm_ctx *c, __m128i *ctrp, __m128i *xip,
  * nb whole batches (8 blocks each): CTR from *ctrp, GHASH folded into xi.
  * Decrypt hashes every batch; encrypt hashes each batch's ciphertext during
  * the next one and leaves the last batch (out + 128 * (nb - 1)) to the
- * caller, which aggregates it with what follows.  Shared by the one-shot
- * path and streaming.
+ * caller, which aggregates it with what follows.  aad (decrypt, xi zero):
+ * a one-block AAD in register form, hashed with the first batch.  Shared
+ * by the one-shot path and streaming.
  */
 TGT GCM_TEXT
 static __m128i gcm_bulk(const struct gcm_ctx *c, __m128i *ctrp, __m128i xi,

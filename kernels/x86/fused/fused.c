@@ -20,7 +20,8 @@
  *     lane;
  *   - the AAD's products, independent of all AES work.
  * The code issues the long AES chains first - the counter keystream of up
- * to eight vectors round-major (v512_keystream, one call per 512 bytes),
+ * to eight vectors, round-major four at a time (v512_keystream, one call
+ * per 512 bytes),
  * then the AAD products, then the payload vector by vector; the
  * out-of-order core overlaps them, which is the point of the design: the
  * AES and PCLMUL pipes stay busy from the first cycle instead of idling
@@ -82,7 +83,7 @@ V512_INL __m128i fused_body(const vaes_gcm_ctx *c, const int nr, const int enc, 
     __m512i lo = _mm512_setzero_si512(), mi = lo, hi = lo;
 
     /* Keystream first: the longest chains.  One vector inline; more go
-     * round-major through v512_keystream, eight vectors per call. */
+     * round-major through v512_keystream, up to eight vectors per call. */
     __m512i ks[8];
     const int nv = (int)((n + 63) / 64);
     if (nv > 1)

@@ -18,9 +18,10 @@
  * the eight vectors are issued round by round - eight independent chains,
  * twice what Zen 4's four-cycle latency at one zmm AES per cycle needs, so
  * the GHASH work slotted between the rounds never starves the AES pipe.
- * That GHASH covers 32 other blocks, a pair of vectors after rounds 1, 4,
- * 7 and 10 (AES-256; spread the same way over fewer rounds).  The blocks
- * stay as they are in memory until then: one VPERMT2B per pair gathers the
+ * That GHASH covers 32 other blocks, a pair of vectors after each of the
+ * first, third, fifth and seventh of the last nine rounds (the extra
+ * rounds of AES-192/256 come first, so every key size has the same
+ * schedule).  The blocks stay as they are in memory until then: one VPERMT2B per pair gathers the
  * byte-reflected low qwords of both vectors' blocks into one register and
  * another the high qwords, so the reflection and the Karatsuba regrouping
  * cost two permutes per pair instead of a VPSHUFB, a VPSHUFD and an XOR per
@@ -40,25 +41,34 @@
  * Both directions hash the previous iteration's 32 ciphertext blocks, kept
  * in registers (seal: its output; open: its input, loaded before the
  * in-place store), so AES and GHASH of an iteration are independent.  The
- * last chunk's 32 blocks are reflected and left to the final step.
+ * first iteration has nothing to hash yet (a branch per GHASH slot, not a
+ * peeled copy of the loop); the last chunk's 32 blocks are multiplied by
+ * their powers after the loop and left unreduced for the final step.
  *
- * Final step: the pending chunk, the tail (under 32 blocks) and the length
- * block, each block multiplied by its own power of H, one reduction (the
- * pending chunk is reduced on its own first only if all of it exceeds 64
- * blocks).  The tail's keystream comes from v512_keystream, all tail
- * vectors round-major; its loads and stores are byte-masked (AVX512BW), so
- * nothing outside any buffer is touched, and masked-out lanes are zero, so
- * they add nothing to GHASH.
+ * Final step (gcm_final, one copy for both directions and every key size):
+ * the tail (under 32 blocks) and the length block, each block multiplied by
+ * its own power of H and added to the sums the main loop left, one
+ * reduction (the last chunk is reduced on its own first only if it and the
+ * rest exceed 64 blocks).  A message shorter than one iteration goes
+ * straight there, AAD included: its AAD blocks join the one reduction when
+ * the message has at most 64 blocks in all, as they do for a message of one
+ * iteration.  The tail's keystream comes from v512_keystream, four vectors
+ * round-major at a time; its loads and stores are byte-masked (AVX512BW),
+ * so nothing outside any buffer is touched, and masked-out lanes are zero,
+ * so they add nothing to GHASH.
  *
- * AAD: hashed first, 16 blocks per reduction, the last vector masked.
- * E(K, J0) runs on an xmm at entry, independent of everything else.
+ * AAD otherwise: hashed first, 16 blocks per reduction, the last vector
+ * masked.  E(K, J0) runs on an xmm at entry, independent of everything
+ * else.
  *
  * Constant time: branches and addresses depend on lengths only; the tag
  * comparison is a PTEST of the XOR of both tags.
  *
- * Each body is instantiated for 10, 12 and 14 rounds (a compile-time
- * constant inside, so the round loops unroll and the GHASH slots fall
- * between fixed rounds).
+ * Code size: the round count is a run-time value everywhere.  Only the
+ * main loop is instantiated per direction (which side is hashed must cost
+ * nothing there) and only its nine GHASH-carrying rounds are unrolled;
+ * everything else is one copy (the final step takes the direction as an
+ * argument).  Linux's aes-gcm-vaes-avx512.S has the same shape.
  */
 #include <string.h>
 
@@ -67,9 +77,10 @@
 #include "gcm512.h"
 
 /* GHASH of the AAD into a reduced running value. */
-V512_INL __m128i ghash_aad(const vaes_gcm_ctx *c, const uint8_t *aad, size_t alen,
-                           __m512i bswap, __m512i poly)
+__attribute__((noinline)) V512_TGT static __m128i ghash_aad(const vaes_gcm_ctx *c,
+                                                            const uint8_t *aad, size_t alen)
 {
+    const __m512i bswap = v512_bswap(), poly = v512_poly();
     __m128i acc = _mm_setzero_si128();
     while (alen >= 256) {
         __m512i lo = _mm512_setzero_si512(), mi = lo, hi = lo;
@@ -97,28 +108,24 @@ V512_INL __m128i ghash_aad(const vaes_gcm_ctx *c, const uint8_t *aad, size_t ale
     return acc;
 }
 
-/* Tuning knobs, kept for measuring alternatives (-D...): vectors per
- * main-loop iteration, 4, 6 or 8 (measured on Zen 4: 8 best, 4 about 10%
- * slower for AES-128), and Karatsuba middle products (1) or schoolbook (0). */
+/* Tuning knob, kept for measuring alternatives (-DGCM512_V=...): vectors
+ * per main-loop iteration, 4, 6 or 8 (measured on Zen 4: 8 best, 4 about
+ * 10% slower for AES-128). */
 #ifndef GCM512_V
 #define GCM512_V 8
 #endif
 #define V GCM512_V
 #define VB (64 * V)
+#if V != 4 && V != 6 && V != 8
+#error "GCM512_V must be 4, 6 or 8"
+#endif
 
-/* Round r of all V vectors. */
+/* One round of all V vectors. */
 #define ROUNDV(k)                                    \
     do {                                             \
         __m512i k_ = (k);                            \
         _Pragma("GCC unroll 8") for (int j = 0; j < V; j++) \
             x[j] = _mm512_aesenc_epi128(x[j], k_);   \
-    } while (0)
-
-#define LASTV(k)                                     \
-    do {                                             \
-        __m512i k_ = (k);                            \
-        _Pragma("GCC unroll 8") for (int j = 0; j < V; j++) \
-            x[j] = _mm512_aesenclast_epi128(x[j], k_); \
     } while (0)
 
 /*
@@ -142,59 +149,6 @@ V512_INL __m128i ghash_aad(const vaes_gcm_ctx *c, const uint8_t *aad, size_t ale
         cnt += 4 * V;                                                               \
     } while (0)
 
-#ifndef GCM512_KARATSUBA
-#define GCM512_KARATSUBA 1
-#endif
-#if V != 4 && V != 6 && V != 8
-#error "GCM512_V must be 4, 6 or 8"
-#endif
-
-/*
- * GHASH of the pair g[j], g[j+1] (blocks needing H^e .. H^(e-7)) into the
- * unreduced sums.  Products of the two vectors are added with one
- * three-input XOR each.  With Karatsuba the middle part is one multiply of
- * (lo ^ hi) of the data by the precomputed (lo ^ hi) of the power; lo and hi
- * are added back into mi once, at the reduction.
- */
-#define GHASH_PAIR(ga, gb, e)                                                          \
-    do {                                                                               \
-        __m512i ha_ = v512_hpow(c, (e)), hb_ = v512_hpow(c, (e) - 4);                   \
-        lo = _mm512_ternarylogic_epi64(lo, _mm512_clmulepi64_epi128(ga, ha_, 0x00),    \
-                                       _mm512_clmulepi64_epi128(gb, hb_, 0x00), 0x96); \
-        hi = _mm512_ternarylogic_epi64(hi, _mm512_clmulepi64_epi128(ga, ha_, 0x11),    \
-                                       _mm512_clmulepi64_epi128(gb, hb_, 0x11), 0x96); \
-        if (GCM512_KARATSUBA) {                                                        \
-            __m512i xa_ = _mm512_xor_si512(ga, _mm512_shuffle_epi32(ga, 0x4e));        \
-            __m512i xb_ = _mm512_xor_si512(gb, _mm512_shuffle_epi32(gb, 0x4e));        \
-            mi = _mm512_ternarylogic_epi64(                                            \
-                mi, _mm512_clmulepi64_epi128(xa_, v512_hkar(c, (e)), 0x00),            \
-                _mm512_clmulepi64_epi128(xb_, v512_hkar(c, (e) - 4), 0x00), 0x96);     \
-        } else {                                                                       \
-            mi = _mm512_ternarylogic_epi64(mi, _mm512_clmulepi64_epi128(ga, ha_, 0x01), \
-                                           _mm512_clmulepi64_epi128(ga, ha_, 0x10), 0x96); \
-            mi = _mm512_ternarylogic_epi64(mi, _mm512_clmulepi64_epi128(gb, hb_, 0x01), \
-                                           _mm512_clmulepi64_epi128(gb, hb_, 0x10), 0x96); \
-        }                                                                              \
-    } while (0)
-
-/*
- * GCM512_PERM (default): the main loop keeps the 32 blocks to hash as they
- * are in memory, and one VPERMT2B per pair of vectors does the byte
- * reflection and the Karatsuba regrouping at once: L holds, per lane, the
- * reflected low qwords of a block of ga and of the matching block of gb, H
- * their high qwords.  Then lo, hi and the middle products come from
- * qword-selecting VPCLMULQDQs of L, H and L ^ H, where the plain form needs
- * a VPSHUFB per vector plus a VPSHUFD and an XOR per vector for Karatsuba:
- * fewer non-AES vector ops in the loop, which on Zen 4 compete with AES for
- * the same pipes.  The running value enters pair 0 as two qwords.
- */
-#ifndef GCM512_PERM
-#define GCM512_PERM 1
-#endif
-#if GCM512_PERM && !GCM512_KARATSUBA
-#error "GCM512_PERM needs GCM512_KARATSUBA"
-#endif
-
 /* VPERMT2B indexes: byte i of lane l of L is byte 15-i (i < 8) of lane l of
  * the first source, else byte 15-(i-8) of the second (bit 6); H the same
  * with 7 for 15. */
@@ -204,15 +158,14 @@ V512_INL __m128i ghash_aad(const vaes_gcm_ctx *c, const uint8_t *aad, size_t ale
         PIDX(t, l, 5), PIDX(t, l, 6), PIDX(t, l, 7), PIDX(t, l, 8), PIDX(t, l, 9),     \
         PIDX(t, l, 10), PIDX(t, l, 11), PIDX(t, l, 12), PIDX(t, l, 13), PIDX(t, l, 14), \
         PIDX(t, l, 15)
-#if GCM512_PERM
 static const uint8_t pair_idx[2][64] __attribute__((aligned(64))) = {
     {PROW(15, 0), PROW(15, 1), PROW(15, 2), PROW(15, 3)},
     {PROW(7, 0), PROW(7, 1), PROW(7, 2), PROW(7, 3)},
 };
-#endif
 
-/* GHASH of the pair ga, gb (raw blocks needing H^e .. H^(e-7)); with
- * first, the running value acc is added to ga's first block. */
+/* GHASH of the pair ga, gb (raw blocks needing H^e .. H^(e-7)) into the
+ * unreduced sums; with first, the running value acc is added to ga's first
+ * block.  lo and hi are added back into mi once, at the reduction. */
 #define GHASH_PAIR_RAW(ga, gb, e, first)                                               \
     do {                                                                               \
         __m512i L_ = _mm512_permutex2var_epi8(ga, pidx_lo, gb);                        \
@@ -233,131 +186,148 @@ static const uint8_t pair_idx[2][64] __attribute__((aligned(64))) = {
             _mm512_clmulepi64_epi128(u_, v512_hkar(c, (e) - 4), 0x01), 0x96);          \
     } while (0)
 
-#if GCM512_PERM
-#define GHASH_PAIR_AT(g, j) GHASH_PAIR_RAW(g[j], g[(j) + 1], 4 * (V - (j)), (j) == 0)
-#else
-#define GHASH_PAIR_AT(g, j) GHASH_PAIR(g[j], g[(j) + 1], 4 * (V - (j)))
-#endif
-
-/* The round after which the GHASH of vector pair j/2 is issued. */
-#define SLOT(j) (1 + ((j) * (nr - 2)) / V)
-
 /*
- * AES rounds 1..nr of x[] with the GHASH of g[] and the running value acc
- * slotted between rounds; leaves the reduced sum in acc.
+ * AES rounds 1..nr-1 of x[] with the GHASH of g[] and the running value acc
+ * slotted between the last nine (the rounds every key size has, so one
+ * schedule serves all); leaves the reduced sum in acc.  The extra rounds of
+ * AES-192/256 are branched into, not looped over: a loop carrying all V
+ * states makes the compiler shuffle registers on every pass.  The first chunk of
+ * a message has nothing to hash yet (hash false: a branch that predicts
+ * perfectly, cheaper in code than a peeled first iteration).
  */
-#define AESV_GHASHV(g)                                                                \
+#define AESV_GHASHV(g, hash)                                                          \
     do {                                                                              \
         __m512i lo = _mm512_setzero_si512(), mi = lo, hi = lo;                        \
-        _Pragma("GCC unroll 16") for (int r = 1; r < nr; r++)                         \
+        const __m512i *rt = rk + nr - 9;                                              \
+        if (nr > 10) {                                                                \
+            if (nr > 12) {                                                            \
+                ROUNDV(rt[-4]);                                                       \
+                ROUNDV(rt[-3]);                                                       \
+            }                                                                         \
+            ROUNDV(rt[-2]);                                                           \
+            ROUNDV(rt[-1]);                                                           \
+        }                                                                             \
+        _Pragma("GCC unroll 9") for (int r = 0; r < 9; r++)                           \
         {                                                                             \
-            ROUNDV(rk[r]);                                                            \
-            _Pragma("GCC unroll 8") for (int j = 0; j < V; j += 2)                    \
-                if (r == SLOT(j))                                                     \
-                    GHASH_PAIR_AT(g, j);                                              \
-            if (r == nr - 1) {                                                        \
-                if (GCM512_KARATSUBA)                                                 \
-                    mi = _mm512_ternarylogic_epi64(mi, lo, hi, 0x96);                 \
+            ROUNDV(rt[r]);                                                            \
+            if (!(r & 1) && r < V && (hash))                                          \
+                GHASH_PAIR_RAW(g[r], g[r + 1], 4 * (V - r), r == 0);                  \
+            if (r == 8 && (hash)) {                                                   \
+                mi = _mm512_ternarylogic_epi64(mi, lo, hi, 0x96);                     \
                 acc = v512_reduce(lo, mi, hi, poly);                                  \
             }                                                                         \
         }                                                                             \
     } while (0)
 
-#define AESV()                                              \
-    do {                                                    \
-        _Pragma("GCC unroll 16") for (int r = 1; r < nr; r++) \
-            ROUNDV(rk[r]);                                  \
-        LASTV(rk[nr]);                                      \
-    } while (0)
-
 /*
- * The whole message: AAD, payload, lengths.  enc (a constant) selects which
- * side is hashed: the output for seal, the input for open.  Both lag the
- * GHASH by one main-loop iteration so that the loop is the same for both
- * directions.  Returns the tag.
+ * The payload's whole chunks of 4V blocks, for one direction (enc, a
+ * constant: the main loop is instantiated per direction so that which side
+ * is hashed costs nothing in it).  The round count is a run-time value.
+ * Both directions hash the previous iteration's blocks, kept in registers
+ * (seal: its output; open: its input, loaded before the in-place store), so
+ * AES and GHASH of an iteration are independent.  The last chunk is
+ * multiplied by its powers here but left unreduced in *lo, *mi, *hi for the
+ * final step (reduced into *acc on its own only if it and the rest exceed 64
+ * blocks).  Returns the bytes done; *ctr is the next block's counter.
  */
-V512_INL __m128i crypt_body(const vaes_gcm_ctx *c, const int nr, const int enc,
-                            const uint8_t iv[12], const uint8_t *aad, size_t alen,
-                            const uint8_t *in, size_t n, uint8_t *out)
+V512_INL size_t crypt_bulk(const vaes_gcm_ctx *c, const int nr, const int enc,
+                           const uint8_t *in, size_t n, uint8_t *out, __m512i *ctrp,
+                           __m128i *accp, __m512i *plo, __m512i *pmi, __m512i *phi)
 {
     const __m512i bswap = v512_bswap(), poly = v512_poly();
-#if GCM512_PERM
     const __m512i pidx_lo = _mm512_load_si512((const void *)pair_idx[0]);
     const __m512i pidx_hi = _mm512_load_si512((const void *)pair_idx[1]);
-    /* the main loop's blocks to hash are kept raw (reflected by the pair) */
-#define HASHED(v) (v)
-#else
-#define HASHED(v) _mm512_shuffle_epi8((v), bswap)
-#endif
     const __m512i *rk = c->rk;
-    const size_t len = n;
-    __m128i j0 = v512_j0(iv);
-    __m128i ej0 = v512_aes_x1(rk, nr, j0);
-    __m512i ctr = _mm512_add_epi32(
-        _mm512_broadcast_i32x4(_mm_shuffle_epi8(j0, own_x86_bswap_mask())), v512_inc(1));
-    __m128i acc = ghash_aad(c, aad, alen, bswap, poly);
-    __m512i x[V], p[V];
+    __m512i ctr = *ctrp, x[V], p[V] = {0};
+    __m128i acc = *accp;
     uint32_t cnt = VAES_J0_CTR + 1; /* the next block's counter (its low byte matters) */
-    int have_prev = 0;
+    const size_t n0 = n;
 
-    if (n >= VB) {
+    int have_prev = 0;
+    do {
+        /* The input is folded into the last round key
+         * (AESENCLAST(x, k ^ d) = AESENCLAST(x, k) ^ d), so the output is
+         * the last AES instruction's result.  Seal does it before the
+         * rounds, open after them (then the sums hold no register across
+         * the rounds, where open's GHASH needs more): each order measured
+         * the faster for its direction. */
+        __m512i kd[V];
         CTRV();
-        AESV();
+        if (enc)
+            _Pragma("GCC unroll 8") for (int j = 0; j < V; j++)
+                kd[j] = _mm512_xor_si512(rk[nr], _mm512_loadu_si512(in + 64 * j));
+        AESV_GHASHV(p, have_prev);
         _Pragma("GCC unroll 8") for (int j = 0; j < V; j++) {
-            __m512i d = _mm512_loadu_si512(in + 64 * j);
-            x[j] = _mm512_xor_si512(x[j], d);
+            if (!enc)
+                kd[j] = _mm512_xor_si512(rk[nr], _mm512_loadu_si512(in + 64 * j));
+            x[j] = _mm512_aesenclast_epi128(x[j], kd[j]);
+            p[j] = enc ? x[j] : _mm512_xor_si512(kd[j], rk[nr]);
             _mm512_storeu_si512(out + 64 * j, x[j]);
-            p[j] = HASHED(enc ? x[j] : d);
         }
         in += VB, out += VB, n -= VB;
         have_prev = 1;
-        while (n >= VB) {
-            /* The input is folded into the last round key early
-             * (AESENCLAST(x, k ^ d) = AESENCLAST(x, k) ^ d), so the
-             * ciphertext is the last AES instruction's result. */
-            __m512i kd[V];
-            CTRV();
-            _Pragma("GCC unroll 8") for (int j = 0; j < V; j++)
-                kd[j] = _mm512_xor_si512(rk[nr], _mm512_loadu_si512(in + 64 * j));
-#if !GCM512_PERM
-            p[0] = _mm512_xor_si512(p[0], _mm512_zextsi128_si512(acc));
-#endif
-            AESV_GHASHV(p);
-            _Pragma("GCC unroll 8") for (int j = 0; j < V; j++) {
-                x[j] = _mm512_aesenclast_epi128(x[j], kd[j]);
-                p[j] = HASHED(enc ? x[j] : _mm512_xor_si512(kd[j], rk[nr]));
-                _mm512_storeu_si512(out + 64 * j, x[j]);
-            }
-            in += VB, out += VB, n -= VB;
-        }
-    }
+    } while (n >= VB);
 
-#if GCM512_PERM
-    if (have_prev)
-        _Pragma("GCC unroll 8") for (int j = 0; j < V; j++)
-            p[j] = _mm512_shuffle_epi8(p[j], bswap);
-#endif
-#undef HASHED
-
-    /* Final step: the last full chunk, the tail, the lengths. */
     __m512i lo = _mm512_setzero_si512(), mi = lo, hi = lo;
-    int e = (int)((n + 15) / 16) + 1 + (have_prev ? 4 * V : 0);
-    if (have_prev && e > VAES_NPOW) {
-        /* Too many blocks for one reduction: hash the last chunk alone. */
-        p[0] = _mm512_xor_si512(p[0], _mm512_zextsi128_si512(acc));
-        _Pragma("GCC unroll 8") for (int j = 0; j < V; j++)
-            v512_gmul(p[j], v512_hpow(c, 4 * (V - j)), &lo, &mi, &hi);
+    const int e = (int)((n + 15) / 16) + 1 + 4 * V;
+    const int alone = e > VAES_NPOW;
+    _Pragma("GCC unroll 8") for (int j = 0; j < V; j++) {
+        __m512i g = _mm512_shuffle_epi8(p[j], bswap);
+        if (j == 0)
+            g = _mm512_xor_si512(g, _mm512_zextsi128_si512(acc));
+        v512_gmul(g, v512_hpow(c, (alone ? 4 * V : e) - 4 * j), &lo, &mi, &hi);
+    }
+    acc = _mm_setzero_si128();
+    if (alone) {
         acc = v512_reduce(lo, mi, hi, poly);
         lo = mi = hi = _mm512_setzero_si512();
-        e -= 4 * V;
-        have_prev = 0;
     }
-    if (have_prev) {
-        p[0] = _mm512_xor_si512(p[0], _mm512_zextsi128_si512(acc));
-        acc = _mm_setzero_si128();
-        _Pragma("GCC unroll 8") for (int j = 0; j < V; j++)
-            v512_gmul(p[j], v512_hpow(c, e - 4 * j), &lo, &mi, &hi);
-        e -= 4 * V;
+    *ctrp = ctr, *accp = acc, *plo = lo, *pmi = mi, *phi = hi;
+    return n0 - n;
+}
+
+/* The tail's GHASH input: the output for seal (its masked-out bytes zero),
+ * the input for open.  A branch, not a blend: a blend would make open's
+ * hashing wait for the keystream. */
+#define TAIL_HASHED(enc, k, x1, d) ((enc) ? _mm512_maskz_mov_epi8((k), (x1)) : (d))
+
+/*
+ * Final step, shared by both directions and every key size: the tail
+ * (fewer than 4V blocks), the lengths, each block times its own power of H,
+ * added to the unreduced sums lo, mi, hi the main loop left (bulk), and one
+ * reduction.  A message without a main loop (!bulk) comes here whole: its
+ * AAD's blocks join that one reduction when it has no more than 64 blocks
+ * in all, which keeps a short message's tag one reduction from its last
+ * block.  The tail's keystream comes from v512_keystream (four vectors
+ * round-major at a time); its loads and stores are byte-masked, so nothing outside any
+ * buffer is touched, and masked-out lanes are zero, so they add nothing to
+ * GHASH.  Returns the tag.
+ */
+__attribute__((noinline)) V512_TGT static __m128i
+gcm_final(const vaes_gcm_ctx *c, const int enc, const uint8_t iv[12], const uint8_t *aad,
+          size_t alen, const uint8_t *in, size_t n, uint8_t *out, const int bulk, __m128i lens,
+          __m128i ej0, __m512i ctr, __m128i acc, __m512i lo, __m512i mi, __m512i hi)
+{
+    const __m512i bswap = v512_bswap(), poly = v512_poly();
+    const __m512i *rk = c->rk;
+    const int nr = c->rounds;
+    int e = (int)((n + 15) / 16) + 1;
+    if (!bulk) {
+        __m128i j0 = v512_j0(iv);
+        ej0 = v512_aes_x1(rk, nr, j0);
+        ctr = _mm512_add_epi32(
+            _mm512_broadcast_i32x4(_mm_shuffle_epi8(j0, own_x86_bswap_mask())), v512_inc(1));
+    }
+    if (alen) {
+        int ea = e + (bulk ? 4 * V : 0) + (int)((alen + 15) / 16);
+        if (ea > VAES_NPOW) { /* (only without a main loop: crypt_long checks) */
+            acc = ghash_aad(c, aad, alen);
+        } else {
+            for (size_t off = 0; off < alen; off += 64, ea -= 4) {
+                __m512i d = _mm512_maskz_loadu_epi8(v512_bytes(alen - off), aad + off);
+                v512_gmul(_mm512_shuffle_epi8(d, bswap), v512_hpow(c, ea), &lo, &mi, &hi);
+            }
+        }
     }
     __m512i ks[8];
     const int nv = (int)((n + 63) / 64);
@@ -369,47 +339,79 @@ V512_INL __m128i crypt_body(const vaes_gcm_ctx *c, const int nr, const int enc,
         __m512i d = _mm512_maskz_loadu_epi8(k, in + off);
         x1 = _mm512_xor_si512(x1, d);
         _mm512_mask_storeu_epi8(out + off, k, x1);
-        __m512i g = enc ? _mm512_maskz_mov_epi8(k, x1) : d;
+        __m512i g = enc ? TAIL_HASHED(1, k, x1, d) : TAIL_HASHED(0, k, x1, d);
         g = _mm512_xor_si512(_mm512_shuffle_epi8(g, bswap), _mm512_zextsi128_si512(acc));
         acc = _mm_setzero_si128();
         v512_gmul(g, v512_hpow(c, e), &lo, &mi, &hi);
     }
-    __m128i l = _mm_xor_si128(_mm_set_epi64x((long long)(alen * 8), (long long)(len * 8)), acc);
-    v512_gmul(_mm512_zextsi128_si512(l), v512_hpow(c, 1), &lo, &mi, &hi);
+    v512_gmul(_mm512_zextsi128_si512(_mm_xor_si128(lens, acc)), v512_hpow(c, 1), &lo, &mi, &hi);
     acc = v512_reduce(lo, mi, hi, poly);
-    return _mm_xor_si128(_mm_shuffle_epi8(acc, own_x86_bswap_mask()), ej0);
+    __m128i tag = _mm_xor_si128(_mm_shuffle_epi8(acc, own_x86_bswap_mask()), ej0);
+    /* The compiler leaves the upper state dirty at the return of a function
+     * that takes 512-bit arguments; the caller's SSE code would pay for it. */
+    _mm256_zeroupper();
+    return tag;
 }
 
-V512_INL void seal_body(const vaes_gcm_ctx *c, const int nr, const uint8_t iv[12],
-                        const uint8_t *aad, size_t alen, const uint8_t *in, size_t n,
-                        uint8_t *out, uint8_t tag[16])
+/* The length block, as GHASH takes it. */
+V512_INL __m128i gcm_lens(size_t alen, size_t len)
 {
-    __m128i t = crypt_body(c, nr, 1, iv, aad, alen, in, n, out);
-    _mm_storeu_si128((__m128i *)(void *)tag, t);
+    return _mm_set_epi64x((long long)(alen * 8), (long long)(len * 8));
 }
 
-V512_INL int open_body(const vaes_gcm_ctx *c, const int nr, const uint8_t iv[12],
-                       const uint8_t *aad, size_t alen, const uint8_t *in, size_t n,
-                       const uint8_t tag[16], uint8_t *out)
+/* A message with a main loop, for one direction: AAD, main loop, then the
+ * final step.  Kept out of the entry points so that a short message, which
+ * goes straight to the final step, pays for none of this frame. */
+V512_INL __m128i crypt_long(const vaes_gcm_ctx *c, const int enc, const uint8_t iv[12],
+                            const uint8_t *aad, size_t alen, const uint8_t *in, size_t n,
+                            uint8_t *out)
 {
-    __m128i t = crypt_body(c, nr, 0, iv, aad, alen, in, n, out);
-    t = _mm_xor_si128(t, _mm_loadu_si128((const __m128i *)(const void *)tag));
-    int bad = !_mm_testz_si128(t, t);
-    if (bad && n)
-        own_wipe(out, n); /* the verdict is public once returned */
-    return bad;
+    /* E(K, J0) first: it is on open's path to the tag, which need not wait
+     * for the payload's AES. */
+    __m128i j0 = v512_j0(iv);
+    __m128i ej0 = v512_aes_x1(c->rk, c->rounds, j0);
+    __m512i ctr = _mm512_add_epi32(
+        _mm512_broadcast_i32x4(_mm_shuffle_epi8(j0, own_x86_bswap_mask())), v512_inc(1));
+    /* With one main-loop iteration and few enough blocks in all, the AAD
+     * joins the final step's single reduction instead of being reduced
+     * first (alen 0 tells the final step it is done). */
+    const int aad_last = n < 2 * VB && (alen + 15) / 16 + 4 * V + (n % VB + 15) / 16 + 1 <= VAES_NPOW;
+    __m128i acc = alen && !aad_last ? ghash_aad(c, aad, alen) : _mm_setzero_si128();
+    __m512i lo, mi, hi;
+    size_t done = crypt_bulk(c, c->rounds, enc, in, n, out, &ctr, &acc, &lo, &mi, &hi);
+    return gcm_final(c, enc, iv, aad, aad_last ? alen : 0, in + done, n - done, out + done, 1,
+                     gcm_lens(alen, n), ej0, ctr, acc, lo, mi, hi);
 }
+
+__attribute__((noinline)) V512_TGT static __m128i
+seal_long(const vaes_gcm_ctx *c, const uint8_t iv[12], const uint8_t *aad, size_t alen,
+          const uint8_t *in, size_t n, uint8_t *out)
+{
+    return crypt_long(c, 1, iv, aad, alen, in, n, out);
+}
+
+__attribute__((noinline)) V512_TGT static __m128i
+open_long(const vaes_gcm_ctx *c, const uint8_t iv[12], const uint8_t *aad, size_t alen,
+          const uint8_t *in, size_t n, uint8_t *out)
+{
+    return crypt_long(c, 0, iv, aad, alen, in, n, out);
+}
+
+/* A message without a main loop: the final step alone. */
+#define GCM_SHORT(c, enc, iv, aad, alen, in, len, out)                                \
+    gcm_final((c), (enc), (iv), (aad), (alen), (in), (len), (out), 0,                 \
+              gcm_lens((alen), (len)), _mm_setzero_si128(), _mm512_setzero_si512(),   \
+              _mm_setzero_si128(),                                                     \
+              _mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512())
 
 V512_TGT void own_v512_gcm_seal(const void *ctx, const uint8_t iv[12], const uint8_t *aad,
                                 size_t aad_len, const uint8_t *in, size_t len, uint8_t *out,
                                 uint8_t tag[16])
 {
     const vaes_gcm_ctx *c = ctx;
-    switch (c->rounds) {
-    case 10: seal_body(c, 10, iv, aad, aad_len, in, len, out, tag); break;
-    case 12: seal_body(c, 12, iv, aad, aad_len, in, len, out, tag); break;
-    default: seal_body(c, 14, iv, aad, aad_len, in, len, out, tag); break;
-    }
+    __m128i t = len < VB ? GCM_SHORT(c, 1, iv, aad, aad_len, in, len, out)
+                         : seal_long(c, iv, aad, aad_len, in, len, out);
+    _mm_storeu_si128((__m128i *)(void *)tag, t);
 }
 
 V512_TGT int own_v512_gcm_open(const void *ctx, const uint8_t iv[12], const uint8_t *aad,
@@ -417,11 +419,13 @@ V512_TGT int own_v512_gcm_open(const void *ctx, const uint8_t iv[12], const uint
                                const uint8_t tag[16], uint8_t *out)
 {
     const vaes_gcm_ctx *c = ctx;
-    switch (c->rounds) {
-    case 10: return open_body(c, 10, iv, aad, aad_len, in, len, tag, out);
-    case 12: return open_body(c, 12, iv, aad, aad_len, in, len, tag, out);
-    default: return open_body(c, 14, iv, aad, aad_len, in, len, tag, out);
-    }
+    __m128i t = len < VB ? GCM_SHORT(c, 0, iv, aad, aad_len, in, len, out)
+                         : open_long(c, iv, aad, aad_len, in, len, out);
+    t = _mm_xor_si128(t, _mm_loadu_si128((const __m128i *)(const void *)tag));
+    int bad = !_mm_testz_si128(t, t);
+    if (bad && len)
+        own_wipe(out, len); /* the verdict is public once returned */
+    return bad;
 }
 
 /* Seal plus the QUIC header-protection mask, computed beside it (own/fused

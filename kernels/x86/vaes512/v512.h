@@ -119,26 +119,26 @@ V512_INL __m512i v512_incbe(int k)
 }
 
 /*
- * Keystream for nv (1..8) counter vectors, rounds issued round-major so all
- * nv chains are in flight together (a loop that finishes one vector's rounds
- * before the next leaves it to the out-of-order window to find the
- * parallelism, and with eight vectors the window runs out).  ctr is the
- * byte-reflected counter of the first vector; x[j] gets the keystream of
- * counter vector j.  Not inlined: one copy serves every round count and
- * direction, and a call is cheap next to its 10..14 rounds.
+ * Keystream for nv (1..8) counter vectors, rounds issued round-major four
+ * vectors at a time so those chains are in flight together (a loop that
+ * finishes one vector's rounds before the next leaves it to the
+ * out-of-order window to find the parallelism).  ctr is the byte-reflected
+ * counter of the first vector; x[j] gets the keystream of counter vector j.
+ * Not inlined: one copy serves every round count and direction, and a call
+ * is cheap next to its 10..14 rounds.
  */
 #define V512_KS_CASE(N)                                                        \
     case N: {                                                                  \
         __m512i y[N];                                                          \
-        _Pragma("GCC unroll 8") for (int j = 0; j < N; j++)                    \
+        _Pragma("GCC unroll 4") for (int j = 0; j < N; j++)                    \
             y[j] = _mm512_xor_si512(_mm512_shuffle_epi8(                       \
                 _mm512_add_epi32(ctr, v512_incall(4 * j)), bswap), rk[0]);     \
         for (int r = 1; r < nr; r++) {                                         \
             __m512i k = rk[r];                                                 \
-            _Pragma("GCC unroll 8") for (int j = 0; j < N; j++)                \
+            _Pragma("GCC unroll 4") for (int j = 0; j < N; j++)                \
                 y[j] = _mm512_aesenc_epi128(y[j], k);                          \
         }                                                                      \
-        _Pragma("GCC unroll 8") for (int j = 0; j < N; j++)                    \
+        _Pragma("GCC unroll 4") for (int j = 0; j < N; j++)                    \
             x[j] = _mm512_aesenclast_epi128(y[j], rk[nr]);                     \
         break;                                                                 \
     }
@@ -147,16 +147,14 @@ __attribute__((noinline, unused)) V512_TGT static void
 v512_keystream(const __m512i *rk, int nr, __m512i ctr, int nv, __m512i x[8])
 {
     const __m512i bswap = _mm512_broadcast_i32x4(own_x86_bswap_mask());
-    switch (nv) {
-        V512_KS_CASE(1)
-        V512_KS_CASE(2)
-        V512_KS_CASE(3)
-        V512_KS_CASE(4)
-        V512_KS_CASE(5)
-        V512_KS_CASE(6)
-        V512_KS_CASE(7)
-        V512_KS_CASE(8)
-    default: break;
+    for (; nv > 0; nv -= 4, x += 4, ctr = _mm512_add_epi32(ctr, v512_incall(16))) {
+        switch (nv < 4 ? nv : 4) {
+            V512_KS_CASE(1)
+            V512_KS_CASE(2)
+            V512_KS_CASE(3)
+            V512_KS_CASE(4)
+        default: break;
+        }
     }
 }
 

@@ -326,6 +326,9 @@ typedef simde__mmask64 __mmask64;
 #define _mm512_mask_storeu_epi8 own_emu_mm512_mask_storeu_epi8
 #define _mm_maskz_loadu_epi8 own_emu_mm_maskz_loadu_epi8
 #define _mm_mask_storeu_epi8 own_emu_mm_mask_storeu_epi8
+/* Nothing to clear in an emulation (SIMDe 0.7.4 has no alias for it). */
+#undef _mm256_zeroupper
+#define _mm256_zeroupper() ((void)0)
 #endif
 
 #endif /* OWN_EMU_SHIM_H */

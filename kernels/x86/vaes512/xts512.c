@@ -28,12 +28,16 @@
  * stealing, the last whole block q-1 is encrypted first, alone on an xmm,
  * so the two AES passes that ciphertext stealing chains overlap the rest
  * instead of following it; for decryption it takes T_q and the stolen block
- * T_q-1, the standard's swapped order.  The other whole blocks go as one
- * batch (x512_tail): tweaks straight from T (or the main loop's, when it
- * ran), rounds round-major over up to eight vectors, only the last
- * vector's load and store byte-masked; up to four blocks stay inline.  The partial block is loaded and stored with
+ * T_q-1, the standard's swapped order.  The other whole blocks go a vector
+ * at a time in a rolled loop (the out-of-order core overlaps the
+ * independent vectors), tweaks straight from T, only the last vector's
+ * load and store byte-masked.  The partial block is loaded and stored with
  * byte masks too, so nothing outside the buffers is read or written, and
  * every input is loaded before any output that may alias it is stored.
+ *
+ * Code size: one body per direction (AESENC and AESDEC are different
+ * instructions); the round count is a run-time value, only the main loop's
+ * rounds are unrolled, and AES-256's four extra rounds are branched into.
  *
  * Constant time: every branch and address depends on the length only.
  */
@@ -115,67 +119,6 @@ V512_INL __m512i x512_vec(const __m512i *rk, const int nr, const int dec, __m512
     return x512_last(b, _mm512_xor_si512(rk[nr], t), dec);
 }
 
-/*
- * The tail's whole blocks: nblk (5..32) blocks from in to out, block i with
- * tweak tc * x^i.  The tweaks of each vector are made straight from tc (no
- * chain), the rounds are issued round-major so all chains are in flight
- * together, and only the last vector's load and store are byte-masked.
- * Everything stays in registers.  Not inlined: one copy serves both key
- * sizes.
- */
-#define X512_TAIL_CASE(N, ROUND, LAST)                                               \
-    case N: {                                                                        \
-        __m512i y[N], tw[N];                                                         \
-        _Pragma("GCC unroll 8") for (int j = 0; j < N; j++) {                        \
-            tw[j] = tpre ? tpre[j]                                                   \
-                         : x512_mulxk(tb, _mm512_add_epi64(lane, _mm512_set1_epi64(4 * j)), p87); \
-            __m512i d = j == N - 1 ? _mm512_maskz_loadu_epi8(kl, in + 64 * j)        \
-                                   : _mm512_loadu_si512(in + 64 * j);                \
-            y[j] = _mm512_ternarylogic_epi64(d, tw[j], rk[0], 0x96);                 \
-        }                                                                            \
-        for (int r = 1; r < nr; r++) {                                               \
-            __m512i k = rk[r];                                                       \
-            _Pragma("GCC unroll 8") for (int j = 0; j < N; j++) y[j] = ROUND(y[j], k); \
-        }                                                                            \
-        _Pragma("GCC unroll 8") for (int j = 0; j < N; j++) {                        \
-            __m512i o = LAST(y[j], _mm512_xor_si512(rk[nr], tw[j]));                 \
-            if (j == N - 1)                                                          \
-                _mm512_mask_storeu_epi8(out + 64 * j, kl, o);                        \
-            else                                                                     \
-                _mm512_storeu_si512(out + 64 * j, o);                                \
-        }                                                                            \
-        break;                                                                       \
-    }
-
-#define X512_TAIL_SWITCH(ROUND, LAST)                                                \
-    switch (nv) {                                                                    \
-        X512_TAIL_CASE(2, ROUND, LAST)                                               \
-        X512_TAIL_CASE(3, ROUND, LAST)                                               \
-        X512_TAIL_CASE(4, ROUND, LAST)                                               \
-        X512_TAIL_CASE(5, ROUND, LAST)                                               \
-        X512_TAIL_CASE(6, ROUND, LAST)                                               \
-        X512_TAIL_CASE(7, ROUND, LAST)                                               \
-        X512_TAIL_CASE(8, ROUND, LAST)                                               \
-    default: break;                                                                  \
-    }
-
-__attribute__((noinline)) V512_TGT static void x512_tail(const __m512i *rk, int nr, int dec,
-                                                         __m128i tc, const __m512i *tpre,
-                                                         const uint8_t *in, uint8_t *out,
-                                                         size_t nblk)
-{
-    const __m512i p87 = x512_p87();
-    const __m512i lane = _mm512_set_epi64(3, 3, 2, 2, 1, 1, 0, 0);
-    const __m512i tb = _mm512_broadcast_i32x4(tc);
-    const int nv = (int)((nblk + 3) / 4);
-    const __mmask64 kl = v512_bytes((nblk - 4 * (size_t)(nv - 1)) * 16);
-    if (dec) {
-        X512_TAIL_SWITCH(_mm512_aesdec_epi128, _mm512_aesdeclast_epi128)
-    } else {
-        X512_TAIL_SWITCH(_mm512_aesenc_epi128, _mm512_aesenclast_epi128)
-    }
-}
-
 V512_INL void xts_body(const vaes_xts_ctx *c, const int nr, const int dec,
                        const uint8_t tweak[16], const uint8_t *in, size_t n, uint8_t *out)
 {
@@ -200,29 +143,35 @@ V512_INL void xts_body(const vaes_xts_ctx *c, const int nr, const int dec,
      * their tail needs, below. */
     const __m512i lane = _mm512_set_epi64(3, 3, 2, 2, 1, 1, 0, 0);
     const __m512i tb = _mm512_broadcast_i32x4(t0);
-    const int bulk = nfull > 4 * XV;
+    const int bulk = nfull >= 4 * XV;
     __m512i t[XV] = {0}; /* (only read when bulk) */
     if (bulk) {
         _Pragma("GCC unroll 8") for (int j = 0; j < XV; j++)
             t[j] = x512_mulxk(tb, _mm512_add_epi64(lane, _mm512_set1_epi64(4 * j)), p87);
     }
 
-    while (nfull > 4 * XV) {
+    while (nfull >= 4 * XV) {
         __m512i x[XV], kt[XV];
         _Pragma("GCC unroll 8") for (int j = 0; j < XV; j++) {
             x[j] = _mm512_ternarylogic_epi64(_mm512_loadu_si512(in + 64 * j), t[j], rk[0], 0x96);
             kt[j] = _mm512_xor_si512(rk[nr], t[j]);
         }
         /* The next iteration's tweaks are made early, one vector per round,
-         * so its first round never waits on them (and not at all after the
-         * last iteration of a message that has no tail). */
-        const int more = nfull > 4 * XV || s;
-        _Pragma("GCC unroll 16") for (int r = 1; r < nr; r++) {
+         * so its first round never waits on them. */
+        _Pragma("GCC unroll 8") for (int r = 1; r <= XV; r++) {
             _Pragma("GCC unroll 8") for (int j = 0; j < XV; j++)
                 x[j] = x512_round(x[j], rk[r], dec);
-            if (r <= XV && more)
-                t[r - 1] = x512_mulx32(t[r - 1]);
+            t[r - 1] = x512_mulx32(t[r - 1]);
         }
+        /* Rounds 9..nr-1: the extra ones of AES-256 branched into, not
+         * looped over (a loop carrying eight states makes the compiler
+         * shuffle registers on every pass). */
+        if (nr > 10)
+            _Pragma("GCC unroll 4") for (int r = 9; r < 13; r++)
+                _Pragma("GCC unroll 8") for (int j = 0; j < XV; j++)
+                    x[j] = x512_round(x[j], rk[r], dec);
+        _Pragma("GCC unroll 8") for (int j = 0; j < XV; j++)
+            x[j] = x512_round(x[j], rk[nr - 1], dec);
         _Pragma("GCC unroll 8") for (int j = 0; j < XV; j++) {
             x[j] = x512_last(x[j], kt[j], dec);
             _mm512_storeu_si512(out + 64 * j, x[j]);
@@ -251,19 +200,21 @@ V512_INL void xts_body(const vaes_xts_ctx *c, const int nr, const int dec,
         y = x128_block(rk, nr, dec, _mm_loadu_si128((const __m128i *)(const void *)(in + 16 * nfull)),
                        dec ? tq : ta);
     }
-    if (nfull) {
-        const int nvec = (int)((nfull + 3) / 4);
-        if (nvec == 1) {
-            __m512i tv0 = bulk ? t[0] : x512_mulxk(tb, lane, p87);
-            __mmask64 k = v512_bytes(nfull * 16);
-            __m512i x0 = _mm512_maskz_loadu_epi8(k, in);
-            _mm512_mask_storeu_epi8(out, k, x512_vec(rk, nr, dec, x0, tv0));
+    /* The other whole blocks (fewer than 32), a vector at a time, each
+     * vector's tweaks made straight from tc: a rolled loop, which the
+     * out-of-order core overlaps since the vectors are independent.  Only
+     * the last vector's load and store are byte-masked (a masked store
+     * keeps the next vector's load from passing it). */
+    const __m512i tcv = _mm512_broadcast_i32x4(tc);
+    for (size_t i = 0; i < nfull; i += 4) {
+        __m512i tv = x512_mulxk(tcv, _mm512_add_epi64(lane, _mm512_set1_epi64((long long)i)), p87);
+        if (nfull - i >= 4) {
+            __m512i y0 = _mm512_loadu_si512(in + 16 * i);
+            _mm512_storeu_si512(out + 16 * i, x512_vec(rk, nr, dec, y0, tv));
         } else {
-            /* after the main loop its tweak vectors are the tail's */
-            __m512i tt[XV];
-            if (bulk)
-                _Pragma("GCC unroll 8") for (int j = 0; j < XV; j++) tt[j] = t[j];
-            x512_tail(rk, nr, dec, tc, bulk ? tt : NULL, in, out, nfull);
+            __mmask64 k = v512_bytes((nfull - i) * 16);
+            __m512i y0 = _mm512_maskz_loadu_epi8(k, in + 16 * i);
+            _mm512_mask_storeu_epi8(out + 16 * i, k, x512_vec(rk, nr, dec, y0, tv));
         }
     }
     if (s) {
@@ -278,18 +229,12 @@ V512_TGT void own_v512_xts_encrypt(const void *ctx, const uint8_t tweak[16], con
                                    size_t len, uint8_t *out)
 {
     const vaes_xts_ctx *c = ctx;
-    if (c->rounds == 10)
-        xts_body(c, 10, 0, tweak, in, len, out);
-    else
-        xts_body(c, 14, 0, tweak, in, len, out);
+    xts_body(c, c->rounds, 0, tweak, in, len, out);
 }
 
 V512_TGT void own_v512_xts_decrypt(const void *ctx, const uint8_t tweak[16], const uint8_t *in,
                                    size_t len, uint8_t *out)
 {
     const vaes_xts_ctx *c = ctx;
-    if (c->rounds == 10)
-        xts_body(c, 10, 1, tweak, in, len, out);
-    else
-        xts_body(c, 14, 1, tweak, in, len, out);
+    xts_body(c, c->rounds, 1, tweak, in, len, out);
 }

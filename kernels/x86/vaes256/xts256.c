@@ -2,6 +2,10 @@
  * xts256.c - AES-XTS (IEEE 1619) with VAES on 256-bit vectors and AVX2
  * only, AES-128 and AES-256, with ciphertext stealing.
  *
+ * One body per direction (AESENC or AESDEC), the round count read from
+ * the context at run time: a key size is a few more rounds on a shared
+ * path, not another copy of the code.
+ *
  * Tweaks.  T_0 = E(K2, tweak), T_i = T_0 * x^i (little-endian GF(2^128),
  * reduction byte 0x87).  A ymm holds the tweaks of two consecutive blocks.
  * The first W vectors are built from T_0 in parallel: a 128-bit shift by
@@ -16,17 +20,26 @@
  * latency.  Whitening is data ^ tweak ^ round key 0; the closing tweak XOR
  * is folded into the last round key (AESENCLAST(x, k ^ t) =
  * AESENCLAST(x, k) ^ t), computed at the top of the iteration so that the
- * next iteration's tweaks can be made early, one vector after each of the
- * first six rounds, and are ready when its first round needs them.  (At
- * this width the multiply by 0x87 stays a VPCLMULQDQ: the shift-and-XOR
- * form that wins in xts512.c measured slower here.)
+ * next iteration's tweaks can be made early.  The round keys are
+ * addressed from a base pointer that puts the last nine rounds and the last
+ * round key at the same offsets for every key size: AES-256's four extra
+ * rounds go first, skipped by a forward branch for AES-128 (no loop: a
+ * rolled loop over six AES states made the compiler copy them between
+ * registers every trip), then the nine fixed rounds with one vector of next
+ * tweaks made after each of the first six, so they are ready when the next
+ * iteration's first round needs them.  (At this width the multiply by 0x87
+ * stays a VPCLMULQDQ: the shift-and-XOR form that wins in xts512.c
+ * measured slower here.)
  *
- * Tail: remaining whole blocks two at a time, a last single block on an
- * xmm.  Ciphertext stealing (length not a multiple of 16) on xmm registers,
- * the partial block loaded and stored in pieces of 8, 4, 2 and 1 bytes
- * chosen by the bits of its length (AVX2 has no byte masks), reading each
- * input before writing the output that may alias it; decryption swaps the
- * two last tweaks as the standard requires.
+ * Tail: remaining whole blocks two at a time, a last single block on the
+ * low lane (the high lane's zeros are encrypted and dropped), all through
+ * one out-of-line function whose rounds are a loop (the tail is at most
+ * eleven blocks, and a loop keeps the code small); the tweak vector
+ * advances by x^2 per step.  Ciphertext stealing (length not
+ * a multiple of 16) on the low lane, the partial block loaded and stored in
+ * pieces of 8, 4, 2 and 1 bytes chosen by the bits of its length (AVX2 has
+ * no byte masks), reading each input before writing the output that may
+ * alias it; decryption swaps the two last tweaks as the standard requires.
  *
  * Constant time: every branch and address depends on the length only.
  */
@@ -36,7 +49,7 @@
 #include "v256.h"
 #include "gcm256.h"
 
-#define XW 6 /* ymm vectors per main-loop iteration (x256_mulx12 assumes 6) */
+#define XW 6 /* ymm vectors per main-loop iteration (tweak steps assume <= 9) */
 #define XWB (32 * XW)
 
 /* Both lanes of t times x^k, k per qword, 0 <= k < 64. */
@@ -51,35 +64,56 @@ V256_INL __m256i x256_mulxk(__m256i t, __m256i k)
     return _mm256_xor_si256(_mm256_xor_si256(sl, red), _mm256_and_si256(sw, himask));
 }
 
-V256_INL __m128i x128_mulx(__m128i t)
+/* The same for a constant k: immediate shifts, no count registers. */
+V256_INL __m256i x256_mulxc(__m256i t, const int k)
 {
-    __m128i c = _mm_shuffle_epi32(_mm_srli_epi64(t, 63), 0x4e);
-    c = _mm_and_si128(_mm_sub_epi64(_mm_setzero_si128(), c), _mm_set_epi64x(1, 0x87));
-    return _mm_xor_si128(_mm_slli_epi64(t, 1), c);
+    const __m256i p87 = _mm256_set_epi64x(0, 0x87, 0, 0x87);
+    const __m256i himask = _mm256_set_epi64x(-1, 0, -1, 0);
+    __m256i sw = _mm256_shuffle_epi32(_mm256_srli_epi64(t, 64 - k), 0x4e);
+    __m256i red = _mm256_clmulepi64_epi128(sw, p87, 0x00);
+    return _mm256_xor_si256(_mm256_xor_si256(_mm256_slli_epi64(t, k), red),
+                            _mm256_and_si256(sw, himask));
 }
 
+/* XTS of one vector (two blocks, or one in the low lane) with tweaks t,
+ * the rounds rolled. */
 V256_INL __m256i x256_vec(const __m512i *rk, const int nr, const int dec, __m256i b, __m256i t)
 {
+    const __m512i *k = rk + 1, *kl = rk + nr;
     b = _mm256_xor_si256(_mm256_xor_si256(b, t), v256_rk(rk, 0));
-    for (int r = 1; r < nr; r++)
-        b = dec ? _mm256_aesdec_epi128(b, v256_rk(rk, r)) : _mm256_aesenc_epi128(b, v256_rk(rk, r));
-    __m256i kl = _mm256_xor_si256(v256_rk(rk, nr), t);
-    return dec ? _mm256_aesdeclast_epi128(b, kl) : _mm256_aesenclast_epi128(b, kl);
+    do {
+        __m256i kr = _mm256_load_si256((const __m256i *)(const void *)k);
+        b = dec ? _mm256_aesdec_epi128(b, kr) : _mm256_aesenc_epi128(b, kr);
+    } while (++k < kl);
+    __m256i kt = _mm256_xor_si256(v256_rk(rk, nr), t);
+    return dec ? _mm256_aesdeclast_epi128(b, kt) : _mm256_aesenclast_epi128(b, kt);
 }
 
-V256_INL __m128i x128_block(const __m512i *rk, const int nr, const int dec, __m128i b, __m128i t)
+static __attribute__((noinline)) V256_TGT __m256i x256_enc1(const __m512i *rk, int nr, __m256i b,
+                                                            __m256i t)
 {
-    b = _mm_xor_si128(_mm_xor_si128(b, t), v256_rk128(rk, 0));
-    for (int r = 1; r < nr; r++)
-        b = dec ? _mm_aesdec_si128(b, v256_rk128(rk, r)) : _mm_aesenc_si128(b, v256_rk128(rk, r));
-    __m128i kl = _mm_xor_si128(v256_rk128(rk, nr), t);
-    return dec ? _mm_aesdeclast_si128(b, kl) : _mm_aesenclast_si128(b, kl);
+    return x256_vec(rk, nr, 0, b, t);
 }
 
-V256_INL void xts_body(const vaes_xts_ctx *c, const int nr, const int dec,
-                       const uint8_t tweak[16], const uint8_t *in, size_t n, uint8_t *out)
+static __attribute__((noinline)) V256_TGT __m256i x256_dec1(const __m512i *rk, int nr, __m256i b,
+                                                            __m256i t)
 {
+    return x256_vec(rk, nr, 1, b, t);
+}
+
+#define ROUNDX(k)                                                                   \
+    do {                                                                            \
+        __m256i k_ = (k);                                                           \
+        _Pragma("GCC unroll 8") for (int j = 0; j < XW; j++)                        \
+            x[j] = dec ? _mm256_aesdec_epi128(x[j], k_) : _mm256_aesenc_epi128(x[j], k_); \
+    } while (0)
+
+V256_INL void xts_body(const vaes_xts_ctx *c, const int dec, const uint8_t tweak[16],
+                       const uint8_t *in, size_t n, uint8_t *out)
+{
+    const int nr = c->rounds;
     const __m512i *rk = dec ? c->dk : c->ek;
+    __m256i (*const one)(const __m512i *, int, __m256i, __m256i) = dec ? x256_dec1 : x256_enc1;
     const size_t s = n & 15;
     size_t nfull = (n >> 4) - (s ? 1 : 0);
     if (n < 16)
@@ -96,29 +130,41 @@ V256_INL void xts_body(const vaes_xts_ctx *c, const int nr, const int dec,
     t0 = _mm_aesenclast_si128(t0, c->tk[nr]);
 
     const __m256i tb0 = _mm256_broadcastsi128_si256(t0);
-    const int bulk = nfull >= 2 * XW;
-    __m256i t[XW] = {0}; /* (only read when bulk) */
-    if (bulk) {
-        _Pragma("GCC unroll 8") for (int j = 0; j < XW; j++)
+    __m256i t[XW];
+    t[0] = x256_mulxk(tb0, _mm256_set_epi64x(1, 1, 0, 0));
+    if (nfull >= 2 * XW) {
+        _Pragma("GCC unroll 8") for (int j = 1; j < XW; j++)
             t[j] = x256_mulxk(tb0, _mm256_set_epi64x(2 * j + 1, 2 * j + 1, 2 * j, 2 * j));
     }
 
+    /* ke[1..9]: the nine fixed rounds, ke[10]: the last round key. */
+    const __m512i *ke = rk + (nr - 10);
     while (nfull >= 2 * XW) {
         __m256i x[XW], kt[XW];
-        __m256i k0 = v256_rk(rk, 0), kl = v256_rk(rk, nr);
+        __m256i k0 = v256_rk(rk, 0), kl = v256_rk(ke, 10);
         _Pragma("GCC unroll 8") for (int j = 0; j < XW; j++) {
             x[j] = _mm256_xor_si256(
                 _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(const void *)(in + 32 * j)), t[j]),
                 k0);
             kt[j] = _mm256_xor_si256(kl, t[j]);
         }
-        /* Next iteration's tweaks early, one vector per round. */
-        _Pragma("GCC unroll 16") for (int r = 1; r < nr; r++) {
-            __m256i k = v256_rk(rk, r);
+        /* The rounds beyond AES-128's (rk[1..nr-10]), skipped by forward
+         * branches as far as the key size needs. */
+        if (nr > 10) {
+            if (nr > 12) {
+                ROUNDX(v256_rk(ke, -3));
+                ROUNDX(v256_rk(ke, -2));
+            }
+            ROUNDX(v256_rk(ke, -1));
+            ROUNDX(v256_rk(ke, 0));
+        }
+        /* Nine fixed rounds, next iteration's tweaks early, one vector per round. */
+        _Pragma("GCC unroll 16") for (int r = 1; r < 10; r++) {
+            __m256i k = v256_rk(ke, r);
             _Pragma("GCC unroll 8") for (int j = 0; j < XW; j++)
                 x[j] = dec ? _mm256_aesdec_epi128(x[j], k) : _mm256_aesenc_epi128(x[j], k);
             if (r <= XW)
-                t[r - 1] = x256_mulxk(t[r - 1], _mm256_set1_epi64x(2 * XW));
+                t[r - 1] = x256_mulxc(t[r - 1], 2 * XW);
         }
         _Pragma("GCC unroll 8") for (int j = 0; j < XW; j++) {
             x[j] = dec ? _mm256_aesdeclast_epi128(x[j], kt[j]) : _mm256_aesenclast_epi128(x[j], kt[j]);
@@ -127,62 +173,50 @@ V256_INL void xts_body(const vaes_xts_ctx *c, const int nr, const int dec,
         in += XWB, out += XWB, nfull -= 2 * XW;
     }
 
-    /* T of the first block not yet done. */
-    const __m128i tc = bulk ? _mm256_castsi256_si128(t[0]) : t0;
+    /* Tweaks of the next two blocks not yet done. */
+    __m256i tv = t[0];
 
     /* With stealing, the last whole block q-1 goes first (T_q-1 to encrypt,
      * T_q to decrypt: the standard's swapped order), so the two chained AES
      * passes of ciphertext stealing overlap the other blocks. */
     __m128i ta = _mm_setzero_si128(), tb = ta, part = ta, first = ta;
     if (s) {
-        ta = _mm256_castsi256_si128(
-            x256_mulxk(_mm256_castsi128_si256(tc), _mm256_set1_epi64x((long long)nfull)));
-        tb = x128_mulx(ta);
+        __m256i tab = x256_mulxk(tv, _mm256_set1_epi64x((long long)nfull)); /* T_q-1, T_q */
+        ta = _mm256_castsi256_si128(tab);
+        tb = _mm256_extracti128_si256(tab, 1);
         part = v128_load_tail(in + 16 * nfull + 16, s);
-        first = x128_block(rk, nr, dec,
-                           _mm_loadu_si128((const __m128i *)(const void *)(in + 16 * nfull)),
-                           dec ? tb : ta);
+        __m128i q1 = _mm_loadu_si128((const __m128i *)(const void *)(in + 16 * nfull));
+        first = _mm256_castsi256_si128(
+            one(rk, nr, _mm256_zextsi128_si256(q1), _mm256_zextsi128_si256(dec ? tb : ta)));
     }
 
-    /* Whole blocks left (< 12): two at a time, a last odd one on an xmm. */
-    _Pragma("GCC unroll 8") for (int j = 0; j < XW; j++) {
-        if (nfull <= (size_t)(2 * j))
-            break;
-        __m256i tj = bulk ? t[j] : x256_mulxk(tb0, _mm256_set_epi64x(2 * j + 1, 2 * j + 1, 2 * j, 2 * j));
-        if (nfull >= (size_t)(2 * j + 2)) {
-            __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)(in + 32 * j));
-            x = x256_vec(rk, nr, dec, x, tj);
-            _mm256_storeu_si256((__m256i *)(void *)(out + 32 * j), x);
-        } else {
-            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(in + 32 * j));
-            x = x128_block(rk, nr, dec, x, _mm256_castsi256_si128(tj));
-            _mm_storeu_si128((__m128i *)(void *)(out + 32 * j), x);
-        }
+    /* Whole blocks left (< 12): two at a time, a last odd one in the low lane. */
+    for (; nfull >= 2; nfull -= 2, in += 32, out += 32) {
+        __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)in);
+        _mm256_storeu_si256((__m256i *)(void *)out, one(rk, nr, x, tv));
+        tv = x256_mulxc(tv, 2);
+    }
+    if (nfull) {
+        __m256i x = _mm256_zextsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)in));
+        _mm_storeu_si128((__m128i *)(void *)out, _mm256_castsi256_si128(one(rk, nr, x, tv)));
+        out += 16;
     }
     if (!s)
         return;
-    out += nfull * 16;
     v128_store_tail(out + 16, first, s); /* the stolen bytes become the short block */
-    __m128i last = x128_block(rk, nr, dec, v128_merge(part, first, s), dec ? ta : tb);
-    _mm_storeu_si128((__m128i *)(void *)out, last);
+    __m256i last = one(rk, nr, _mm256_zextsi128_si256(v128_merge(part, first, s)),
+                       _mm256_zextsi128_si256(dec ? ta : tb));
+    _mm_storeu_si128((__m128i *)(void *)out, _mm256_castsi256_si128(last));
 }
 
 V256_TGT void own_v256_xts_encrypt(const void *ctx, const uint8_t tweak[16], const uint8_t *in,
                                    size_t len, uint8_t *out)
 {
-    const vaes_xts_ctx *c = ctx;
-    if (c->rounds == 10)
-        xts_body(c, 10, 0, tweak, in, len, out);
-    else
-        xts_body(c, 14, 0, tweak, in, len, out);
+    xts_body(ctx, 0, tweak, in, len, out);
 }
 
 V256_TGT void own_v256_xts_decrypt(const void *ctx, const uint8_t tweak[16], const uint8_t *in,
                                    size_t len, uint8_t *out)
 {
-    const vaes_xts_ctx *c = ctx;
-    if (c->rounds == 10)
-        xts_body(c, 10, 1, tweak, in, len, out);
-    else
-        xts_body(c, 14, 1, tweak, in, len, out);
+    xts_body(ctx, 1, tweak, in, len, out);
 }

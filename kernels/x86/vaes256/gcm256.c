@@ -8,6 +8,12 @@
  * in the context, Karatsuba middle products), at half the width: a ymm
  * holds two blocks.
  *
+ * One body for seal and open, and for every key size: the two directions
+ * differ only in which data is hashed (a pointer chosen at run time in the
+ * main loop, a blend in the tail) and in seal's first chunk, and the round
+ * count is read from the context, so a key size costs a few more rounds on
+ * the same path rather than another copy of the code.
+ *
  * Main loop: 12 blocks (6 ymm, 192 bytes) per iteration.  Six AESENC
  * chains, interleaved round by round, are the most that fit beside the
  * round key and the GHASH temporaries in AVX2's 16 ymm registers (eight
@@ -17,28 +23,37 @@
  * from memory when they are multiplied:
  *   - seal hashes the previous iteration's ciphertext, re-read from the
  *     output buffer (just written, so it comes from the store buffer or L1),
- *     which keeps AES and GHASH of one iteration independent;
+ *     which keeps AES and GHASH of one iteration independent; its first
+ *     chunk has nothing to hash and runs alone, the rounds a loop (once per
+ *     message);
  *   - open hashes the ciphertext it is decrypting in the same iteration
  *     (input, nothing to wait for); the loads precede the stores, so
  *     in-place operation is safe.
- * The 12 products of an iteration (blocks times H^12..H^1, Karatsuba middle
- * products, the running value XORed into the first block), slotted a pair
- * of vectors at a time between rounds, are summed unreduced and reduced
- * once; the reduction's result is the running value for the next iteration.
+ * The round keys are addressed from a base pointer that puts the last nine
+ * rounds and the last round key at the same offsets for every key size.
+ * The rounds AES-192/256 have beyond AES-128's go first, skipped by forward
+ * branches as far as the key size needs; the GHASH work is slotted between
+ * the nine fixed rounds.  The 12 products of an iteration (blocks times
+ * H^12..H^1, Karatsuba middle products, the running value XORed into the
+ * first block), a pair of vectors at a time, are summed unreduced and
+ * reduced once; the reduction's result is the running value for the next
+ * iteration.
  *
  * Final step: the pending chunk (seal), the tail (under 12 blocks) and the
  * length block are multiplied by their powers of H and reduced once.  The
- * tail goes two blocks at a time; a last partial vector is loaded and
- * stored in pieces of 16, 8, 4, 2 and 1 bytes chosen by the bits of its
- * length (no mask registers in AVX2), so no byte outside the caller's
- * buffers is read or written, and it is zero-padded so the padding adds
- * nothing to GHASH.
+ * tail goes two blocks at a time, each vector's rounds a loop (the
+ * iterations are independent, so the core overlaps them, and a loop keeps
+ * the code small); a last partial vector is loaded and stored in pieces of
+ * 16, 8, 4, 2 and 1 bytes chosen by the bits of its length (no mask
+ * registers in AVX2), so no byte outside the caller's buffers is read or
+ * written, and it is zero-padded so the padding adds nothing to GHASH.
  *
- * AAD: 8 blocks per reduction, then the tail as above.  E(K, J0) runs on an
- * xmm at entry, independent of the rest.
+ * AAD: 8 blocks per reduction, then the tail as above.  E(K, J0) runs at
+ * entry, independent of the rest.
  *
- * Constant time: branches and addresses depend on lengths only; the tag
- * comparison is a PTEST of the XOR of both tags.
+ * Constant time: branches and addresses depend on lengths only (and on the
+ * direction and the key size, both public); the tag comparison is a PTEST
+ * of the XOR of both tags.
  */
 #include <string.h>
 
@@ -137,24 +152,40 @@ V256_INL __m128i ghash_aad(const vaes_gcm_ctx *c, const uint8_t *aad, size_t ale
                                       _mm256_clmulepi64_epi128(gb_, v256_hkar(c, (e) - 2), 0x00))); \
     } while (0)
 
-#define SLOT(j) (1 + ((j) * (nr - 2)) / W)
+/* The fixed round after which pair j is hashed: spread over rounds 1..8 of
+ * the last nine, the reduction after the ninth. */
+#define SLOT(j) (1 + ((j) * 8) / W)
 
-/* Rounds of x[] with the GHASH of the 16 blocks at gsrc slotted in. */
+/*
+ * Rounds of x[] with the GHASH of the 2W blocks at gsrc slotted in.  ke[1..9]
+ * are the last nine rounds and ke[10] the last round key for every key size;
+ * the rounds AES-192/256 have beyond AES-128's go first, skipped by forward
+ * branches (not a loop: a loop over W AES states made the compiler copy
+ * them between registers every trip).
+ */
 #define AESW_GHASHW(gsrc)                                                              \
     do {                                                                               \
         __m256i lo = _mm256_setzero_si256(), mi = lo, hi = lo;                         \
-        _Pragma("GCC unroll 16") for (int r = 1; r < nr; r++)                          \
+        if (nr > 10) {                                                                 \
+            if (nr > 12) {                                                             \
+                ROUNDW(v256_rk(ke, -3));                                               \
+                ROUNDW(v256_rk(ke, -2));                                               \
+            }                                                                          \
+            ROUNDW(v256_rk(ke, -1));                                                   \
+            ROUNDW(v256_rk(ke, 0));                                                    \
+        }                                                                              \
+        _Pragma("GCC unroll 16") for (int r = 1; r < 10; r++)                          \
         {                                                                              \
-            ROUNDW(v256_rk(rk, r));                                                    \
+            ROUNDW(v256_rk(ke, r));                                                    \
             _Pragma("GCC unroll 8") for (int j = 0; j < W; j += 2)                     \
                 if (r == SLOT(j))                                                      \
                     GHASH_PAIR((gsrc) + 32 * j, 2 * (W - j), j == 0);                  \
-            if (r == nr - 1) {                                                         \
+            if (r == 9) {                                                              \
                 mi = _mm256_xor_si256(mi, _mm256_xor_si256(lo, hi));                   \
                 acc = v256_reduce(lo, mi, hi, poly);                                   \
             }                                                                          \
         }                                                                              \
-        LASTW(v256_rk(rk, nr));                                                        \
+        LASTW(v256_rk(ke, 10));                                                        \
     } while (0)
 
 /* J0 = IV || 0^31 || 1, the IV read as 4 + 8 bytes (see v512_j0). */
@@ -169,27 +200,44 @@ V256_INL __m128i v256_j0(const uint8_t iv[12])
     return _mm_or_si128(j, _mm_set_epi32(VAES_J0_DWORD3, 0, 0, 0));
 }
 
+/* One vector through AES, the rounds a loop. */
 V256_INL __m256i v256_aes_1(const __m512i *rk, int nr, __m256i b)
 {
+    const __m512i *k = rk + 1, *kl = rk + nr;
     b = _mm256_xor_si256(b, v256_rk(rk, 0));
-    for (int i = 1; i < nr; i++)
-        b = _mm256_aesenc_epi128(b, v256_rk(rk, i));
+    do
+        b = _mm256_aesenc_epi128(b, _mm256_load_si256((const __m256i *)(const void *)k));
+    while (++k < kl);
     return _mm256_aesenclast_epi128(b, v256_rk(rk, nr));
 }
 
-V256_INL __m128i crypt_body(const vaes_gcm_ctx *c, const int nr, const int enc,
-                            const uint8_t iv[12], const uint8_t *aad, size_t alen,
-                            const uint8_t *in, size_t n, uint8_t *out)
+/* The running value times H^e into lo/mi/hi, then zero: it is added to
+ * the first block hashed after it. */
+V256_INL void ghash_vec(const vaes_gcm_ctx *c, __m256i g, int e, __m128i *acc, __m256i *lo,
+                        __m256i *mi, __m256i *hi)
+{
+    g = _mm256_xor_si256(_mm256_shuffle_epi8(g, v256_bswap()), v256_zext(*acc));
+    *acc = _mm_setzero_si128();
+    v256_gmul(g, v256_hpow(c, e), lo, mi, hi);
+}
+
+/*
+ * Seal (enc = 1) and open (enc = 0) in one body: they differ only in which
+ * data is hashed (the output or the input), chosen at run time by a pointer
+ * in the main loop and a blend in the tail, and in seal's first chunk,
+ * which has nothing to hash yet.
+ */
+static __attribute__((noinline)) V256_TGT __m128i crypt_body(const vaes_gcm_ctx *c, const int enc,
+                                                             const uint8_t iv[12], const uint8_t *aad,
+                                                             size_t alen, const uint8_t *in, size_t n,
+                                                             uint8_t *out)
 {
     const __m256i bswap = v256_bswap(), poly = v256_poly();
-    const __m512i *rk = c->rk;
+    const int nr = c->rounds;
+    const __m512i *rk = c->rk, *ke = rk + (nr - 10);
     const size_t len = n;
     __m128i j0 = v256_j0(iv);
-    __m128i ej0 = j0;
-    ej0 = _mm_xor_si128(ej0, v256_rk128(rk, 0));
-    for (int r = 1; r < nr; r++)
-        ej0 = _mm_aesenc_si128(ej0, v256_rk128(rk, r));
-    ej0 = _mm_aesenclast_si128(ej0, v256_rk128(rk, nr));
+    __m128i ej0 = _mm256_castsi256_si128(v256_aes_1(rk, nr, _mm256_castsi128_si256(j0)));
     __m256i ctr = _mm256_add_epi32(
         _mm256_broadcastsi128_si256(_mm_shuffle_epi8(j0, own_x86_bswap_mask())), v256_inc(1));
     __m128i acc = ghash_aad(c, aad, alen, bswap, poly);
@@ -198,9 +246,11 @@ V256_INL __m128i crypt_body(const vaes_gcm_ctx *c, const int nr, const int enc,
     const uint8_t *pending = NULL; /* seal: ciphertext chunk not yet hashed */
 
     if (enc && n >= WB) {
-        /* seal's first chunk: nothing to hash yet */
+        /* seal's first chunk: nothing to hash yet; once per message, so
+         * the rounds are a loop */
         CTRW();
-        _Pragma("GCC unroll 16") for (int r = 1; r < nr; r++) ROUNDW(v256_rk(rk, r));
+        for (const __m512i *p = rk + 1; p < rk + nr; p++)
+            ROUNDW(_mm256_load_si256((const __m256i *)(const void *)p));
         LASTW(v256_rk(rk, nr));
         _Pragma("GCC unroll 8") for (int j = 0; j < W; j++) {
             __m256i d = _mm256_loadu_si256((const __m256i *)(const void *)(in + 32 * j));
@@ -210,8 +260,10 @@ V256_INL __m128i crypt_body(const vaes_gcm_ctx *c, const int nr, const int enc,
         in += WB, out += WB, n -= WB;
     }
     while (n >= WB) {
+        /* seal: the previous chunk's ciphertext; open: this chunk's */
+        const uint8_t *gsrc = enc ? pending : in;
         CTRW();
-        AESW_GHASHW(enc ? pending : in);
+        AESW_GHASHW(gsrc);
         _Pragma("GCC unroll 8") for (int j = 0; j < W; j++) {
             __m256i d = _mm256_loadu_si256((const __m256i *)(const void *)(in + 32 * j));
             _mm256_storeu_si256((__m256i *)(void *)(out + 32 * j), _mm256_xor_si256(x[j], d));
@@ -220,40 +272,35 @@ V256_INL __m128i crypt_body(const vaes_gcm_ctx *c, const int nr, const int enc,
         in += WB, out += WB, n -= WB;
     }
 
+    /* Final step: everything left, each block times its own power, one
+     * reduction. */
     __m256i lo = _mm256_setzero_si256(), mi = lo, hi = lo;
     int e = (int)((n + 15) / 16) + 1;
     if (enc && pending) {
         e += 2 * W;
-        for (int j = 0; j < W; j++) {
-            __m256i g = _mm256_shuffle_epi8(
-                _mm256_loadu_si256((const __m256i *)(const void *)(pending + 32 * j)), bswap);
-            if (j == 0)
-                g = _mm256_xor_si256(g, v256_zext(acc));
-            v256_gmul(g, v256_hpow(c, e - 2 * j), &lo, &mi, &hi);
-        }
-        acc = _mm_setzero_si128();
-        e -= 2 * W;
+        for (size_t off = 0; off < WB; off += 32, e -= 2)
+            ghash_vec(c, _mm256_loadu_si256((const __m256i *)(const void *)(pending + off)), e, &acc,
+                      &lo, &mi, &hi);
     }
+    const __m256i encm = _mm256_set1_epi32(-enc);
     for (size_t off = 0; off < n; off += 32, e -= 2) {
         size_t k = n - off;
         __m256i x1 = v256_aes_1(rk, nr, _mm256_shuffle_epi8(ctr, bswap));
         ctr = _mm256_add_epi32(ctr, v256_incall(2));
-        __m256i d, g;
+        __m256i d;
         if (k >= 32) {
             d = _mm256_loadu_si256((const __m256i *)(const void *)(in + off));
             x1 = _mm256_xor_si256(x1, d);
             _mm256_storeu_si256((__m256i *)(void *)(out + off), x1);
-            g = enc ? x1 : d;
         } else {
             d = v256_load_part(in + off, k);
             x1 = _mm256_xor_si256(x1, d);
             v256_store_part(out + off, x1, k);
-            g = enc ? v256_keep(x1, k) : d; /* ciphertext, zero-padded */
+            x1 = v256_keep(x1, k); /* ciphertext, zero-padded */
         }
-        g = _mm256_xor_si256(_mm256_shuffle_epi8(g, bswap), v256_zext(acc));
-        acc = _mm_setzero_si128();
-        v256_gmul(g, v256_hpow(c, e), &lo, &mi, &hi);
+        ghash_vec(c, _mm256_blendv_epi8(d, x1, encm), e, &acc, &lo, &mi, &hi);
     }
+    /* The length block, already in register form. */
     __m128i l = _mm_xor_si128(_mm_set_epi64x((long long)(alen * 8), (long long)(len * 8)), acc);
     v256_gmul(v256_zext(l), v256_hpow(c, 1), &lo, &mi, &hi);
     acc = v256_reduce(lo, mi, hi, poly);
@@ -264,13 +311,7 @@ V256_TGT void own_v256_gcm_seal(const void *ctx, const uint8_t iv[12], const uin
                                 size_t aad_len, const uint8_t *in, size_t len, uint8_t *out,
                                 uint8_t tag[16])
 {
-    const vaes_gcm_ctx *c = ctx;
-    __m128i t;
-    switch (c->rounds) {
-    case 10: t = crypt_body(c, 10, 1, iv, aad, aad_len, in, len, out); break;
-    case 12: t = crypt_body(c, 12, 1, iv, aad, aad_len, in, len, out); break;
-    default: t = crypt_body(c, 14, 1, iv, aad, aad_len, in, len, out); break;
-    }
+    __m128i t = crypt_body(ctx, 1, iv, aad, aad_len, in, len, out);
     _mm_storeu_si128((__m128i *)(void *)tag, t);
 }
 
@@ -278,13 +319,7 @@ V256_TGT int own_v256_gcm_open(const void *ctx, const uint8_t iv[12], const uint
                                size_t aad_len, const uint8_t *in, size_t len,
                                const uint8_t tag[16], uint8_t *out)
 {
-    const vaes_gcm_ctx *c = ctx;
-    __m128i t;
-    switch (c->rounds) {
-    case 10: t = crypt_body(c, 10, 0, iv, aad, aad_len, in, len, out); break;
-    case 12: t = crypt_body(c, 12, 0, iv, aad, aad_len, in, len, out); break;
-    default: t = crypt_body(c, 14, 0, iv, aad, aad_len, in, len, out); break;
-    }
+    __m128i t = crypt_body(ctx, 0, iv, aad, aad_len, in, len, out);
     t = _mm_xor_si128(t, _mm_loadu_si128((const __m128i *)(const void *)tag));
     int bad = !_mm_testz_si128(t, t);
     if (bad && len)

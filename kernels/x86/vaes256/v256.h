@@ -1,8 +1,9 @@
 /*
  * v256.h - 256-bit (AVX2 + VAES + VPCLMULQDQ, no AVX-512) building blocks
  * of the vaes256 kernel.  A ymm holds two 16-byte blocks.  Only 16 vector
- * registers and no mask registers exist at this level, so partial blocks go
- * through a zero-padded stack copy (see gcm256.c and xts256.c).
+ * registers and no mask registers exist at this level, so partial blocks are
+ * loaded and stored in pieces chosen by the bits of their length
+ * (v128_load_tail and v128_store_tail below).
  */
 #ifndef OWN_V256_H
 #define OWN_V256_H

@@ -20,9 +20,10 @@
  * times x^32) are made early, one vector after each of rounds 1..8, so the
  * next first round never waits for them; x^32 is a whole number of bytes
  * (VPSLLDQ/VPSRLDQ by 4) and the 32 bits shifted out are multiplied by 0x87
- * as b ^ b<<1 ^ b<<2 ^ b<<7 with shifts and VPTERNLOGQ, which run beside
- * the AES pipes where a VPCLMULQDQ would take one of their slots: the loop
- * is AES and nothing else on those pipes.
+ * with one VPCLMULQDQ, which on Intel runs on a port 512-bit AES does not
+ * use, where the shifts and XORs that would do the same took AES's port.
+ * Zen 4 shares its AES pipes with VPCLMULQDQ instead, so there the
+ * shift form was the faster one (see x512_mulx32).
  *
  * Tail (fewer than 32 whole blocks left, all of a short message): with
  * stealing, the last whole block q-1 is encrypted first, alone on an xmm,
@@ -70,15 +71,15 @@ V512_INL __m512i x512_mulxk(__m512i t, __m512i k, __m512i p87)
 }
 
 /* Every lane times x^32: a whole number of bytes, and the 32 bits shifted
- * out, b, come back as b * 0x87 = b ^ b<<1 ^ b<<2 ^ b<<7 (b < 2^32, so no
- * bit leaves the low qword): shifts and XORs run beside the AES pipes,
- * where a VPCLMULQDQ would take a slot from them (measured: 6% faster). */
-V512_INL __m512i x512_mulx32(__m512i t)
+ * out, b, come back as b * 0x87 (< 2^40, so no bit leaves the low qword)
+ * from one VPCLMULQDQ.  Shifts and XORs would do the same multiply with
+ * five vector ops; on Intel those compete with 512-bit AES for its one
+ * port, where the VPCLMULQDQ runs on another (on Zen 4 it is the other way
+ * round: there VPCLMULQDQ shares the AES pipes). */
+V512_INL __m512i x512_mulx32(__m512i t, __m512i p87)
 {
     __m512i top = _mm512_bsrli_epi128(t, 12);
-    __m512i r = _mm512_ternarylogic_epi64(top, _mm512_slli_epi64(top, 1),
-                                          _mm512_slli_epi64(top, 2), 0x96);
-    return _mm512_ternarylogic_epi64(r, _mm512_slli_epi64(top, 7), _mm512_bslli_epi128(t, 4), 0x96);
+    return _mm512_xor_si512(_mm512_clmulepi64_epi128(top, p87, 0x00), _mm512_bslli_epi128(t, 4));
 }
 
 /* One xmm tweak times x. */
@@ -161,7 +162,7 @@ V512_INL void xts_body(const vaes_xts_ctx *c, const int nr, const int dec,
         _Pragma("GCC unroll 8") for (int r = 1; r <= XV; r++) {
             _Pragma("GCC unroll 8") for (int j = 0; j < XV; j++)
                 x[j] = x512_round(x[j], rk[r], dec);
-            t[r - 1] = x512_mulx32(t[r - 1]);
+            t[r - 1] = x512_mulx32(t[r - 1], p87);
         }
         /* Rounds 9..nr-1: the extra ones of AES-256 branched into, not
          * looped over (a loop carrying eight states makes the compiler

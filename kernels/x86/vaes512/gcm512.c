@@ -291,6 +291,16 @@ V512_INL size_t crypt_bulk(const vaes_gcm_ctx *c, const int nr, const int enc,
  * hashing wait for the keystream. */
 #define TAIL_HASHED(enc, k, x1, d) ((enc) ? _mm512_maskz_mov_epi8((k), (x1)) : (d))
 
+/* J0's encryption into *ej0, for the tag; returns the byte-reflected
+ * counters of the payload's first four blocks (J0 + 1 .. J0 + 4). */
+V512_INL __m512i gcm_start(const vaes_gcm_ctx *c, const uint8_t iv[12], __m128i *ej0)
+{
+    __m128i j0 = v512_j0(iv);
+    *ej0 = v512_aes_x1(c->rk, c->rounds, j0);
+    return _mm512_add_epi32(
+        _mm512_broadcast_i32x4(_mm_shuffle_epi8(j0, own_x86_bswap_mask())), v512_inc(1));
+}
+
 /*
  * Final step, shared by both directions and every key size: the tail
  * (fewer than 4V blocks), the lengths, each block times its own power of H,
@@ -312,12 +322,8 @@ gcm_final(const vaes_gcm_ctx *c, const int enc, const uint8_t iv[12], const uint
     const __m512i *rk = c->rk;
     const int nr = c->rounds;
     int e = (int)((n + 15) / 16) + 1;
-    if (!bulk) {
-        __m128i j0 = v512_j0(iv);
-        ej0 = v512_aes_x1(rk, nr, j0);
-        ctr = _mm512_add_epi32(
-            _mm512_broadcast_i32x4(_mm_shuffle_epi8(j0, own_x86_bswap_mask())), v512_inc(1));
-    }
+    if (!bulk)
+        ctr = gcm_start(c, iv, &ej0);
     if (alen) {
         int ea = e + (bulk ? 4 * V : 0) + (int)((alen + 15) / 16);
         if (ea > VAES_NPOW) { /* (only without a main loop: crypt_long checks) */
@@ -368,10 +374,8 @@ V512_INL __m128i crypt_long(const vaes_gcm_ctx *c, const int enc, const uint8_t 
 {
     /* E(K, J0) first: it is on open's path to the tag, which need not wait
      * for the payload's AES. */
-    __m128i j0 = v512_j0(iv);
-    __m128i ej0 = v512_aes_x1(c->rk, c->rounds, j0);
-    __m512i ctr = _mm512_add_epi32(
-        _mm512_broadcast_i32x4(_mm_shuffle_epi8(j0, own_x86_bswap_mask())), v512_inc(1));
+    __m128i ej0;
+    __m512i ctr = gcm_start(c, iv, &ej0);
     /* With one main-loop iteration and few enough blocks in all, the AAD
      * joins the final step's single reduction instead of being reduced
      * first (alen 0 tells the final step it is done). */

@@ -29,10 +29,12 @@
  * stealing, the last whole block q-1 is encrypted first, alone on an xmm,
  * so the two AES passes that ciphertext stealing chains overlap the rest
  * instead of following it; for decryption it takes T_q and the stolen block
- * T_q-1, the standard's swapped order.  The other whole blocks go a vector
- * at a time in a rolled loop (the out-of-order core overlaps the
- * independent vectors), tweaks straight from T, only the last vector's
- * load and store byte-masked.  The partial block is loaded and stored with
+ * T_q-1, the standard's swapped order.  Of the other whole blocks, sixteen
+ * or more start with four vectors round-major (x512_batch4: their chains in
+ * flight together, which the out-of-order core did not manage on its own
+ * across the rolled loop); the rest go a vector at a time in a rolled loop
+ * (the out-of-order core overlaps the independent vectors), tweaks
+ * straight from T, only the last vector's load and store byte-masked.  The partial block is loaded and stored with
  * byte masks too, so nothing outside the buffers is read or written, and
  * every input is loaded before any output that may alias it is stored.
  *
@@ -90,6 +92,14 @@ V512_INL __m128i x128_mulx(__m128i t)
     return _mm_xor_si128(_mm_slli_epi64(t, 1), c);
 }
 
+/* Ties a vector to one register across a rolled loop (an empty asm);
+ * nothing in the emulated build, where a vector is a struct. */
+#ifdef OWN_X86_EMULATED
+#define X512_PIN(v) ((void)0)
+#else
+#define X512_PIN(v) __asm__("" : "+v"(v))
+#endif
+
 V512_INL __m512i x512_round(__m512i x, __m512i k, const int dec)
 {
     return dec ? _mm512_aesdec_epi128(x, k) : _mm512_aesenc_epi128(x, k);
@@ -109,6 +119,44 @@ V512_INL __m128i x128_block(const __m512i *rk, const int nr, const int dec, __m1
                 : _mm_aesenc_si128(b, _mm512_castsi512_si128(rk[r]));
     __m128i kl = _mm_xor_si128(_mm512_castsi512_si128(rk[nr]), t);
     return dec ? _mm_aesdeclast_si128(b, kl) : _mm_aesenclast_si128(b, kl);
+}
+
+/* Sixteen blocks, four vectors round-major, the first block's tweak tc:
+ * the tail's batch.  Out of line, a plain call, given only tc: its four
+ * states and their tweaks then add nothing to the register pressure of the
+ * body, whose short paths never come here. */
+V512_INL void x512_batch4(const __m512i *rk, const int nr, const int dec, const uint8_t *in,
+                          uint8_t *out, __m128i tc)
+{
+    const __m512i p87 = x512_p87();
+    const __m512i lane = _mm512_set_epi64(3, 3, 2, 2, 1, 1, 0, 0);
+    const __m512i tcv = _mm512_broadcast_i32x4(tc);
+    __m512i t[4], v[4];
+    _Pragma("GCC unroll 4") for (int j = 0; j < 4; j++) {
+        t[j] = x512_mulxk(tcv, _mm512_add_epi64(lane, _mm512_set1_epi64(4 * j)), p87);
+        v[j] = _mm512_ternarylogic_epi64(_mm512_loadu_si512(in + 64 * j), t[j], rk[0], 0x96);
+    }
+    for (int r = 1; r < nr; r++) {
+        const __m512i k = rk[r];
+        _Pragma("GCC unroll 4") for (int j = 0; j < 4; j++) {
+            v[j] = x512_round(v[j], k, dec);
+            X512_PIN(v[j]); /* else GCC copies the states on every round */
+        }
+    }
+    _Pragma("GCC unroll 4") for (int j = 0; j < 4; j++)
+        _mm512_storeu_si512(out + 64 * j, x512_last(v[j], _mm512_xor_si512(rk[nr], t[j]), dec));
+}
+
+__attribute__((noipa)) V512_TGT static void
+x512_batch4_enc(const __m512i *rk, int nr, const uint8_t *in, uint8_t *out, __m128i tc)
+{
+    x512_batch4(rk, nr, 0, in, out, tc);
+}
+
+__attribute__((noipa)) V512_TGT static void
+x512_batch4_dec(const __m512i *rk, int nr, const uint8_t *in, uint8_t *out, __m128i tc)
+{
+    x512_batch4(rk, nr, 1, in, out, tc);
 }
 
 /* One zmm (up to four blocks), tweak XORed on both sides. */
@@ -186,10 +234,10 @@ V512_INL void xts_body(const vaes_xts_ctx *c, const int nr, const int dec,
      * Tail.  With stealing, the last whole block q-1 goes first, alone on
      * an xmm (with T_q-1 for encryption, T_q for decryption, the standard's
      * swapped order), so the two AES passes that stealing chains together
-     * overlap the other blocks instead of following them.  The other
-     * whole blocks (fewer than 32) run as one round-major batch with
-     * byte-masked loads and stores.  Every input is loaded before any
-     * output that may alias it is stored.
+     * overlap the other blocks instead of following them.  Then the
+     * other whole blocks (fewer than 32): sixteen or more start with
+     * x512_batch4, the rest go a vector at a time.  Every input is loaded
+     * before any output that may alias it is stored.
      */
     const __mmask16 km = (__mmask16)((1u << s) - 1);
     __m128i ta = _mm_setzero_si128(), tq = ta, y = ta, part = ta;
@@ -206,8 +254,15 @@ V512_INL void xts_body(const vaes_xts_ctx *c, const int nr, const int dec,
      * out-of-order core overlaps since the vectors are independent.  Only
      * the last vector's load and store are byte-masked (a masked store
      * keeps the next vector's load from passing it). */
+    size_t i0 = 0;
+    if (nfull >= 16) {
+        /* Sixteen or more: four vectors first, round-major, their chains
+         * in flight together without leaning on the out-of-order window. */
+        (dec ? x512_batch4_dec : x512_batch4_enc)(rk, nr, in, out, tc);
+        i0 = 16;
+    }
     const __m512i tcv = _mm512_broadcast_i32x4(tc);
-    for (size_t i = 0; i < nfull; i += 4) {
+    for (size_t i = i0; i < nfull; i += 4) {
         __m512i tv = x512_mulxk(tcv, _mm512_add_epi64(lane, _mm512_set1_epi64((long long)i)), p87);
         if (nfull - i >= 4) {
             __m512i y0 = _mm512_loadu_si512(in + 16 * i);

@@ -36,9 +36,10 @@
  * flight together, which the out-of-order core did not manage on its own
  * across the rolled loop); the rest go a vector at a time in a rolled loop
  * (the out-of-order core overlaps the independent vectors), tweaks
- * straight from T, only the last vector's load and store byte-masked.  The partial block is loaded and stored with
- * byte masks too, so nothing outside the buffers is read or written, and
- * every input is loaded before any output that may alias it is stored.
+ * straight from T, only the last vector's load and store byte-masked.
+ * The partial block is loaded and stored with byte masks too, so nothing
+ * outside the buffers is read or written, and every input is loaded before
+ * any output that may alias it is stored.
  *
  * Code size: one body per direction (AESENC and AESDEC are different
  * instructions); the round count is a run-time value, only the main loop's

@@ -30,12 +30,12 @@ const auto_cpu_picks own_auto_picks[] = {
          [AO_XTS_DEC] = {{16, AP_AESNI}, {63, AP_VAES256}, {64, AP_AESNI}, {AUTO_ANY, AP_VAES512}}, /* <=16: aesni; <=63: vaes256; <=64: aesni; else vaes512 */
      }},
     {"GenuineIntel", 6, 167,
-     "Intel(R) Xeon(R) Processor, 2 CPUs, VM: results/intel-f6ma7-xeon-2c-vm-d972ef5b, runs 20261205T125427Z",
+     "Intel(R) Xeon(R) Processor, 2 CPUs, VM: results/intel-f6ma7-xeon-2c-vm-d972ef5b, runs 20261205T175920Z",
      {
-         [AO_SEAL] = {{64, AP_AESNI_AVX}, {200, AP_VAES256}, {AUTO_ANY, AP_VAES512}}, /* <=64: aesni-avx; <=200: vaes256; else vaes512 */
-         [AO_OPEN] = {{16, AP_AESNI_AVX}, {500, AP_FUSED}, {1420, AP_VAES512}, {1440, AP_FUSED}, {AUTO_ANY, AP_VAES512}}, /* <=16: aesni-avx; <=500: fused; <=1420: vaes512; <=1440: fused; else vaes512 */
-         [AO_XTS_ENC] = {{63, AP_AESNI_AVX}, {300, AP_VAES512}, {500, AP_VAES256}, {AUTO_ANY, AP_VAES512}}, /* <=63: aesni-avx; <=300: vaes512; <=500: vaes256; else vaes512 */
-         [AO_XTS_DEC] = {{63, AP_AESNI_AVX}, {300, AP_VAES512}, {500, AP_VAES256}, {AUTO_ANY, AP_VAES512}}, /* <=63: aesni-avx; <=300: vaes512; <=500: vaes256; else vaes512 */
+         [AO_SEAL] = {{16, AP_AESNI_AVX}, {63, AP_VAES512}, {64, AP_AESNI_AVX}, {AUTO_ANY, AP_VAES512}}, /* <=16: aesni-avx; <=63: vaes512; <=64: aesni-avx; else vaes512 */
+         [AO_OPEN] = {{16, AP_AESNI_AVX}, {300, AP_FUSED}, {AUTO_ANY, AP_VAES512}}, /* <=16: aesni-avx; <=300: fused; else vaes512 */
+         [AO_XTS_ENC] = {{63, AP_AESNI_AVX}, {AUTO_ANY, AP_VAES512}}, /* <=63: aesni-avx; else vaes512 */
+         [AO_XTS_DEC] = {{63, AP_AESNI_AVX}, {AUTO_ANY, AP_VAES512}}, /* <=63: aesni-avx; else vaes512 */
      }},
     {0},
 };

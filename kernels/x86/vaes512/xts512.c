@@ -9,34 +9,35 @@
  * vector of tweaks is made straight from T_0 (x512_mulxk): a 128-bit shift
  * by each lane's exponent k < 64 built from per-qword variable shifts, the
  * k bits shifted out folded back with one carry-less multiply by 0x87 - so
- * no tweak waits on a serial doubling chain.  Of the main loop's first
- * eight vectors, six are made from the first two by whole bytes
- * (X512_MULX8M), one cheaper multiply away.
+ * no tweak waits on a serial doubling chain.  The main loop's third and
+ * fourth vectors are made from the first two by whole bytes (X512_MULX8M),
+ * one cheaper multiply away.
  *
- * Main loop: 32 blocks (8 zmm, 512 bytes) per iteration, the eight AES
- * chains interleaved round by round (twice what Zen 4's four-cycle latency
- * at one zmm per cycle needs).  Each vector is whitened as data ^ tweak ^
- * round key 0 in one VPTERNLOGQ, and the closing tweak XOR is folded into
- * the last round key (AESENCLAST(x, k ^ t) = AESENCLAST(x, k) ^ t), computed
- * at the top of the iteration.  The next iteration's tweaks (every lane
- * times x^32) are made early, one vector after each of rounds 1..8, so the
- * next first round never waits for them; x^32 is a whole number of bytes
- * (VPSLLDQ/VPSRLDQ by 4) and the 32 bits shifted out are multiplied by 0x87
- * with one VPCLMULQDQ, which on Intel runs on a port 512-bit AES does not
- * use, where the shifts and XORs that would do the same took AES's port.
- * Zen 4 shares its AES pipes with VPCLMULQDQ instead, so there the
- * shift form was the faster one (see X512_MULX8M).
+ * Main loop: 16 blocks (4 zmm, 256 bytes) per iteration, the four AES
+ * chains interleaved round by round: as many as the latency of a zmm AES
+ * round (three to four cycles) times one per cycle needs.  Eight chains
+ * were measured slower from 512 to 1420 bytes on Intel, where more of a
+ * message then went through the tail, and no faster in bulk.  Each vector
+ * is whitened as data ^ tweak ^ round key 0 in one VPTERNLOGQ, and the
+ * closing tweak XOR is folded into the last round key (AESENCLAST(x, k ^ t)
+ * = AESENCLAST(x, k) ^ t), computed at the top of the iteration.  The next
+ * iteration's tweaks (every lane times x^16) are made early, one vector
+ * after each of rounds 1..4, so the next first round never waits for them;
+ * x^16 is a whole number of bytes (VPSLLDQ/VPSRLDQ by 2) and the 16 bits
+ * shifted out are multiplied by 0x87 with one VPCLMULQDQ, which on Intel
+ * runs on a port 512-bit AES does not use, where the shifts and XORs that
+ * would do the same took AES's port.  Zen 4 shares its AES pipes with
+ * VPCLMULQDQ instead, so there the shift form was the faster one (see
+ * X512_MULX8M).
  *
- * Tail (fewer than 32 whole blocks left, all of a short message): with
+ * Tail (fewer than 16 whole blocks left, all of a short message): with
  * stealing, the last whole block q-1 is encrypted first, alone on an xmm,
  * so the two AES passes that ciphertext stealing chains overlap the rest
  * instead of following it; for decryption it takes T_q and the stolen block
- * T_q-1, the standard's swapped order.  Of the other whole blocks, sixteen
- * or more start with four vectors round-major (x512_batch4: their chains in
- * flight together, which the out-of-order core did not manage on its own
- * across the rolled loop); the rest go a vector at a time in a rolled loop
- * (the out-of-order core overlaps the independent vectors), tweaks
- * straight from T, only the last vector's load and store byte-masked.
+ * T_q-1, the standard's swapped order.  The other whole blocks go a vector
+ * at a time in a rolled loop (the out-of-order core overlaps the
+ * independent vectors), tweaks straight from T, only the last vector's
+ * load and store byte-masked.
  * The partial block is loaded and stored with byte masks too, so nothing
  * outside the buffers is read or written, and every input is loaded before
  * any output that may alias it is stored.
@@ -53,7 +54,7 @@
 #include "v512.h"
 #include "gcm512.h"
 
-#define XV 8 /* vectors per main-loop iteration */
+#define XV 4 /* vectors per main-loop iteration */
 #define XB (64 * XV)
 
 /* 0x87 in the low qword of every lane. */
@@ -95,14 +96,6 @@ V512_INL __m128i x128_mulx(__m128i t)
     return _mm_xor_si128(_mm_slli_epi64(t, 1), c);
 }
 
-/* Ties a vector to one register across a rolled loop (an empty asm);
- * nothing in the emulated build, where a vector is a struct. */
-#ifdef OWN_X86_EMULATED
-#define X512_PIN(v) ((void)0)
-#else
-#define X512_PIN(v) __asm__("" : "+v"(v))
-#endif
-
 V512_INL __m512i x512_round(__m512i x, __m512i k, const int dec)
 {
     return dec ? _mm512_aesdec_epi128(x, k) : _mm512_aesenc_epi128(x, k);
@@ -122,45 +115,6 @@ V512_INL __m128i x128_block(const __m512i *rk, const int nr, const int dec, __m1
                 : _mm_aesenc_si128(b, _mm512_castsi512_si128(rk[r]));
     __m128i kl = _mm_xor_si128(_mm512_castsi512_si128(rk[nr]), t);
     return dec ? _mm_aesdeclast_si128(b, kl) : _mm_aesenclast_si128(b, kl);
-}
-
-/* The rounds of four vectors for one direction, round-major. */
-#define X512_ROUNDS4(dec)                                                                  \
-    do {                                                                                   \
-        for (int r = 1; r < nr; r++) {                                                     \
-            const __m512i k = rk[r];                                                       \
-            _Pragma("GCC unroll 4") for (int j = 0; j < 4; j++) {                          \
-                v[j] = x512_round(v[j], k, dec);                                           \
-                X512_PIN(v[j]); /* else GCC copies the states on every round */            \
-            }                                                                              \
-        }                                                                                  \
-        _Pragma("GCC unroll 4") for (int j = 0; j < 4; j++)                                \
-            v[j] = x512_last(v[j], _mm512_xor_si512(rk[nr], t[j]), dec);                   \
-    } while (0)
-
-/* Sixteen blocks, four vectors round-major, the first block's tweak tc:
- * the tail's batch.  Out of line, a plain call given only tc: its four
- * states and their tweaks then add nothing to the register pressure of the
- * body, whose short paths never come here.  One copy for both directions,
- * which differ only in the rounds. */
-__attribute__((noipa)) V512_TGT static void x512_batch4(const __m512i *rk, int nr, int dec,
-                                                        const uint8_t *in, uint8_t *out,
-                                                        __m128i tc)
-{
-    const __m512i p87 = x512_p87();
-    const __m512i lane = _mm512_set_epi64(3, 3, 2, 2, 1, 1, 0, 0);
-    const __m512i tcv = _mm512_broadcast_i32x4(tc);
-    __m512i t[4], v[4];
-    _Pragma("GCC unroll 4") for (int j = 0; j < 4; j++) {
-        t[j] = x512_mulxk(tcv, _mm512_add_epi64(lane, _mm512_set1_epi64(4 * j)), p87);
-        v[j] = _mm512_ternarylogic_epi64(_mm512_loadu_si512(in + 64 * j), t[j], rk[0], 0x96);
-    }
-    if (dec)
-        X512_ROUNDS4(1);
-    else
-        X512_ROUNDS4(0);
-    _Pragma("GCC unroll 4") for (int j = 0; j < 4; j++)
-        _mm512_storeu_si512(out + 64 * j, v[j]);
 }
 
 /* One zmm (up to four blocks), tweak XORed on both sides. */
@@ -199,15 +153,11 @@ V512_INL void xts_body(const vaes_xts_ctx *c, const int nr, const int dec,
     const int bulk = nfull >= 4 * XV;
     __m512i t[XV] = {0}; /* (only read when bulk) */
     if (bulk) {
-        /* Two by bit shifts, the other six from those by whole bytes. */
+        /* Two by bit shifts, the other two from those by a whole byte. */
         t[0] = x512_mulxk(tb, lane, p87);
         t[1] = x512_mulxk(tb, _mm512_add_epi64(lane, _mm512_set1_epi64(4)), p87);
         t[2] = X512_MULX8M(t[0], 1, p87);
         t[3] = X512_MULX8M(t[1], 1, p87);
-        t[4] = X512_MULX8M(t[0], 2, p87);
-        t[5] = X512_MULX8M(t[1], 2, p87);
-        t[6] = X512_MULX8M(t[0], 3, p87);
-        t[7] = X512_MULX8M(t[1], 3, p87);
     }
 
     while (nfull >= 4 * XV) {
@@ -218,13 +168,14 @@ V512_INL void xts_body(const vaes_xts_ctx *c, const int nr, const int dec,
         }
         /* The next iteration's tweaks are made early, one vector per round,
          * so its first round never waits on them. */
-        _Pragma("GCC unroll 8") for (int r = 1; r <= XV; r++) {
+        _Pragma("GCC unroll 8") for (int r = 1; r <= 8; r++) {
             _Pragma("GCC unroll 8") for (int j = 0; j < XV; j++)
                 x[j] = x512_round(x[j], rk[r], dec);
-            t[r - 1] = X512_MULX8M(t[r - 1], 4, p87);
+            if (r <= XV)
+                t[r - 1] = X512_MULX8M(t[r - 1], XV / 2, p87);
         }
         /* Rounds 9..nr-1: the extra ones of AES-256 branched into, not
-         * looped over (a loop carrying eight states makes the compiler
+         * looped over (a loop carrying the states makes the compiler
          * shuffle registers on every pass). */
         if (nr > 10)
             _Pragma("GCC unroll 4") for (int r = 9; r < 13; r++)
@@ -246,9 +197,8 @@ V512_INL void xts_body(const vaes_xts_ctx *c, const int nr, const int dec,
      * an xmm (with T_q-1 for encryption, T_q for decryption, the standard's
      * swapped order), so the two AES passes that stealing chains together
      * overlap the other blocks instead of following them.  Then the
-     * other whole blocks (fewer than 32): sixteen or more start with
-     * x512_batch4, the rest go a vector at a time.  Every input is loaded
-     * before any output that may alias it is stored.
+     * other whole blocks (fewer than 16), a vector at a time.  Every input
+     * is loaded before any output that may alias it is stored.
      */
     const __mmask16 km = (__mmask16)((1u << s) - 1);
     __m128i ta = _mm_setzero_si128(), tq = ta, y = ta, part = ta;
@@ -260,20 +210,13 @@ V512_INL void xts_body(const vaes_xts_ctx *c, const int nr, const int dec,
         y = x128_block(rk, nr, dec, _mm_loadu_si128((const __m128i *)(const void *)(in + 16 * nfull)),
                        dec ? tq : ta);
     }
-    /* The other whole blocks (fewer than 32), a vector at a time, each
+    /* The other whole blocks, a vector at a time, each
      * vector's tweaks made straight from tc: a rolled loop, which the
      * out-of-order core overlaps since the vectors are independent.  Only
      * the last vector's load and store are byte-masked (a masked store
      * keeps the next vector's load from passing it). */
-    size_t i0 = 0;
-    if (nfull >= 16) {
-        /* Sixteen or more: four vectors first, round-major, their chains
-         * in flight together without leaning on the out-of-order window. */
-        x512_batch4(rk, nr, dec, in, out, tc);
-        i0 = 16;
-    }
     const __m512i tcv = _mm512_broadcast_i32x4(tc);
-    for (size_t i = i0; i < nfull; i += 4) {
+    for (size_t i = 0; i < nfull; i += 4) {
         __m512i tv = x512_mulxk(tcv, _mm512_add_epi64(lane, _mm512_set1_epi64((long long)i)), p87);
         if (nfull - i >= 4) {
             __m512i y0 = _mm512_loadu_si512(in + 16 * i);

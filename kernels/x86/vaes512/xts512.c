@@ -177,6 +177,31 @@ V512_INL void xts_body(const vaes_xts_ctx *c, const int nr, const int dec,
     t0 = x128_rounds(t0, c->tk, 1, nr, 0);
     t0 = _mm_aesenclast_si128(t0, c->tk[nr]);
 
+    /*
+     * Stealing, first of all: the last whole block q-1 goes through the
+     * cipher alone on an xmm (with T_q-1 for encryption, T_q for
+     * decryption, the standard's swapped order) before the main loop, so
+     * the two AES passes that stealing chains together overlap everything
+     * else instead of following it.  Its tweak comes straight from T_0:
+     * x^(q-1) as x^((q-1) mod 64) (x512_mulxk), then a qword shift and a
+     * fold per 64 blocks more (a length-bound loop, off the main loop's
+     * path).  Its input is loaded before anything is stored, as every
+     * input is before any output that may alias it.
+     */
+    const __mmask16 km = (__mmask16)((1u << s) - 1);
+    __m128i ta = _mm_setzero_si128(), tq = ta, y = ta, part = ta;
+    if (s) {
+        ta = _mm512_castsi512_si128(x512_mulxk(_mm512_castsi128_si512(t0),
+                                               _mm512_set1_epi64((long long)(nfull & 63)), p87));
+        for (size_t m = nfull >> 6; m; m--)
+            ta = _mm_xor_si128(_mm_bslli_si128(ta, 8),
+                               _mm_clmulepi64_si128(ta, _mm512_castsi512_si128(p87), 0x01));
+        tq = x128_mulx(ta);
+        part = _mm_maskz_loadu_epi8(km, in + 16 * nfull + 16);
+        y = x128_block(rk, nr, dec, _mm_loadu_si128((const __m128i *)(const void *)(in + 16 * nfull)),
+                       dec ? tq : ta);
+    }
+
     /* Tweak vectors for the main loop; short messages make only the ones
      * their tail needs, below. */
     const __m512i lane = _mm512_set_epi64(3, 3, 2, 2, 1, 1, 0, 0);
@@ -223,25 +248,7 @@ V512_INL void xts_body(const vaes_xts_ctx *c, const int nr, const int dec,
     /* T of the first block not yet done. */
     const __m128i tc = bulk ? _mm512_castsi512_si128(t[0]) : t0;
 
-    /*
-     * Tail.  With stealing, the last whole block q-1 goes first, alone on
-     * an xmm (with T_q-1 for encryption, T_q for decryption, the standard's
-     * swapped order), so the two AES passes that stealing chains together
-     * overlap the other blocks instead of following them.  Then the
-     * other whole blocks (fewer than 16), a vector at a time.  Every input
-     * is loaded before any output that may alias it is stored.
-     */
-    const __mmask16 km = (__mmask16)((1u << s) - 1);
-    __m128i ta = _mm_setzero_si128(), tq = ta, y = ta, part = ta;
-    if (s) {
-        ta = _mm512_castsi512_si128(
-            x512_mulxk(_mm512_castsi128_si512(tc), _mm512_set1_epi64((long long)nfull), p87));
-        tq = x128_mulx(ta);
-        part = _mm_maskz_loadu_epi8(km, in + 16 * nfull + 16);
-        y = x128_block(rk, nr, dec, _mm_loadu_si128((const __m128i *)(const void *)(in + 16 * nfull)),
-                       dec ? tq : ta);
-    }
-    /* The other whole blocks, a vector at a time, each
+    /* Tail: the other whole blocks (fewer than 16), a vector at a time, each
      * vector's tweaks made straight from tc: a rolled loop, which the
      * out-of-order core overlaps since the vectors are independent.  Only
      * the last vector's load and store are byte-masked (a masked store
@@ -260,6 +267,7 @@ V512_INL void xts_body(const vaes_xts_ctx *c, const int nr, const int dec,
     }
     if (s) {
         out += 16 * nfull;
+        /* (what the main loop left of the output is in front of out) */
         _mm_mask_storeu_epi8(out + 16, km, y); /* the short final block */
         __m128i z = _mm_mask_blend_epi8(km, y, part);
         _mm_storeu_si128((__m128i *)(void *)out, x128_block(rk, nr, dec, z, dec ? ta : tq));

@@ -33,8 +33,8 @@
  *
  * Tail: remaining whole blocks two at a time, a last single block on the
  * low lane (the high lane's zeros are encrypted and dropped), all through
- * one out-of-line function whose rounds are a loop (the tail is at most
- * eleven blocks, and a loop keeps the code small); the tweak vector
+ * one out-of-line function per direction (the tail is at most
+ * eleven blocks, and one copy keeps the code small); the tweak vector
  * advances by x^2 per step.  Ciphertext stealing (length not
  * a multiple of 16) on the low lane, the partial block loaded and stored in
  * pieces of 8, 4, 2 and 1 bytes chosen by the bits of its length (AVX2 has
@@ -75,16 +75,25 @@ V256_INL __m256i x256_mulxc(__m256i t, const int k)
                             _mm256_and_si256(sw, himask));
 }
 
-/* XTS of one vector (two blocks, or one in the low lane) with tweaks t,
- * the rounds rolled. */
+/* XTS of one vector (two blocks, or one in the low lane) with tweaks t.
+ * Rounds 1..8 and nr-1 are unrolled and AES-256's four extra rounds
+ * branched into: a rolled loop's pointer step and branch per round cost
+ * the short paths, which are a few serial chains of rounds, more than the
+ * bytes saved. */
+V256_INL __m256i x256_round(__m256i b, __m256i k, const int dec)
+{
+    return dec ? _mm256_aesdec_epi128(b, k) : _mm256_aesenc_epi128(b, k);
+}
+
 V256_INL __m256i x256_vec(const __m512i *rk, const int nr, const int dec, __m256i b, __m256i t)
 {
-    const __m512i *k = rk + 1, *kl = rk + nr;
     b = _mm256_xor_si256(_mm256_xor_si256(b, t), v256_rk(rk, 0));
-    do {
-        __m256i kr = _mm256_load_si256((const __m256i *)(const void *)k);
-        b = dec ? _mm256_aesdec_epi128(b, kr) : _mm256_aesenc_epi128(b, kr);
-    } while (++k < kl);
+    _Pragma("GCC unroll 8") for (int r = 1; r <= 8; r++)
+        b = x256_round(b, v256_rk(rk, r), dec);
+    if (nr > 10)
+        _Pragma("GCC unroll 4") for (int r = 9; r < 13; r++)
+            b = x256_round(b, v256_rk(rk, r), dec);
+    b = x256_round(b, v256_rk(rk, nr - 1), dec);
     __m256i kt = _mm256_xor_si256(v256_rk(rk, nr), t);
     return dec ? _mm256_aesdeclast_epi128(b, kt) : _mm256_aesenclast_epi128(b, kt);
 }
@@ -125,9 +134,12 @@ V256_INL void xts_body(const vaes_xts_ctx *c, const int dec, const uint8_t tweak
     memcpy(tw, tweak, 16);
     __m128i t0 = _mm_set_epi64x((long long)tw[1], (long long)tw[0]);
     t0 = _mm_xor_si128(t0, c->tk[0]);
-    for (int r = 1; r < nr; r++)
+    _Pragma("GCC unroll 8") for (int r = 1; r <= 8; r++)
         t0 = _mm_aesenc_si128(t0, c->tk[r]);
-    t0 = _mm_aesenclast_si128(t0, c->tk[nr]);
+    if (nr > 10)
+        _Pragma("GCC unroll 4") for (int r = 9; r < 13; r++)
+            t0 = _mm_aesenc_si128(t0, c->tk[r]);
+    t0 = _mm_aesenclast_si128(_mm_aesenc_si128(t0, c->tk[nr - 1]), c->tk[nr]);
 
     const __m256i tb0 = _mm256_broadcastsi128_si256(t0);
     __m256i t[XW];

@@ -12,6 +12,7 @@ OWN_KERNEL(aesni)
 OWN_KERNEL(aesni_avx)
 OWN_KERNEL(vaes256)
 OWN_KERNEL(vaes512)
+OWN_KERNEL(vaes512_sb)
 OWN_KERNEL(fused)
 OWN_KERNEL(armv8_ce)
 OWN_KERNEL(armv8_ce_eor3)
@@ -25,6 +26,7 @@ const own_kernel *const own_kernel_candidates[] = {
     &own_kernel_aesni_avx,
     &own_kernel_vaes256,
     &own_kernel_vaes512,
+    &own_kernel_vaes512_sb,
     &own_kernel_fused,
     &own_kernel_armv8_ce,
     &own_kernel_armv8_ce_eor3,

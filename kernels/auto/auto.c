@@ -18,8 +18,11 @@
  *        every length.
  *   seal_hp: fused, else vaes256, else the narrow kernel, at every length.
  *
+ * (vaes512-sb, vaes512's GCM in the other GHASH form, is never in the ISA
+ * order: only a measured row names it.)
+ *
  * The context holds the VAES kernels' shared layout (vaes_ctx.h) when the
- * CPU has VAES, so one key set-up serves the fused and both bulk kernels and
+ * CPU has VAES, so one key set-up serves the fused and the bulk kernels and
  * they are called directly, and beside it the narrow kernel's (one of
  * aesni, aesni-avx and portable) when a step names it.  A message costs one
  * walk of at most AUTO_STEPS compares on the key's steps before the
@@ -46,6 +49,7 @@
 #include "../x86/vaes256/vaes_ctx.h"
 #include "../x86/vaes256/gcm256.h"
 #include "../x86/vaes512/gcm512.h"
+#include "../x86/vaes512-sb/gcm512sb.h"
 #include "../x86/fused/fused.h"
 
 #ifndef AUTO_FUSED_MAX
@@ -87,7 +91,7 @@ static int path_ok(int p)
     case AP_AESNI: return &own_kernel_aesni != NULL && own_x86_cpu_aesni();
     case AP_AESNI_AVX: return &own_kernel_aesni_avx != NULL && own_x86_cpu_aesni_avx();
     case AP_VAES256: return own_x86_cpu_vaes256();
-    case AP_VAES512: case AP_FUSED: return own_x86_cpu_vaes512();
+    case AP_VAES512: case AP_FUSED: case AP_VAES512_SB: return own_x86_cpu_vaes512();
     default: return 0;
     }
 }
@@ -260,6 +264,9 @@ static void auto_gcm_seal(const void *ctx, const uint8_t iv[12], const uint8_t *
     case AP_VAES512:
         own_v512_gcm_seal(widec(ctx), iv, aad, aad_len, in, len, out, tag);
         break;
+    case AP_VAES512_SB:
+        own_v512sb_gcm_seal(widec(ctx), iv, aad, aad_len, in, len, out, tag);
+        break;
     case AP_VAES256:
         own_v256_gcm_seal(widec(ctx), iv, aad, aad_len, in, len, out, tag);
         break;
@@ -278,6 +285,8 @@ static int auto_gcm_open(const void *ctx, const uint8_t iv[12], const uint8_t *a
         return own_fused_gcm_open(widec(ctx), iv, aad, aad_len, in, len, tag, out);
     case AP_VAES512:
         return own_v512_gcm_open(widec(ctx), iv, aad, aad_len, in, len, tag, out);
+    case AP_VAES512_SB:
+        return own_v512sb_gcm_open(widec(ctx), iv, aad, aad_len, in, len, tag, out);
     case AP_VAES256:
         return own_v256_gcm_open(widec(ctx), iv, aad, aad_len, in, len, tag, out);
     default:
@@ -343,8 +352,8 @@ static void auto_xts_decrypt(const void *ctx, const uint8_t tweak[16], const uin
 static const char *path_name(int p)
 {
     static const char *const n[] = {"?",       "portable", "aesni", "aesni-avx",
-                                    "vaes256", "vaes512",  "fused"};
-    return p > 0 && p <= AP_FUSED ? n[p] : "?";
+                                    "vaes256", "vaes512",  "fused", "vaes512-sb"};
+    return p > 0 && p <= AP_VAES512_SB ? n[p] : "?";
 }
 
 static size_t put_steps(char *b, size_t room, const char *dir, const auto_step *s)

@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 /* Narrowest first: AP_VAES256 and above need the VAES context. */
-enum { AP_NONE, AP_PORTABLE, AP_AESNI, AP_AESNI_AVX, AP_VAES256, AP_VAES512, AP_FUSED };
+enum { AP_NONE, AP_PORTABLE, AP_AESNI, AP_AESNI_AVX, AP_VAES256, AP_VAES512, AP_FUSED, AP_VAES512_SB };
 enum { AO_SEAL, AO_OPEN, AO_XTS_ENC, AO_XTS_DEC, AO_N };
 
 #define AUTO_STEPS 8

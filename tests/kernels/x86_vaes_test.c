@@ -60,7 +60,7 @@
 #include "../../kernels/x86/common/x86_aes.h"
 
 extern const own_kernel own_kernel_portable, own_kernel_vaes256, own_kernel_vaes512,
-    own_kernel_fused, own_kernel_auto;
+    own_kernel_vaes512_sb, own_kernel_fused, own_kernel_auto;
 
 /* The kernels as named on the command line.  auto-vaes256 is own/auto on a
  * CPU with VAES but no AVX-512: only an emulated build can show auto that
@@ -81,11 +81,12 @@ typedef struct {
 static kentry catalogue[NCAT_MAX] = {
     {"vaes256", &own_kernel_vaes256, OWN_X86_VAES256_MASK, NULL, NULL},
     {"vaes512", &own_kernel_vaes512, OWN_X86_VAES512_MASK, NULL, NULL},
+    {"vaes512-sb", &own_kernel_vaes512_sb, OWN_X86_VAES512_MASK, NULL, NULL},
     {"fused", &own_kernel_fused, OWN_X86_VAES512_MASK, NULL, NULL},
     {"auto", &own_kernel_auto, OWN_X86_VAES256_MASK, NULL, NULL},
     {"auto-vaes256", &own_kernel_auto, ~0u, "vaes256", NULL},
 };
-static size_t NCAT = 5;
+static size_t NCAT = 6;
 
 static void add_pick_rows(void)
 {

@@ -38,6 +38,16 @@
  * first block of the next 32 (as two qwords, into the pair's permuted
  * registers).  The cross-iteration chain (one multiply, one reduction, one
  * fold, ~30 cycles) hides behind ~140 cycles of AES.
+ *
+ * That GHASH form suits Zen 4.  On Intel (Ice Lake's core family) the
+ * 512-bit AES runs on one port and VPCLMULQDQ, VPSHUFB and VPERMT2B on
+ * another, which also takes half of the XORs; there VPERMT2B costs two
+ * cycles, and what the main loop runs out of is that port's cycles, not
+ * VPCLMULQDQ's.  GCM512_SCHOOLBOOK (the kernel own/vaes512-sb,
+ * kernels/x86/vaes512-sb) builds this file with the plain form instead:
+ * one VPSHUFB per vector, four VPCLMULQDQ per block (lo, hi and both
+ * middle halves), the acc XORed into the first reflected block; own/auto
+ * picks between the two kernels per CPU from measurements.
  * Both directions hash the previous iteration's 32 ciphertext blocks, kept
  * in registers (seal: its output; open: its input, loaded before the
  * in-place store), so AES and GHASH of an iteration are independent.  The
@@ -114,6 +124,15 @@ __attribute__((noinline)) V512_TGT static __m128i ghash_aad(const vaes_gcm_ctx *
 #ifndef GCM512_V
 #define GCM512_V 8
 #endif
+
+/* The main loop's GHASH form, 0 or 1 (kernels/x86/vaes512-sb builds this
+ * file with 1 as its own kernel), and the entry points' names. */
+#ifndef GCM512_SCHOOLBOOK
+#define GCM512_SCHOOLBOOK 0
+#endif
+#ifndef GCM512_FN
+#define GCM512_FN(name) own_v512_##name
+#endif
 #define V GCM512_V
 #define VB (64 * V)
 #if V != 4 && V != 6 && V != 8
@@ -149,6 +168,31 @@ __attribute__((noinline)) V512_TGT static __m128i ghash_aad(const vaes_gcm_ctx *
         cnt += 4 * V;                                                               \
     } while (0)
 
+#if GCM512_SCHOOLBOOK
+/* GHASH of the pair ga, gb (raw blocks needing H^e .. H^(e-7)) into the
+ * unreduced sums: each vector byte-reflected by one VPSHUFB and multiplied
+ * schoolbook (four VPCLMULQDQ per vector), the two vectors' products summed
+ * with one three-input XOR per part; with first, the running value acc is
+ * added to ga's first block.  mi is complete as it stands. */
+#define GHASH_PAIR(ga, gb, e, first)                                                   \
+    do {                                                                               \
+        __m512i a_ = _mm512_shuffle_epi8(ga, bswap);                                   \
+        if (first)                                                                     \
+            a_ = _mm512_xor_si512(a_, _mm512_zextsi128_si512(acc));                    \
+        __m512i b_ = _mm512_shuffle_epi8(gb, bswap);                                   \
+        __m512i ha_ = v512_hpow(c, (e)), hb_ = v512_hpow(c, (e) - 4);                   \
+        lo = _mm512_ternarylogic_epi64(lo, _mm512_clmulepi64_epi128(a_, ha_, 0x00),    \
+                                       _mm512_clmulepi64_epi128(b_, hb_, 0x00), 0x96); \
+        hi = _mm512_ternarylogic_epi64(hi, _mm512_clmulepi64_epi128(a_, ha_, 0x11),    \
+                                       _mm512_clmulepi64_epi128(b_, hb_, 0x11), 0x96); \
+        mi = _mm512_ternarylogic_epi64(mi, _mm512_clmulepi64_epi128(a_, ha_, 0x01),    \
+                                       _mm512_clmulepi64_epi128(a_, ha_, 0x10), 0x96); \
+        mi = _mm512_ternarylogic_epi64(mi, _mm512_clmulepi64_epi128(b_, hb_, 0x01),    \
+                                       _mm512_clmulepi64_epi128(b_, hb_, 0x10), 0x96); \
+    } while (0)
+#define GHASH_MID_FIX() ((void)0)
+#define GHASH_PAIR_SETUP() ((void)0)
+#else
 /* VPERMT2B indexes: byte i of lane l of L is byte 15-i (i < 8) of lane l of
  * the first source, else byte 15-(i-8) of the second (bit 6); H the same
  * with 7 for 15. */
@@ -166,7 +210,7 @@ static const uint8_t pair_idx[2][64] __attribute__((aligned(64))) = {
 /* GHASH of the pair ga, gb (raw blocks needing H^e .. H^(e-7)) into the
  * unreduced sums; with first, the running value acc is added to ga's first
  * block.  lo and hi are added back into mi once, at the reduction. */
-#define GHASH_PAIR_RAW(ga, gb, e, first)                                               \
+#define GHASH_PAIR(ga, gb, e, first)                                               \
     do {                                                                               \
         __m512i L_ = _mm512_permutex2var_epi8(ga, pidx_lo, gb);                        \
         __m512i H_ = _mm512_permutex2var_epi8(ga, pidx_hi, gb);                        \
@@ -185,6 +229,13 @@ static const uint8_t pair_idx[2][64] __attribute__((aligned(64))) = {
             mi, _mm512_clmulepi64_epi128(u_, v512_hkar(c, (e)), 0x00),                 \
             _mm512_clmulepi64_epi128(u_, v512_hkar(c, (e) - 4), 0x01), 0x96);          \
     } while (0)
+
+/* Karatsuba: lo and hi added back into mi, once per reduction. */
+#define GHASH_MID_FIX() (mi = _mm512_ternarylogic_epi64(mi, lo, hi, 0x96))
+#define GHASH_PAIR_SETUP()                                                         \
+    const __m512i pidx_lo = _mm512_load_si512((const void *)pair_idx[0]);         \
+    const __m512i pidx_hi = _mm512_load_si512((const void *)pair_idx[1])
+#endif
 
 /*
  * AES rounds 1..nr-1 of x[] with the GHASH of g[] and the running value acc
@@ -211,9 +262,9 @@ static const uint8_t pair_idx[2][64] __attribute__((aligned(64))) = {
         {                                                                             \
             ROUNDV(rt[r]);                                                            \
             if (!(r & 1) && r < V && (hash))                                          \
-                GHASH_PAIR_RAW(g[r], g[r + 1], 4 * (V - r), r == 0);                  \
+                GHASH_PAIR(g[r], g[r + 1], 4 * (V - r), r == 0);                      \
             if (r == 8 && (hash)) {                                                   \
-                mi = _mm512_ternarylogic_epi64(mi, lo, hi, 0x96);                     \
+                GHASH_MID_FIX();                                                      \
                 acc = v512_reduce(lo, mi, hi, poly);                                  \
             }                                                                         \
         }                                                                             \
@@ -235,8 +286,7 @@ V512_INL size_t crypt_bulk(const vaes_gcm_ctx *c, const int nr, const int enc,
                            __m128i *accp, __m512i *plo, __m512i *pmi, __m512i *phi)
 {
     const __m512i bswap = v512_bswap(), poly = v512_poly();
-    const __m512i pidx_lo = _mm512_load_si512((const void *)pair_idx[0]);
-    const __m512i pidx_hi = _mm512_load_si512((const void *)pair_idx[1]);
+    GHASH_PAIR_SETUP();
     const __m512i *rk = c->rk;
     __m512i ctr = *ctrp, x[V], p[V] = {0};
     __m128i acc = *accp;
@@ -408,7 +458,7 @@ open_long(const vaes_gcm_ctx *c, const uint8_t iv[12], const uint8_t *aad, size_
               _mm_setzero_si128(),                                                     \
               _mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512())
 
-V512_TGT void own_v512_gcm_seal(const void *ctx, const uint8_t iv[12], const uint8_t *aad,
+V512_TGT void GCM512_FN(gcm_seal)(const void *ctx, const uint8_t iv[12], const uint8_t *aad,
                                 size_t aad_len, const uint8_t *in, size_t len, uint8_t *out,
                                 uint8_t tag[16])
 {
@@ -418,7 +468,7 @@ V512_TGT void own_v512_gcm_seal(const void *ctx, const uint8_t iv[12], const uin
     _mm_storeu_si128((__m128i *)(void *)tag, t);
 }
 
-V512_TGT int own_v512_gcm_open(const void *ctx, const uint8_t iv[12], const uint8_t *aad,
+V512_TGT int GCM512_FN(gcm_open)(const void *ctx, const uint8_t iv[12], const uint8_t *aad,
                                size_t aad_len, const uint8_t *in, size_t len,
                                const uint8_t tag[16], uint8_t *out)
 {
@@ -434,10 +484,10 @@ V512_TGT int own_v512_gcm_open(const void *ctx, const uint8_t iv[12], const uint
 
 /* Seal plus the QUIC header-protection mask, computed beside it (own/fused
  * is the kernel that folds the mask into its single pass). */
-V512_TGT void own_v512_gcm_seal_hp(const void *ctx, const uint8_t iv[12], const uint8_t *aad,
+V512_TGT void GCM512_FN(gcm_seal_hp)(const void *ctx, const uint8_t iv[12], const uint8_t *aad,
                                    size_t aad_len, const uint8_t *in, size_t len, uint8_t *out,
                                    uint8_t tag[16], const uint8_t sample[16], uint8_t mask[16])
 {
     own_vaes_gcm_hp_mask(ctx, sample, mask);
-    own_v512_gcm_seal(ctx, iv, aad, aad_len, in, len, out, tag);
+    GCM512_FN(gcm_seal)(ctx, iv, aad, aad_len, in, len, out, tag);
 }

@@ -39,9 +39,10 @@ MARGIN = 0.03
 
 # Preference among kernels within MARGIN of the fastest: wider first, then
 # the VEX-encoded AES-NI kernel before the SSE one (auto's ISA order).
-ORDER = ["own/vaes512", "own/fused", "own/vaes256", "own/aesni-avx", "own/aesni", "own/portable"]
+ORDER = ["own/vaes512", "own/vaes512-sb", "own/fused", "own/vaes256", "own/aesni-avx", "own/aesni", "own/portable"]
 PATH = {"own/portable": "AP_PORTABLE", "own/aesni": "AP_AESNI", "own/aesni-avx": "AP_AESNI_AVX",
-        "own/vaes256": "AP_VAES256", "own/vaes512": "AP_VAES512", "own/fused": "AP_FUSED"}
+        "own/vaes256": "AP_VAES256", "own/vaes512": "AP_VAES512", "own/fused": "AP_FUSED",
+        "own/vaes512-sb": "AP_VAES512_SB"}
 OPS = [("gcm", "seal", "AO_SEAL"), ("gcm", "open", "AO_OPEN"),
        ("xts", "enc", "AO_XTS_ENC"), ("xts", "dec", "AO_XTS_DEC")]
 MAX_STEPS = 8  # AUTO_STEPS in kernels/auto/picks.h

@@ -1,0 +1,27 @@
+/*
+ * kernel512sb.c - own/vaes512-sb: the table that makes gcm512sb.c a kernel
+ * (see own_kernel.h).  GCM only; the key context is vaes512's.
+ */
+#include "own_kernel.h"
+#include "../common/x86_aes.h"
+#include "../vaes256/vaes_ctx.h"
+#include "gcm512sb.h"
+
+static int cpu_ok(void)
+{
+    return own_x86_cpu_vaes512();
+}
+
+const own_kernel own_kernel_vaes512_sb = {
+    .name = "vaes512-sb",
+    .isa = "vaes512",
+    .cpu_ok = cpu_ok,
+    .needs = "aes pclmul ssse3 sse4.1 avx avx2 vaes vpclmulqdq avx512f avx512bw avx512vl avx512vbmi",
+    .gcm_keys = OWN_K128 | OWN_K192 | OWN_K256,
+    .gcm_ctx_bytes = sizeof(vaes_gcm_ctx),
+    .gcm_init = own_vaes_gcm_init,
+    .gcm_seal = own_v512sb_gcm_seal,
+    .gcm_open = own_v512sb_gcm_open,
+    .gcm_hp_init = own_vaes_gcm_hp_init,
+    .gcm_seal_hp = own_v512sb_gcm_seal_hp,
+};

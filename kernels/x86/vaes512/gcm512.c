@@ -48,6 +48,7 @@
  * one VPSHUFB per vector, four VPCLMULQDQ per block (lo, hi and both
  * middle halves), the acc XORed into the first reflected block; own/auto
  * picks between the two kernels per CPU from measurements.
+ *
  * Both directions hash the previous iteration's 32 ciphertext blocks, kept
  * in registers (seal: its output; open: its input, loaded before the
  * in-place store), so AES and GHASH of an iteration are independent.  The

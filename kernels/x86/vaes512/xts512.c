@@ -30,14 +30,17 @@
  * VPCLMULQDQ instead, so there the shift form was the faster one (see
  * X512_MULX8M).
  *
- * Tail (fewer than 16 whole blocks left, all of a short message): with
- * stealing, the last whole block q-1 is encrypted first, alone on an xmm,
- * so the two AES passes that ciphertext stealing chains overlap the rest
- * instead of following it; for decryption it takes T_q and the stolen block
- * T_q-1, the standard's swapped order.  The other whole blocks go a vector
+ * Stealing: with a partial last block, the last whole block q-1 is
+ * encrypted first, before the main loop, alone on an xmm, its tweak made
+ * straight from T_0, so the two AES passes that ciphertext stealing chains
+ * overlap the rest instead of following it; for decryption it takes T_q
+ * and the stolen block T_q-1, the standard's swapped order.
+ *
+ * Tail (fewer than 16 whole blocks left, all of a short message): a vector
  * at a time in a rolled loop (the out-of-order core overlaps the
- * independent vectors), tweaks straight from T, only the last vector's
- * load and store byte-masked.
+ * independent vectors; four vectors round-major, the empty ones included,
+ * measured slower), tweaks straight from T, only the last vector's load
+ * and store byte-masked.
  * The partial block is loaded and stored with byte masks too, so nothing
  * outside the buffers is read or written, and every input is loaded before
  * any output that may alias it is stored.
@@ -111,8 +114,9 @@ V512_INL __m512i x512_last(__m512i x, __m512i k, const int dec)
  * Rounds 1..nr-1 (nr 10 or 14) of one block: rounds 1..8 and nr-1
  * unrolled, AES-256's four extra rounds branched into, as in the main loop.
  * A rolled loop spends a pointer step and a branch per round; on the short
- * paths, where a message is a few serial chains of rounds, that was
- * measured costing up to a quarter of the throughput.  Key r is at
+ * paths, where a message is a few serial chains of rounds, that cost more
+ * than the bytes it saved (the commit that unrolled them has the figures).
+ * Key r is at
  * k[stride * r] (the data keys are broadcast to zmm, the tweak key is not).
  */
 V512_INL __m128i x128_round(__m128i b, __m128i k, const int dec)

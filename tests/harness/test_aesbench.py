@@ -108,7 +108,8 @@ def test_list_json_has_the_documented_keys(listing):
 
 
 # implementations with QUIC header protection (gcm_seal_hp)
-HP = {"own/portable", "own/aesni", "own/aesni-avx", "own/vaes256", "own/vaes512", "own/fused", "own/auto"}
+HP = {"own/portable", "own/aesni", "own/aesni-avx", "own/vaes256", "own/vaes512", "own/vaes512-sb",
+      "own/fused", "own/auto"}
 
 
 def test_own_kernels_and_distro_openssl_are_present(listing):

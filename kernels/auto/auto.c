@@ -49,7 +49,6 @@
 #include "../x86/vaes256/vaes_ctx.h"
 #include "../x86/vaes256/gcm256.h"
 #include "../x86/vaes512/gcm512.h"
-#include "../x86/vaes512-sb/gcm512sb.h"
 #include "../x86/fused/fused.h"
 
 #ifndef AUTO_FUSED_MAX

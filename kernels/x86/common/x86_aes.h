@@ -149,6 +149,10 @@
 #define OWN_X86_VAES512_MASK \
     (OWN_X86_VAES256_MASK | OWN_X86_F_AVX512F | OWN_X86_F_AVX512BW | \
      OWN_X86_F_AVX512VL | OWN_X86_F_AVX512VBMI | OWN_X86_F_OS_ZMM)
+/* What OWN_X86_VAES512_MASK checks, in own_kernel.needs' vocabulary (the
+ * vaes512, vaes512-sb and fused kernels). */
+#define OWN_X86_VAES512_NEEDS \
+    "aes pclmul ssse3 sse4.1 avx avx2 vaes vpclmulqdq avx512f avx512bw avx512vl avx512vbmi"
 
 /* XGETBV(0) without needing target("xsave"); only call when OSXSAVE is set. */
 static inline uint64_t own_x86_xcr0(void)
@@ -230,6 +234,28 @@ static inline int own_x86_cpu_aesni(void)     { return own_x86_has(OWN_X86_AESNI
 static inline int own_x86_cpu_aesni_avx(void) { return own_x86_has(OWN_X86_AESNI_AVX_MASK); }
 static inline int own_x86_cpu_vaes256(void)   { return own_x86_has(OWN_X86_VAES256_MASK); }
 static inline int own_x86_cpu_vaes512(void)   { return own_x86_has(OWN_X86_VAES512_MASK); }
+
+/*
+ * Rounds 1..nr-1 (nr 10, 12 or 14) of one serial chain, STMT doing round
+ * r_: the nine every key size has unrolled, AES-192/256's extra ones
+ * branched into.  For the short paths of the VAES kernels, where a message
+ * is a few such chains: a rolled loop's pointer step and branch per round
+ * cost them more than the bytes it saves (the commits that unrolled them
+ * have the figures).  A macro, so that one pattern serves every width and
+ * direction: STMT is e.g. `b = _mm512_aesenc_epi128(b, rk[r_])`.
+ */
+#define OWN_X86_ROUNDS(nr, STMT)                                              \
+    do {                                                                      \
+        _Pragma("GCC unroll 9") for (int r_ = 1; r_ <= 9; r_++) { STMT; }     \
+        if ((nr) > 10) {                                                      \
+            { const int r_ = 10; STMT; }                                      \
+            { const int r_ = 11; STMT; }                                      \
+            if ((nr) > 12) {                                                  \
+                { const int r_ = 12; STMT; }                                  \
+                { const int r_ = 13; STMT; }                                  \
+            }                                                                 \
+        }                                                                     \
+    } while (0)
 
 /* ---- AES key schedule ------------------------------------------------- */
 

@@ -200,23 +200,11 @@ V256_INL __m128i v256_j0(const uint8_t iv[12])
     return _mm_or_si128(j, _mm_set_epi32(VAES_J0_DWORD3, 0, 0, 0));
 }
 
-/* One vector through AES: rounds 1..9 unrolled, the extra ones of
- * AES-192/256 branched into.  (A rolled loop's pointer step and branch per
- * round cost a short message, a few serial chains of rounds, more than the
- * bytes they save.) */
+/* One vector through AES, rounds unrolled (OWN_X86_ROUNDS). */
 V256_INL __m256i v256_aes_1(const __m512i *rk, int nr, __m256i b)
 {
     b = _mm256_xor_si256(b, v256_rk(rk, 0));
-    _Pragma("GCC unroll 9") for (int r = 1; r <= 9; r++)
-        b = _mm256_aesenc_epi128(b, v256_rk(rk, r));
-    if (nr > 10) {
-        b = _mm256_aesenc_epi128(b, v256_rk(rk, 10));
-        b = _mm256_aesenc_epi128(b, v256_rk(rk, 11));
-        if (nr > 12) {
-            b = _mm256_aesenc_epi128(b, v256_rk(rk, 12));
-            b = _mm256_aesenc_epi128(b, v256_rk(rk, 13));
-        }
-    }
+    OWN_X86_ROUNDS(nr, b = _mm256_aesenc_epi128(b, v256_rk(rk, r_)));
     return _mm256_aesenclast_epi128(b, v256_rk(rk, nr));
 }
 

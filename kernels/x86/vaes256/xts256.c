@@ -75,11 +75,8 @@ V256_INL __m256i x256_mulxc(__m256i t, const int k)
                             _mm256_and_si256(sw, himask));
 }
 
-/* XTS of one vector (two blocks, or one in the low lane) with tweaks t.
- * Rounds 1..8 and nr-1 are unrolled and AES-256's four extra rounds
- * branched into: a rolled loop's pointer step and branch per round cost
- * the short paths, which are a few serial chains of rounds, more than the
- * bytes saved. */
+/* XTS of one vector (two blocks, or one in the low lane) with tweaks t,
+ * rounds unrolled (OWN_X86_ROUNDS). */
 V256_INL __m256i x256_round(__m256i b, __m256i k, const int dec)
 {
     return dec ? _mm256_aesdec_epi128(b, k) : _mm256_aesenc_epi128(b, k);
@@ -88,12 +85,7 @@ V256_INL __m256i x256_round(__m256i b, __m256i k, const int dec)
 V256_INL __m256i x256_vec(const __m512i *rk, const int nr, const int dec, __m256i b, __m256i t)
 {
     b = _mm256_xor_si256(_mm256_xor_si256(b, t), v256_rk(rk, 0));
-    _Pragma("GCC unroll 8") for (int r = 1; r <= 8; r++)
-        b = x256_round(b, v256_rk(rk, r), dec);
-    if (nr > 10)
-        _Pragma("GCC unroll 4") for (int r = 9; r < 13; r++)
-            b = x256_round(b, v256_rk(rk, r), dec);
-    b = x256_round(b, v256_rk(rk, nr - 1), dec);
+    OWN_X86_ROUNDS(nr, b = x256_round(b, v256_rk(rk, r_), dec));
     __m256i kt = _mm256_xor_si256(v256_rk(rk, nr), t);
     return dec ? _mm256_aesdeclast_epi128(b, kt) : _mm256_aesenclast_epi128(b, kt);
 }
@@ -134,12 +126,8 @@ V256_INL void xts_body(const vaes_xts_ctx *c, const int dec, const uint8_t tweak
     memcpy(tw, tweak, 16);
     __m128i t0 = _mm_set_epi64x((long long)tw[1], (long long)tw[0]);
     t0 = _mm_xor_si128(t0, c->tk[0]);
-    _Pragma("GCC unroll 8") for (int r = 1; r <= 8; r++)
-        t0 = _mm_aesenc_si128(t0, c->tk[r]);
-    if (nr > 10)
-        _Pragma("GCC unroll 4") for (int r = 9; r < 13; r++)
-            t0 = _mm_aesenc_si128(t0, c->tk[r]);
-    t0 = _mm_aesenclast_si128(_mm_aesenc_si128(t0, c->tk[nr - 1]), c->tk[nr]);
+    OWN_X86_ROUNDS(nr, t0 = _mm_aesenc_si128(t0, c->tk[r_]));
+    t0 = _mm_aesenclast_si128(t0, c->tk[nr]);
 
     const __m256i tb0 = _mm256_broadcastsi128_si256(t0);
     __m256i t[XW];

@@ -4,8 +4,6 @@
  * for CPUs where that form is the faster one; gcm512.c's header says why
  * there are two.  XTS is vaes512's: this kernel offers GCM only.
  */
-#include "gcm512sb.h"
-
 #define GCM512_SCHOOLBOOK 1
 #define GCM512_FN(name) own_v512sb_##name
 #include "../vaes512/gcm512.c"

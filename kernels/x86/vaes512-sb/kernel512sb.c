@@ -5,7 +5,7 @@
 #include "own_kernel.h"
 #include "../common/x86_aes.h"
 #include "../vaes256/vaes_ctx.h"
-#include "gcm512sb.h"
+#include "../vaes512/gcm512.h"
 
 static int cpu_ok(void)
 {
@@ -16,7 +16,7 @@ const own_kernel own_kernel_vaes512_sb = {
     .name = "vaes512-sb",
     .isa = "vaes512",
     .cpu_ok = cpu_ok,
-    .needs = "aes pclmul ssse3 sse4.1 avx avx2 vaes vpclmulqdq avx512f avx512bw avx512vl avx512vbmi",
+    .needs = OWN_X86_VAES512_NEEDS,
     .gcm_keys = OWN_K128 | OWN_K192 | OWN_K256,
     .gcm_ctx_bytes = sizeof(vaes_gcm_ctx),
     .gcm_init = own_vaes_gcm_init,

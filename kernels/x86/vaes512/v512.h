@@ -94,22 +94,11 @@ V512_INL __m128i v512_aes_x1(const __m512i *rk, int nr, __m128i b)
     return _mm_aesenclast_si128(b, _mm512_castsi512_si128(rk[nr]));
 }
 
-/* One vector: rounds 1..9 unrolled, the extra ones of AES-192/256
- * branched into.  A rolled loop's pointer step and branch per round cost
- * a short message, whose keystream this is, more than the bytes saved. */
+/* One vector (a short message's keystream), rounds unrolled (OWN_X86_ROUNDS). */
 V512_INL __m512i v512_aes_1(const __m512i *rk, int nr, __m512i b)
 {
     b = _mm512_xor_si512(b, rk[0]);
-    _Pragma("GCC unroll 9") for (int r = 1; r <= 9; r++)
-        b = _mm512_aesenc_epi128(b, rk[r]);
-    if (nr > 10) {
-        b = _mm512_aesenc_epi128(b, rk[10]);
-        b = _mm512_aesenc_epi128(b, rk[11]);
-        if (nr > 12) {
-            b = _mm512_aesenc_epi128(b, rk[12]);
-            b = _mm512_aesenc_epi128(b, rk[13]);
-        }
-    }
+    OWN_X86_ROUNDS(nr, b = _mm512_aesenc_epi128(b, rk[r_]));
     return _mm512_aesenclast_epi128(b, rk[nr]);
 }
 

@@ -110,46 +110,17 @@ V512_INL __m512i x512_last(__m512i x, __m512i k, const int dec)
     return dec ? _mm512_aesdeclast_epi128(x, k) : _mm512_aesenclast_epi128(x, k);
 }
 
-/*
- * Rounds 1..nr-1 (nr 10 or 14) of one block: rounds 1..8 and nr-1
- * unrolled, AES-256's four extra rounds branched into, as in the main loop.
- * A rolled loop spends a pointer step and a branch per round; on the short
- * paths, where a message is a few serial chains of rounds, that cost more
- * than the bytes it saved (the commit that unrolled them has the figures).
- * Key r is at
- * k[stride * r] (the data keys are broadcast to zmm, the tweak key is not).
- */
 V512_INL __m128i x128_round(__m128i b, __m128i k, const int dec)
 {
     return dec ? _mm_aesdec_si128(b, k) : _mm_aesenc_si128(b, k);
 }
 
-V512_INL __m128i x128_rounds(__m128i b, const __m128i *k, const int stride, const int nr,
-                             const int dec)
-{
-    _Pragma("GCC unroll 8") for (int r = 1; r <= 8; r++)
-        b = x128_round(b, k[stride * r], dec);
-    if (nr > 10)
-        _Pragma("GCC unroll 4") for (int r = 9; r < 13; r++)
-            b = x128_round(b, k[stride * r], dec);
-    return x128_round(b, k[stride * (nr - 1)], dec);
-}
-
-V512_INL __m512i x512_rounds(__m512i b, const __m512i *rk, const int nr, const int dec)
-{
-    _Pragma("GCC unroll 8") for (int r = 1; r <= 8; r++)
-        b = x512_round(b, rk[r], dec);
-    if (nr > 10)
-        _Pragma("GCC unroll 4") for (int r = 9; r < 13; r++)
-            b = x512_round(b, rk[r], dec);
-    return x512_round(b, rk[nr - 1], dec);
-}
-
-/* One xmm block through the data cipher, tweak XORed on both sides. */
+/* One xmm block through the data cipher, tweak XORed on both sides; like
+ * every chain of rounds outside the main loop, unrolled (OWN_X86_ROUNDS). */
 V512_INL __m128i x128_block(const __m512i *rk, const int nr, const int dec, __m128i b, __m128i t)
 {
     b = _mm_ternarylogic_epi64(b, t, _mm512_castsi512_si128(rk[0]), 0x96);
-    b = x128_rounds(b, (const __m128i *)(const void *)rk, 4, nr, dec);
+    OWN_X86_ROUNDS(nr, b = x128_round(b, _mm512_castsi512_si128(rk[r_]), dec));
     __m128i kl = _mm_xor_si128(_mm512_castsi512_si128(rk[nr]), t);
     return dec ? _mm_aesdeclast_si128(b, kl) : _mm_aesenclast_si128(b, kl);
 }
@@ -158,7 +129,7 @@ V512_INL __m128i x128_block(const __m512i *rk, const int nr, const int dec, __m1
 V512_INL __m512i x512_vec(const __m512i *rk, const int nr, const int dec, __m512i b, __m512i t)
 {
     b = _mm512_ternarylogic_epi64(b, t, rk[0], 0x96);
-    b = x512_rounds(b, rk, nr, dec);
+    OWN_X86_ROUNDS(nr, b = x512_round(b, rk[r_], dec));
     return x512_last(b, _mm512_xor_si512(rk[nr], t), dec);
 }
 
@@ -178,7 +149,7 @@ V512_INL void xts_body(const vaes_xts_ctx *c, const int nr, const int dec,
     memcpy(tw, tweak, 16);
     __m128i t0 = _mm_set_epi64x((long long)tw[1], (long long)tw[0]);
     t0 = _mm_xor_si128(t0, c->tk[0]);
-    t0 = x128_rounds(t0, c->tk, 1, nr, 0);
+    OWN_X86_ROUNDS(nr, t0 = _mm_aesenc_si128(t0, c->tk[r_]));
     t0 = _mm_aesenclast_si128(t0, c->tk[nr]);
 
     /*

@@ -30,17 +30,18 @@
  * VPCLMULQDQ instead, so there the shift form was the faster one (see
  * X512_MULX8M).
  *
- * Stealing: with a partial last block, the last whole block q-1 is
- * encrypted first, before the main loop, alone on an xmm, its tweak made
- * straight from T_0, so the two AES passes that ciphertext stealing chains
- * overlap the rest instead of following it; for decryption it takes T_q
- * and the stolen block T_q-1, the standard's swapped order.
- *
  * Tail (fewer than 16 whole blocks left, all of a short message): a vector
  * at a time in a rolled loop (the out-of-order core overlaps the
  * independent vectors; four vectors round-major, the empty ones included,
  * measured slower), tweaks straight from T, only the last vector's load
  * and store byte-masked.
+ *
+ * Stealing: with a partial last block, the last whole block q-1 rides in
+ * the tail's last vector (for decryption with T_q, the standard's swapped
+ * order, by one more doubling in its lane), so its first pass costs no AES
+ * instruction of its own; its second pass, on the partial block's bytes
+ * and the rest of the first pass's output, is one xmm block.  A lone last
+ * block of the tail goes through an xmm too.
  * The partial block is loaded and stored with byte masks too, so nothing
  * outside the buffers is read or written, and every input is loaded before
  * any output that may alias it is stored.
@@ -92,14 +93,6 @@ V512_INL __m512i x512_mulxk(__m512i t, __m512i k, __m512i p87)
         _mm512_clmulepi64_epi128(_mm512_bsrli_epi128((t), 16 - (m)), (p87), 0x00), \
         _mm512_bslli_epi128((t), (m)))
 
-/* One xmm tweak times x. */
-V512_INL __m128i x128_mulx(__m128i t)
-{
-    __m128i c = _mm_shuffle_epi32(_mm_srli_epi64(t, 63), 0x4e);
-    c = _mm_and_si128(_mm_sub_epi64(_mm_setzero_si128(), c), _mm_set_epi64x(1, 0x87));
-    return _mm_xor_si128(_mm_slli_epi64(t, 1), c);
-}
-
 V512_INL __m512i x512_round(__m512i x, __m512i k, const int dec)
 {
     return dec ? _mm512_aesdec_epi128(x, k) : _mm512_aesenc_epi128(x, k);
@@ -142,6 +135,10 @@ V512_INL void xts_body(const vaes_xts_ctx *c, const int nr, const int dec,
     size_t nfull = (n >> 4) - (s ? 1 : 0);           /* blocks done without stealing */
     if (n < 16)
         return; /* XTS needs one whole block; the plugin rejects shorter */
+    /* The partial block (an empty mask without stealing), loaded first of
+     * all, before any store that may alias it. */
+    const __mmask16 km = (__mmask16)((1u << s) - 1);
+    const __m128i part = _mm_maskz_loadu_epi8(km, in + 16 * (nfull + 1));
 
     /* The tweak as two 8-byte halves: a caller that writes a 64-bit sector
      * number into it gets store-to-load forwarding instead of a stall. */
@@ -151,31 +148,6 @@ V512_INL void xts_body(const vaes_xts_ctx *c, const int nr, const int dec,
     t0 = _mm_xor_si128(t0, c->tk[0]);
     OWN_X86_ROUNDS(nr, t0 = _mm_aesenc_si128(t0, c->tk[r_]));
     t0 = _mm_aesenclast_si128(t0, c->tk[nr]);
-
-    /*
-     * Stealing, first of all: the last whole block q-1 goes through the
-     * cipher alone on an xmm (with T_q-1 for encryption, T_q for
-     * decryption, the standard's swapped order) before the main loop, so
-     * the two AES passes that stealing chains together overlap everything
-     * else instead of following it.  Its tweak comes straight from T_0:
-     * x^(q-1) as x^((q-1) mod 64) (x512_mulxk), then a qword shift and a
-     * fold per 64 blocks more (a length-bound loop, off the main loop's
-     * path).  Its input is loaded before anything is stored, as every
-     * input is before any output that may alias it.
-     */
-    const __mmask16 km = (__mmask16)((1u << s) - 1);
-    __m128i ta = _mm_setzero_si128(), tq = ta, y = ta, part = ta;
-    if (s) {
-        ta = _mm512_castsi512_si128(x512_mulxk(_mm512_castsi128_si512(t0),
-                                               _mm512_set1_epi64((long long)(nfull & 63)), p87));
-        for (size_t m = nfull >> 6; m; m--)
-            ta = _mm_xor_si128(_mm_bslli_si128(ta, 8),
-                               _mm_clmulepi64_si128(ta, _mm512_castsi512_si128(p87), 0x01));
-        tq = x128_mulx(ta);
-        part = _mm_maskz_loadu_epi8(km, in + 16 * nfull + 16);
-        y = x128_block(rk, nr, dec, _mm_loadu_si128((const __m128i *)(const void *)(in + 16 * nfull)),
-                       dec ? tq : ta);
-    }
 
     /* Tweak vectors for the main loop; short messages make only the ones
      * their tail needs, below. */
@@ -223,29 +195,56 @@ V512_INL void xts_body(const vaes_xts_ctx *c, const int nr, const int dec,
     /* T of the first block not yet done. */
     const __m128i tc = bulk ? _mm512_castsi512_si128(t[0]) : t0;
 
-    /* Tail: the other whole blocks (fewer than 16), a vector at a time, each
-     * vector's tweaks made straight from tc: a rolled loop, which the
-     * out-of-order core overlaps since the vectors are independent.  Only
-     * the last vector's load and store are byte-masked (a masked store
-     * keeps the next vector's load from passing it). */
-    const __m512i tcv = _mm512_broadcast_i32x4(tc);
-    for (size_t i = 0; i < nfull; i += 4) {
-        __m512i tv = x512_mulxk(tcv, _mm512_add_epi64(lane, _mm512_set1_epi64((long long)i)), p87);
-        if (nfull - i >= 4) {
-            __m512i y0 = _mm512_loadu_si512(in + 16 * i);
-            _mm512_storeu_si512(out + 16 * i, x512_vec(rk, nr, dec, y0, tv));
+    /*
+     * Tail: the other whole blocks (fewer than 16) and, with stealing, the
+     * last whole block q-1's first pass (for decryption with T_q, the
+     * standard's swapped order: one more doubling in its lane's exponent),
+     * so that pass shares a vector with its neighbours instead of taking
+     * an AES chain of its own.  A vector at a time, each vector's tweaks
+     * made straight from tc: a rolled loop, which the out-of-order core
+     * overlaps since the vectors are independent.  Only the last vector's
+     * load and store are byte-masked (a masked store keeps the next
+     * vector's load from passing it).
+     */
+    const size_t nt = nfull + (s ? 1 : 0);
+    const __m512i tcv = _mm512_broadcast_i32x4(tc), one = _mm512_set1_epi64(1);
+    /* (decryption's swap: block q-1's lane, in the last vector; a mask made
+     * on the scalar side leaves the vector ports one op fewer per vector) */
+    const __mmask8 kswap = dec && s ? (__mmask8)(3u << (2 * ((nt - 1) & 3))) : 0;
+    __m512i last = tcv; /* the last vector's output (read only when s) */
+    __m128i y = tc;     /* a lone last block's output, done on an xmm */
+    for (size_t i = 0; i < nt; i += 4) {
+        __m512i e = _mm512_add_epi64(lane, _mm512_set1_epi64((long long)i));
+        e = _mm512_mask_add_epi64(e, i + 4 >= nt ? kswap : 0, e, one);
+        __m512i tv = x512_mulxk(tcv, e, p87);
+        if (nt - i >= 4) {
+            last = x512_vec(rk, nr, dec, _mm512_loadu_si512(in + 16 * i), tv);
+            _mm512_storeu_si512(out + 16 * i, last);
+        } else if (nt - i == 1) {
+            __m128i b = x128_block(rk, nr, dec, _mm_loadu_si128((const __m128i *)(const void *)(in + 16 * i)),
+                                   _mm512_castsi512_si128(tv));
+            _mm_storeu_si128((__m128i *)(void *)(out + 16 * i), b);
+            y = b;
         } else {
-            __mmask64 k = v512_bytes((nfull - i) * 16);
-            __m512i y0 = _mm512_maskz_loadu_epi8(k, in + 16 * i);
-            _mm512_mask_storeu_epi8(out + 16 * i, k, x512_vec(rk, nr, dec, y0, tv));
+            __mmask64 k = v512_bytes((nt - i) * 16);
+            last = x512_vec(rk, nr, dec, _mm512_maskz_loadu_epi8(k, in + 16 * i), tv);
+            _mm512_mask_storeu_epi8(out + 16 * i, k, last);
         }
     }
     if (s) {
-        out += 16 * nfull;
-        /* (what the main loop left of the output is in front of out) */
-        _mm_mask_storeu_epi8(out + 16, km, y); /* the short final block */
+        /* Block q-1's first pass is lane (nt-1) mod 4 of the last vector,
+         * or y if it was alone; the second pass takes T_q for encryption,
+         * T_q-1 for decryption. */
+        const long long l = 2 * (long long)((nt - 1) & 3);
+        if (l) /* (else it was a lone block, already in y) */
+            y = _mm512_castsi512_si128(
+                _mm512_permutexvar_epi64(_mm512_set_epi64(0, 0, 0, 0, 0, 0, l + 1, l), last));
+        __m128i tf = _mm512_castsi512_si128(
+            x512_mulxk(tcv, _mm512_set1_epi64((long long)nt - (dec ? 1 : 0)), p87));
+        out += 16 * nt;
         __m128i z = _mm_mask_blend_epi8(km, y, part);
-        _mm_storeu_si128((__m128i *)(void *)out, x128_block(rk, nr, dec, z, dec ? ta : tq));
+        _mm_mask_storeu_epi8(out, km, y); /* the short final block */
+        _mm_storeu_si128((__m128i *)(void *)(out - 16), x128_block(rk, nr, dec, z, tf));
     }
 }
 

@@ -54,7 +54,10 @@
  * in-place store), so AES and GHASH of an iteration are independent.  The
  * first iteration has nothing to hash yet (a branch per GHASH slot, not a
  * peeled copy of the loop); the last chunk's 32 blocks are multiplied by
- * their powers after the loop and left unreduced for the final step.
+ * their powers after the loop (seal: in the final step, once the tail's
+ * keystream is issued - those products wait on the chunk's AES, and
+ * issued first they would leave the AES port idle meanwhile) and left
+ * unreduced for the final step.
  *
  * Final step (gcm_final, one copy for both directions and every key size):
  * the tail (under 32 blocks) and the length block, each block multiplied by
@@ -265,15 +268,44 @@ static const uint8_t pair_idx[2][64] __attribute__((aligned(64))) = {
     } while (0)
 
 /*
+ * The GHASH of a main-loop chunk left for after the loop: its 4V blocks
+ * (the registers p, or from memory at src when p is NULL) times their
+ * powers added to the unreduced sums *lo, *mi, *hi, the running value acc
+ * added to the first block.  e is the exponent its first block needs; when
+ * it exceeds the powers in the context (the chunk and the tail after it
+ * are more than 64 blocks, and then the sums hold nothing else), the chunk
+ * is reduced on its own and the result returned as the new running value
+ * (else zero).
+ */
+V512_INL __m128i ghash_chunk(const vaes_gcm_ctx *c, const __m512i *p, const uint8_t *src, int e,
+                             __m128i acc, __m512i *lo, __m512i *mi, __m512i *hi)
+{
+    const __m512i bswap = v512_bswap();
+    const int alone = e > VAES_NPOW;
+    _Pragma("GCC unroll 8") for (int j = 0; j < V; j++) {
+        __m512i g = _mm512_shuffle_epi8(p ? p[j] : _mm512_loadu_si512(src + 64 * j), bswap);
+        if (j == 0)
+            g = _mm512_xor_si512(g, _mm512_zextsi128_si512(acc));
+        v512_gmul(g, v512_hpow(c, (alone ? 4 * V : e) - 4 * j), lo, mi, hi);
+    }
+    if (!alone)
+        return _mm_setzero_si128();
+    acc = v512_reduce(*lo, *mi, *hi, v512_poly());
+    *lo = *mi = *hi = _mm512_setzero_si512();
+    return acc;
+}
+
+/*
  * The payload's whole chunks of 4V blocks, for one direction (enc, a
  * constant: the main loop is instantiated per direction so that which side
  * is hashed costs nothing in it).  The round count is a run-time value.
  * Both directions hash the previous iteration's blocks, kept in registers
  * (seal: its output; open: its input, loaded before the in-place store), so
- * AES and GHASH of an iteration are independent.  The last chunk is
+ * AES and GHASH of an iteration are independent.  Open's last chunk is
  * multiplied by its powers here but left unreduced in *lo, *mi, *hi for the
  * final step (reduced into *acc on its own only if it and the rest exceed 64
- * blocks).  Returns the bytes done; *ctr is the next block's counter.
+ * blocks); seal's is left to the final step, which reads it back from the
+ * output.  Returns the bytes done; *ctr is the next block's counter.
  */
 V512_INL size_t crypt_bulk(const vaes_gcm_ctx *c, const int nr, const int enc,
                            const uint8_t *in, size_t n, uint8_t *out, __m512i *ctrp,
@@ -312,20 +344,10 @@ V512_INL size_t crypt_bulk(const vaes_gcm_ctx *c, const int nr, const int enc,
         have_prev = 1;
     } while (n >= VB);
 
+    /* Open's last chunk; seal's is the final step's (see the top). */
     __m512i lo = _mm512_setzero_si512(), mi = lo, hi = lo;
-    const int e = (int)((n + 15) / 16) + 1 + 4 * V;
-    const int alone = e > VAES_NPOW;
-    _Pragma("GCC unroll 8") for (int j = 0; j < V; j++) {
-        __m512i g = _mm512_shuffle_epi8(p[j], bswap);
-        if (j == 0)
-            g = _mm512_xor_si512(g, _mm512_zextsi128_si512(acc));
-        v512_gmul(g, v512_hpow(c, (alone ? 4 * V : e) - 4 * j), &lo, &mi, &hi);
-    }
-    acc = _mm_setzero_si128();
-    if (alone) {
-        acc = v512_reduce(lo, mi, hi, poly);
-        lo = mi = hi = _mm512_setzero_si512();
-    }
+    if (!enc)
+        acc = ghash_chunk(c, p, NULL, (int)((n + 15) / 16) + 1 + 4 * V, acc, &lo, &mi, &hi);
     *ctrp = ctr, *accp = acc, *plo = lo, *pmi = mi, *phi = hi;
     return n0 - n;
 }
@@ -383,6 +405,8 @@ gcm_final(const vaes_gcm_ctx *c, const int enc, const uint8_t iv[12], const uint
     const int nv = (int)((n + 63) / 64);
     if (nv > 1)
         v512_keystream(rk, nr, ctr, nv, ks);
+    if (enc && bulk) /* seal's last chunk, in front of out */
+        acc = ghash_chunk(c, NULL, out - VB, e + 4 * V, acc, &lo, &mi, &hi);
     for (size_t off = 0; off < n; off += 64, e -= 4) {
         __mmask64 k = v512_bytes(n - off);
         __m512i x1 = nv > 1 ? ks[off / 64] : v512_aes_1(rk, nr, _mm512_shuffle_epi8(ctr, bswap));

@@ -63,8 +63,8 @@
  * the tail (under 32 blocks) and the length block, each block multiplied by
  * its own power of H and added to the sums the main loop left, one
  * reduction (the last chunk is reduced on its own first only if it and the
- * rest exceed 64 blocks).  A message shorter than one iteration goes
- * straight there, AAD included: its AAD blocks join the one reduction when
+ * rest exceed 64 blocks).  A message shorter than one iteration (for
+ * seal, one of exactly one too) goes straight there, AAD included: its AAD blocks join the one reduction when
  * the message has at most 64 blocks in all, as they do for a message of one
  * iteration.  The tail's keystream comes from v512_keystream, four vectors
  * round-major at a time; its loads and stores are byte-masked (AVX512BW),
@@ -481,8 +481,11 @@ V512_TGT void GCM512_FN(gcm_seal)(const void *ctx, const uint8_t iv[12], const u
                                 uint8_t tag[16])
 {
     const vaes_gcm_ctx *c = ctx;
-    __m128i t = len < VB ? GCM_SHORT(c, 1, iv, aad, aad_len, in, len, out)
-                         : seal_long(c, iv, aad, aad_len, in, len, out);
+    /* Exactly one chunk goes to the final step too: there its keystream
+     * is two groups of four vectors, and the first group's GHASH overlaps
+     * the second's AES; the main loop would hash all eight after the last. */
+    __m128i t = len <= VB ? GCM_SHORT(c, 1, iv, aad, aad_len, in, len, out)
+                          : seal_long(c, iv, aad, aad_len, in, len, out);
     _mm_storeu_si128((__m128i *)(void *)tag, t);
 }
 

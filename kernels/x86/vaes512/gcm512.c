@@ -18,11 +18,11 @@
  * the eight vectors are issued round by round - eight independent chains,
  * twice what Zen 4's four-cycle latency at one zmm AES per cycle needs, so
  * the GHASH work slotted between the rounds never starves the AES pipe.
- * That GHASH covers 32 other blocks, a pair of vectors after each of the
- * first, third, fifth and seventh of the last nine rounds (the extra
- * rounds of AES-192/256 come first, so every key size has the same
- * schedule).  The blocks stay as they are in memory until then: one VPERMT2B per pair gathers the
- * byte-reflected low qwords of both vectors' blocks into one register and
+ * That GHASH covers 32 blocks (which ones: below), a pair of vectors after
+ * each of the first, third, fifth and seventh of the last nine rounds (the
+ * extra rounds of AES-192/256 come first, so every key size has the same
+ * schedule).  The blocks stay as they are in memory until then: one
+ * VPERMT2B per pair gathers the byte-reflected low qwords of both vectors' blocks into one register and
  * another the high qwords, so the reflection and the Karatsuba regrouping
  * cost two permutes per pair instead of a VPSHUFB, a VPSHUFD and an XOR per
  * vector (measured here: seal 5-7% faster, open 2%; on Zen 4 every vector
@@ -49,24 +49,23 @@
  * middle halves), the acc XORed into the first reflected block; own/auto
  * picks between the two kernels per CPU from measurements.
  *
- * Both directions hash the previous iteration's 32 ciphertext blocks, kept
- * in registers (seal: its output; open: its input, loaded before the
- * in-place store), so AES and GHASH of an iteration are independent.  The
- * first iteration has nothing to hash yet (a branch per GHASH slot, not a
- * peeled copy of the loop); the last chunk's 32 blocks are multiplied by
- * their powers after the loop (seal: in the final step, once the tail's
- * keystream is issued - those products wait on the chunk's AES, and
- * issued first they would leave the AES port idle meanwhile) and left
- * unreduced for the final step.
+ * Open hashes the iteration's own 32 input blocks, loaded before the
+ * rounds; seal the previous iteration's 32 output blocks, kept in
+ * registers: either way AES and GHASH of an iteration are independent.
+ * Seal's first iteration has nothing to hash yet (a branch per GHASH slot,
+ * not a peeled copy of the loop), and its last chunk's 32 blocks are left
+ * to the final step, which hashes them (read back from the output) once
+ * the tail's keystream is issued: those products wait on the chunk's AES,
+ * and issued first they would leave the AES port idle meanwhile.
  *
  * Final step (gcm_final, one copy for both directions and every key size):
- * the tail (under 32 blocks) and the length block, each block multiplied by
- * its own power of H and added to the sums the main loop left, one
- * reduction (the last chunk is reduced on its own first only if it and the
- * rest exceed 64 blocks).  A message shorter than one iteration (for
- * seal, one of exactly one too) goes straight there, AAD included: its AAD blocks join the one reduction when
- * the message has at most 64 blocks in all, as they do for a message of one
- * iteration.  The tail's keystream comes from v512_keystream, four vectors
+ * seal's last chunk, the tail (under 32 blocks) and the length block, each
+ * block multiplied by its own power of H, one reduction (seal's last chunk
+ * is reduced on its own first only if it and the rest exceed 64 blocks).
+ * A message shorter than one iteration (for seal, one of exactly one too)
+ * goes straight there, AAD included: its AAD blocks join the one reduction
+ * when the message has at most 64 blocks in all, as they do for a seal of
+ * one iteration.  The tail's keystream comes from v512_keystream, four vectors
  * round-major at a time; its loads and stores are byte-masked (AVX512BW),
  * so nothing outside any buffer is touched, and masked-out lanes are zero,
  * so they add nothing to GHASH.
@@ -239,8 +238,8 @@ static const uint8_t pair_idx[2][64] __attribute__((aligned(64))) = {
  * slotted between the last nine (the rounds every key size has, so one
  * schedule serves all); leaves the reduced sum in acc.  The extra rounds of
  * AES-192/256 are branched into, not looped over: a loop carrying all V
- * states makes the compiler shuffle registers on every pass.  The first chunk of
- * a message has nothing to hash yet (hash false: a branch that predicts
+ * states makes the compiler shuffle registers on every pass.  Seal's first
+ * chunk has nothing to hash yet (hash false: a branch that predicts
  * perfectly, cheaper in code than a peeled first iteration).
  */
 #define AESV_GHASHV(g, hash)                                                          \
@@ -268,22 +267,22 @@ static const uint8_t pair_idx[2][64] __attribute__((aligned(64))) = {
     } while (0)
 
 /*
- * The GHASH of a main-loop chunk left for after the loop: its 4V blocks
- * (the registers p, or from memory at src when p is NULL) times their
- * powers added to the unreduced sums *lo, *mi, *hi, the running value acc
- * added to the first block.  e is the exponent its first block needs; when
- * it exceeds the powers in the context (the chunk and the tail after it
- * are more than 64 blocks, and then the sums hold nothing else), the chunk
- * is reduced on its own and the result returned as the new running value
+ * The GHASH of seal's last main-loop chunk, in the final step: its 4V
+ * blocks, read back from the output at src, times their powers added to
+ * the unreduced sums *lo, *mi, *hi, the running value acc added to the
+ * first block.  e is the exponent its first block needs; when it exceeds
+ * the powers in the context (the chunk and the tail after it are more
+ * than 64 blocks, and then the sums hold nothing else), the chunk is
+ * reduced on its own and the result returned as the new running value
  * (else zero).
  */
-V512_INL __m128i ghash_chunk(const vaes_gcm_ctx *c, const __m512i *p, const uint8_t *src, int e,
-                             __m128i acc, __m512i *lo, __m512i *mi, __m512i *hi)
+V512_INL __m128i ghash_chunk(const vaes_gcm_ctx *c, const uint8_t *src, int e, __m128i acc,
+                             __m512i *lo, __m512i *mi, __m512i *hi)
 {
     const __m512i bswap = v512_bswap();
     const int alone = e > VAES_NPOW;
     _Pragma("GCC unroll 8") for (int j = 0; j < V; j++) {
-        __m512i g = _mm512_shuffle_epi8(p ? p[j] : _mm512_loadu_si512(src + 64 * j), bswap);
+        __m512i g = _mm512_shuffle_epi8(_mm512_loadu_si512(src + 64 * j), bswap);
         if (j == 0)
             g = _mm512_xor_si512(g, _mm512_zextsi128_si512(acc));
         v512_gmul(g, v512_hpow(c, (alone ? 4 * V : e) - 4 * j), lo, mi, hi);
@@ -299,17 +298,14 @@ V512_INL __m128i ghash_chunk(const vaes_gcm_ctx *c, const __m512i *p, const uint
  * The payload's whole chunks of 4V blocks, for one direction (enc, a
  * constant: the main loop is instantiated per direction so that which side
  * is hashed costs nothing in it).  The round count is a run-time value.
- * Both directions hash the previous iteration's blocks, kept in registers
- * (seal: its output; open: its input, loaded before the in-place store), so
- * AES and GHASH of an iteration are independent.  Open's last chunk is
- * multiplied by its powers here but left unreduced in *lo, *mi, *hi for the
- * final step (reduced into *acc on its own only if it and the rest exceed 64
- * blocks); seal's is left to the final step, which reads it back from the
- * output.  Returns the bytes done; *ctr is the next block's counter.
+ * Open hashes each chunk's input in its own iteration, seal the previous
+ * chunk's output (see the top): the GHASH of seal's last chunk is left to
+ * the final step.  Returns the bytes done; *ctr is the next block's
+ * counter, *acc the running GHASH value.
  */
 V512_INL size_t crypt_bulk(const vaes_gcm_ctx *c, const int nr, const int enc,
                            const uint8_t *in, size_t n, uint8_t *out, __m512i *ctrp,
-                           __m128i *accp, __m512i *plo, __m512i *pmi, __m512i *phi)
+                           __m128i *accp)
 {
     const __m512i bswap = v512_bswap(), poly = v512_poly();
     GHASH_PAIR_SETUP();
@@ -323,32 +319,29 @@ V512_INL size_t crypt_bulk(const vaes_gcm_ctx *c, const int nr, const int enc,
     do {
         /* The input is folded into the last round key
          * (AESENCLAST(x, k ^ d) = AESENCLAST(x, k) ^ d), so the output is
-         * the last AES instruction's result.  Seal does it before the
-         * rounds, open after them (then the sums hold no register across
-         * the rounds, where open's GHASH needs more): each order measured
-         * the faster for its direction. */
+         * the last AES instruction's result. */
         __m512i kd[V];
         CTRV();
-        if (enc)
-            _Pragma("GCC unroll 8") for (int j = 0; j < V; j++)
+        _Pragma("GCC unroll 8") for (int j = 0; j < V; j++) {
+            if (enc)
                 kd[j] = _mm512_xor_si512(rk[nr], _mm512_loadu_si512(in + 64 * j));
-        AESV_GHASHV(p, have_prev);
+            else
+                p[j] = _mm512_loadu_si512(in + 64 * j);
+        }
+        AESV_GHASHV(p, enc ? have_prev : 1);
         _Pragma("GCC unroll 8") for (int j = 0; j < V; j++) {
             if (!enc)
-                kd[j] = _mm512_xor_si512(rk[nr], _mm512_loadu_si512(in + 64 * j));
+                kd[j] = _mm512_xor_si512(rk[nr], p[j]);
             x[j] = _mm512_aesenclast_epi128(x[j], kd[j]);
-            p[j] = enc ? x[j] : _mm512_xor_si512(kd[j], rk[nr]);
+            if (enc)
+                p[j] = x[j];
             _mm512_storeu_si512(out + 64 * j, x[j]);
         }
         in += VB, out += VB, n -= VB;
         have_prev = 1;
     } while (n >= VB);
 
-    /* Open's last chunk; seal's is the final step's (see the top). */
-    __m512i lo = _mm512_setzero_si512(), mi = lo, hi = lo;
-    if (!enc)
-        acc = ghash_chunk(c, p, NULL, (int)((n + 15) / 16) + 1 + 4 * V, acc, &lo, &mi, &hi);
-    *ctrp = ctr, *accp = acc, *plo = lo, *pmi = mi, *phi = hi;
+    *ctrp = ctr, *accp = acc;
     return n0 - n;
 }
 
@@ -368,23 +361,24 @@ V512_INL __m512i gcm_start(const vaes_gcm_ctx *c, const uint8_t iv[12], __m128i 
 }
 
 /*
- * Final step, shared by both directions and every key size: the tail
- * (fewer than 4V blocks), the lengths, each block times its own power of H,
- * added to the unreduced sums lo, mi, hi the main loop left (bulk), and one
- * reduction.  A message without a main loop (!bulk) comes here whole: its
+ * Final step, shared by both directions and every key size: after a main
+ * loop (bulk), seal's last chunk; the tail (fewer than 4V blocks) and the
+ * lengths, each block times its own power of H, added to the running
+ * value acc, and one reduction.  A message without a main loop (!bulk) comes here whole: its
  * AAD's blocks join that one reduction when it has no more than 64 blocks
  * in all, which keeps a short message's tag one reduction from its last
  * block.  The tail's keystream comes from v512_keystream (four vectors
- * round-major at a time); its loads and stores are byte-masked, so nothing outside any
- * buffer is touched, and masked-out lanes are zero, so they add nothing to
- * GHASH.  Returns the tag.
+ * round-major at a time); its loads and stores are byte-masked, so nothing
+ * outside any buffer is touched, and masked-out lanes are zero, so they add
+ * nothing to GHASH.  Returns the tag.
  */
 __attribute__((noinline)) V512_TGT static __m128i
 gcm_final(const vaes_gcm_ctx *c, const int enc, const uint8_t iv[12], const uint8_t *aad,
           size_t alen, const uint8_t *in, size_t n, uint8_t *out, const int bulk, __m128i lens,
-          __m128i ej0, __m512i ctr, __m128i acc, __m512i lo, __m512i mi, __m512i hi)
+          __m128i ej0, __m512i ctr, __m128i acc)
 {
     const __m512i bswap = v512_bswap(), poly = v512_poly();
+    __m512i lo = _mm512_setzero_si512(), mi = lo, hi = lo;
     const __m512i *rk = c->rk;
     const int nr = c->rounds;
     int e = (int)((n + 15) / 16) + 1;
@@ -406,7 +400,7 @@ gcm_final(const vaes_gcm_ctx *c, const int enc, const uint8_t iv[12], const uint
     if (nv > 1)
         v512_keystream(rk, nr, ctr, nv, ks);
     if (enc && bulk) /* seal's last chunk, in front of out */
-        acc = ghash_chunk(c, NULL, out - VB, e + 4 * V, acc, &lo, &mi, &hi);
+        acc = ghash_chunk(c, out - VB, e + 4 * V, acc, &lo, &mi, &hi);
     for (size_t off = 0; off < n; off += 64, e -= 4) {
         __mmask64 k = v512_bytes(n - off);
         __m512i x1 = nv > 1 ? ks[off / 64] : v512_aes_1(rk, nr, _mm512_shuffle_epi8(ctr, bswap));
@@ -444,15 +438,16 @@ V512_INL __m128i crypt_long(const vaes_gcm_ctx *c, const int enc, const uint8_t 
      * for the payload's AES. */
     __m128i ej0;
     __m512i ctr = gcm_start(c, iv, &ej0);
-    /* With one main-loop iteration and few enough blocks in all, the AAD
-     * joins the final step's single reduction instead of being reduced
-     * first (alen 0 tells the final step it is done). */
-    const int aad_last = n < 2 * VB && (alen + 15) / 16 + 4 * V + (n % VB + 15) / 16 + 1 <= VAES_NPOW;
+    /* A seal with one main-loop iteration (which hashes nothing) and few
+     * enough blocks in all: the AAD joins the final step's single
+     * reduction instead of being reduced first (alen 0 tells the final
+     * step it is done).  Open hashes in its first iteration, after the AAD. */
+    const int aad_last = enc && n < 2 * VB &&
+                         (alen + 15) / 16 + 4 * V + (n % VB + 15) / 16 + 1 <= VAES_NPOW;
     __m128i acc = alen && !aad_last ? ghash_aad(c, aad, alen) : _mm_setzero_si128();
-    __m512i lo, mi, hi;
-    size_t done = crypt_bulk(c, c->rounds, enc, in, n, out, &ctr, &acc, &lo, &mi, &hi);
+    size_t done = crypt_bulk(c, c->rounds, enc, in, n, out, &ctr, &acc);
     return gcm_final(c, enc, iv, aad, aad_last ? alen : 0, in + done, n - done, out + done, 1,
-                     gcm_lens(alen, n), ej0, ctr, acc, lo, mi, hi);
+                     gcm_lens(alen, n), ej0, ctr, acc);
 }
 
 __attribute__((noinline)) V512_TGT static __m128i
@@ -473,8 +468,7 @@ open_long(const vaes_gcm_ctx *c, const uint8_t iv[12], const uint8_t *aad, size_
 #define GCM_SHORT(c, enc, iv, aad, alen, in, len, out)                                \
     gcm_final((c), (enc), (iv), (aad), (alen), (in), (len), (out), 0,                 \
               gcm_lens((alen), (len)), _mm_setzero_si128(), _mm512_setzero_si512(),   \
-              _mm_setzero_si128(),                                                     \
-              _mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512())
+              _mm_setzero_si128())
 
 V512_TGT void GCM512_FN(gcm_seal)(const void *ctx, const uint8_t iv[12], const uint8_t *aad,
                                 size_t aad_len, const uint8_t *in, size_t len, uint8_t *out,

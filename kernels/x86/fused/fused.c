@@ -48,6 +48,7 @@
 
 #include "own_kernel.h"
 #include "../vaes512/v512.h"
+#include "../vaes512/v512_ks.h"
 #include "../vaes512/gcm512.h"
 #include "fused.h"
 

@@ -87,6 +87,7 @@
 
 #include "own_kernel.h"
 #include "v512.h"
+#include "v512_ks.h"
 #include "gcm512.h"
 
 /* GHASH of the AAD into a reduced running value: 16 blocks per reduction,

@@ -35,8 +35,10 @@
  * low lane (the high lane's zeros are encrypted and dropped), all through
  * one out-of-line function per direction (the tail is at most
  * eleven blocks, and one copy keeps the code small); the tweak vector
- * advances by x^2 per step.  Ciphertext stealing (length not
- * a multiple of 16) on the low lane, the partial block loaded and stored in
+ * advances by x^2 per step.  Ciphertext stealing (length not a multiple
+ * of 16): the last whole block's first pass rides in the high lane of a
+ * last odd block's vector, or else goes alone before the tail; the second
+ * pass on the low lane, the partial block loaded and stored in
  * pieces of 8, 4, 2 and 1 bytes chosen by the bits of its length (AVX2 has
  * no byte masks), reading each input before writing the output that may
  * alias it; decryption swaps the two last tweaks as the standard requires.
@@ -176,18 +178,24 @@ V256_INL void xts_body(const vaes_xts_ctx *c, const int dec, const uint8_t tweak
     /* Tweaks of the next two blocks not yet done. */
     __m256i tv = t[0];
 
-    /* With stealing, the last whole block q-1 goes first (T_q-1 to encrypt,
-     * T_q to decrypt: the standard's swapped order), so the two chained AES
-     * passes of ciphertext stealing overlap the other blocks. */
+    /* With stealing, the last whole block q-1 takes T_q-1 to encrypt, T_q
+     * to decrypt (the standard's swapped order).  After an odd number of
+     * whole blocks it rides in the high lane of the last one's vector, which
+     * would otherwise encrypt zeros; else it goes first, on its own, so the
+     * two chained AES passes of ciphertext stealing overlap the other
+     * blocks. */
     __m128i ta = _mm_setzero_si128(), tb = ta, part = ta, first = ta;
+    const int ride = s && (nfull & 1);
     if (s) {
         __m256i tab = x256_mulxk(tv, _mm256_set1_epi64x((long long)nfull)); /* T_q-1, T_q */
         ta = _mm256_castsi256_si128(tab);
         tb = _mm256_extracti128_si256(tab, 1);
         part = v128_load_tail(in + 16 * nfull + 16, s);
-        __m128i q1 = _mm_loadu_si128((const __m128i *)(const void *)(in + 16 * nfull));
-        first = _mm256_castsi256_si128(
-            one(rk, nr, _mm256_zextsi128_si256(q1), _mm256_zextsi128_si256(dec ? tb : ta)));
+        if (!ride) {
+            __m128i q1 = _mm_loadu_si128((const __m128i *)(const void *)(in + 16 * nfull));
+            first = _mm256_castsi256_si128(
+                one(rk, nr, _mm256_zextsi128_si256(q1), _mm256_zextsi128_si256(dec ? tb : ta)));
+        }
     }
 
     /* Whole blocks left (< 12): two at a time, a last odd one in the low lane. */
@@ -198,7 +206,14 @@ V256_INL void xts_body(const vaes_xts_ctx *c, const int dec, const uint8_t tweak
     }
     if (nfull) {
         __m256i x = _mm256_zextsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)in));
-        _mm_storeu_si128((__m128i *)(void *)out, _mm256_castsi256_si128(one(rk, nr, x, tv)));
+        if (ride) {
+            x = _mm256_inserti128_si256(x, _mm_loadu_si128((const __m128i *)(const void *)(in + 16)), 1);
+            tv = _mm256_inserti128_si256(tv, dec ? tb : ta, 1);
+        }
+        __m256i y = one(rk, nr, x, tv);
+        _mm_storeu_si128((__m128i *)(void *)out, _mm256_castsi256_si128(y));
+        if (ride)
+            first = _mm256_extracti128_si256(y, 1);
         out += 16;
     }
     if (!s)

@@ -532,6 +532,13 @@ def expand(cfg: dict, impls: list[dict], freqs: list[str]) -> tuple[list[Group],
                                 f"{' (' + ', '.join(have) + ')' if have else ''}; measured there only")
                         if note not in notes:
                             notes.append(note)
+                    # Repetitions alternate the order of the implementations: each
+                    # is timed early in one pass and late in the next, so a drift
+                    # of the machine over a pass (a VM's host) falls on all of them
+                    # alike in the medians instead of on whoever comes last.
+                    if rep % 2:
+                        rows = ([r for r in rows if r.get("library") == "lab"]
+                                + [r for r in rows if r.get("library") != "lab"][::-1])
                     aads = [0] if alg.endswith("xts") else blk["aad"]
                     for aad in aads:
                         for off in blk["offset"]:

@@ -124,6 +124,18 @@ def test_expand_filters_and_orders():
     assert gcm.points == [matrix.point_key_of(gcm, op, s) for op in gcm.ops for s in gcm.sizes]
 
 
+def test_repetitions_alternate_the_implementation_order():
+    lab = [{"name": "lab/null", "alg": "aes-128-gcm", "isa": "generic", "supported": True,
+            "plugin": "lab.so", "library": "lab"}]
+    cfg = matrix.normalise({"impl": "own/*", "alg": "aes-128-gcm", "op": "seal",
+                            "sizes": "64", "repeat": "3"}, ncpu=1)
+    groups, _ = matrix.expand(cfg, lab + IMPLS, ["as-is"])
+    order = {rep: [g.impl for g in groups if g.rep == rep] for rep in range(3)}
+    assert order[0] == ["lab/null", "own/portable", "own/aesni"]
+    assert order[1] == ["lab/null", "own/aesni", "own/portable"]  # the floor stays first
+    assert order[2] == order[0]
+
+
 def test_expand_dedups_points_across_blocks():
     cfg = matrix.normalise({"impl": "own/portable", "alg": "aes-128-gcm", "op": "seal",
                             "block": [{"sizes": "16,64"}, {"sizes": "64,256"}]}, ncpu=1)

@@ -207,7 +207,8 @@ V256_INL void xts_body(const vaes_xts_ctx *c, const int dec, const uint8_t tweak
     if (nfull) {
         __m256i x = _mm256_zextsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)in));
         if (ride) {
-            x = _mm256_inserti128_si256(x, _mm_loadu_si128((const __m128i *)(const void *)(in + 16)), 1);
+            __m128i q1 = _mm_loadu_si128((const __m128i *)(const void *)(in + 16));
+            x = _mm256_inserti128_si256(x, q1, 1);
             tv = _mm256_inserti128_si256(tv, dec ? tb : ta, 1);
         }
         __m256i y = one(rk, nr, x, tv);

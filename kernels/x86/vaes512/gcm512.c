@@ -22,11 +22,12 @@
  * each of the first, third, fifth and seventh of the last nine rounds (the
  * extra rounds of AES-192/256 come first, so every key size has the same
  * schedule).  The blocks stay as they are in memory until then: one
- * VPERMT2B per pair gathers the byte-reflected low qwords of both vectors' blocks into one register and
- * another the high qwords, so the reflection and the Karatsuba regrouping
- * cost two permutes per pair instead of a VPSHUFB, a VPSHUFD and an XOR per
- * vector (measured here: seal 5-7% faster, open 2%; on Zen 4 every vector
- * op competes with AES for pipes).  lo and hi products are schoolbook
+ * VPERMT2B per pair gathers the byte-reflected low qwords of both vectors'
+ * blocks into one register and another the high qwords, so the reflection
+ * and the Karatsuba regrouping cost two permutes per pair instead of a
+ * VPSHUFB, a VPSHUFD and an XOR per vector (measured here: seal 5-7%
+ * faster, open 2%; on Zen 4 every vector op competes with AES for
+ * pipes).  lo and hi products are schoolbook
  * multiplies selecting qwords of those two registers, the middle product one
  * Karatsuba multiply of their XOR by the precomputed (lo ^ hi) of the power
  * - three VPCLMULQDQ per block instead of four, which matters because on
@@ -365,10 +366,10 @@ V512_INL __m512i gcm_start(const vaes_gcm_ctx *c, const uint8_t iv[12], __m128i 
  * Final step, shared by both directions and every key size: after a main
  * loop (bulk), seal's last chunk; the tail (fewer than 4V blocks) and the
  * lengths, each block times its own power of H, added to the running
- * value acc, and one reduction.  A message without a main loop (!bulk) comes here whole: its
- * AAD's blocks join that one reduction when it has no more than 64 blocks
- * in all, which keeps a short message's tag one reduction from its last
- * block.  The tail's keystream comes from v512_keystream (four vectors
+ * value acc, and one reduction.  A message without a main loop (!bulk)
+ * comes here whole: its AAD's blocks join that one reduction when it has
+ * no more than 64 blocks in all, which keeps a short message's tag one
+ * reduction from its last block.  The tail's keystream comes from v512_keystream (four vectors
  * round-major at a time); its loads and stores are byte-masked, so nothing
  * outside any buffer is touched, and masked-out lanes are zero, so they add
  * nothing to GHASH.  Returns the tag.

@@ -221,8 +221,8 @@ V512_INL void xts_body(const vaes_xts_ctx *c, const int nr, const int dec,
             last = x512_vec(rk, nr, dec, _mm512_loadu_si512(in + 16 * i), tv);
             _mm512_storeu_si512(out + 16 * i, last);
         } else if (nt - i == 1) {
-            __m128i b = x128_block(rk, nr, dec, _mm_loadu_si128((const __m128i *)(const void *)(in + 16 * i)),
-                                   _mm512_castsi512_si128(tv));
+            __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(in + 16 * i));
+            b = x128_block(rk, nr, dec, b, _mm512_castsi512_si128(tv));
             _mm_storeu_si128((__m128i *)(void *)(out + 16 * i), b);
             y = b;
         } else {

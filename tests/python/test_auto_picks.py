@@ -47,6 +47,19 @@ def test_key_sizes_by_geometric_mean_and_incomplete_sizes_skipped():
     assert ap.steps_of(p) == [(None, "own/vaes256")]
 
 
+def test_more_steps_than_the_table_holds_are_merged_cheapest_first():
+    rows = []
+    for i, size in enumerate([16, 32, 48, 64, 80, 96, 112, 128, 144, 160]):
+        a, v = (30.0, 40.0) if i % 2 == 0 else (40.0, 30.0)  # winners alternate: 10 steps
+        if size == 80:
+            a, v = 30.0, 31.5  # aesni wins here by 5% only: the cheapest to give away
+        rows += [("own/aesni", 128, size, a), ("own/vaes512", 128, size, v)]
+    steps = ap.steps_of(_pts(rows))
+    assert len(steps) <= ap.MAX_STEPS and steps[-1][0] is None
+    assert steps[:3] == [(16, "own/aesni"), (32, "own/vaes512"), (48, "own/aesni")]
+    assert (96, "own/vaes512") in steps  # 80 went to vaes512, merged with 64 and 96
+
+
 def test_one_candidate_gives_no_row():
     assert ap.steps_of(_pts([("own/aesni", 128, 16, 20.0)])) == []
 

@@ -89,24 +89,37 @@ def steps_of(p: pd.DataFrame) -> list[tuple[int | None, str]]:
     cands = sorted(p.impl.unique(), key=ORDER.index)
     if len(cands) < 2:
         return []
-    winners = []
+    sizes, scores, segs = [], [], []  # segs: [kernel, [indexes into sizes]]
     for size, at in p.groupby("size"):
         keys = sorted(at.key_bits.unique())
         grid = at.pivot_table(index="impl", columns="key_bits", values="ns")
         if len(grid) < len(cands) or grid.isna().any().any():
             continue
-        scores = {k: math.exp(sum(math.log(grid.loc[k, b]) for b in keys) / len(keys))
-                  for k in cands}
-        winners.append((int(size), pick(scores)))
-    out: list[tuple[int | None, str]] = []
-    for i, (size, w) in enumerate(winners):
-        last = i + 1 == len(winners)
-        if not last and winners[i + 1][1] == w:
-            continue
-        out.append((None if last else size, w))
-    if len(out) > MAX_STEPS:
-        raise PicksError(f"{len(out)} steps for one direction (the table holds {MAX_STEPS})")
-    return out
+        sc = {k: math.exp(sum(math.log(grid.loc[k, b]) for b in keys) / len(keys)) for k in cands}
+        w = pick(sc)
+        if segs and segs[-1][0] == w:
+            segs[-1][1].append(len(sizes))
+        else:
+            segs.append([w, [len(sizes)]])
+        sizes.append(int(size))
+        scores.append(sc)
+    # More steps than the table holds (noisy medians make winners
+    # alternate): give a step to a neighbour's kernel, each time the one
+    # whose worst slowdown over its sizes is the smallest, until they fit.
+    while len(segs) > MAX_STEPS:
+        cost, i, k = min((max(scores[j][segs[n][0]] / scores[j][segs[i][0]] for j in segs[i][1]),
+                          i, segs[n][0])
+                         for i in range(len(segs)) for n in (i - 1, i + 1) if 0 <= n < len(segs))
+        segs[i][0] = k
+        merged: list[list] = []
+        for seg in segs:
+            if merged and merged[-1][0] == seg[0]:
+                merged[-1][1].extend(seg[1])
+            else:
+                merged.append(seg)
+        segs = merged
+    return [(None if n + 1 == len(segs) else sizes[seg[1][-1]], seg[0])
+            for n, seg in enumerate(segs)]
 
 
 def fingerprint(results: Path, machine_id: str) -> dict:

@@ -72,7 +72,9 @@ def register(sub) -> None:
                        description="For every x86-64 machine under the results folder: per GCM/XTS "
                        "direction and message size, the fastest own kernel (newest run's medians, "
                        "geometric mean over key sizes; within 3%% the wider kernel is kept), as "
-                       "steps by length.  Writes the C table own/auto looks its CPU model up in; "
+                       "steps by length (beyond the table's 8 steps per direction, a step goes "
+                       "to a neighbour's kernel, the cheapest first).  Writes the C table own/auto "
+                       "looks its CPU model up in; "
                        "a CPU with no row keeps auto's ISA order.  Reads stored points, times "
                        "nothing.  Exit 1 with --check when the file is stale, 2 on bad input.")
     p.add_argument("--results", metavar="DIR", help="results folder (default results/)")

@@ -71,7 +71,7 @@ def register(sub) -> None:
                        "from results/ (writes kernels/auto/picks.c)",
                        description="For every x86-64 machine under the results folder: per GCM/XTS "
                        "direction and message size, the fastest own kernel (newest run's medians, "
-                       "geometric mean over key sizes; within 3%% the wider kernel is kept), as "
+                       "geometric mean over key sizes; within 3% the wider kernel is kept), as "
                        "steps by length (beyond the table's 8 steps per direction, a step goes "
                        "to a neighbour's kernel, the cheapest first).  Writes the C table own/auto "
                        "looks its CPU model up in; "

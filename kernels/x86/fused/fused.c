@@ -186,21 +186,7 @@ V512_TGT void own_fused_gcm_seal_hp(const void *ctx, const uint8_t iv[12], const
     _mm_storeu_si128((__m128i *)(void *)tag, t);
 }
 
-static int cpu_ok(void)
-{
-    return own_x86_cpu_vaes512();
-}
-
 const own_kernel own_kernel_fused = {
     .name = "fused",
-    .isa = "vaes512",
-    .cpu_ok = cpu_ok,
-    .needs = OWN_X86_VAES512_NEEDS,
-    .gcm_keys = OWN_K128 | OWN_K192 | OWN_K256,
-    .gcm_ctx_bytes = sizeof(vaes_gcm_ctx),
-    .gcm_init = own_vaes_gcm_init,
-    .gcm_seal = own_fused_gcm_seal,
-    .gcm_open = own_fused_gcm_open,
-    .gcm_hp_init = own_vaes_gcm_hp_init,
-    .gcm_seal_hp = own_fused_gcm_seal_hp,
+    OWN_VAES512_GCM_FIELDS(own_fused),
 };

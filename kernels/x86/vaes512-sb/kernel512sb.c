@@ -7,21 +7,7 @@
 #include "../vaes256/vaes_ctx.h"
 #include "../vaes512/gcm512.h"
 
-static int cpu_ok(void)
-{
-    return own_x86_cpu_vaes512();
-}
-
 const own_kernel own_kernel_vaes512_sb = {
     .name = "vaes512-sb",
-    .isa = "vaes512",
-    .cpu_ok = cpu_ok,
-    .needs = OWN_X86_VAES512_NEEDS,
-    .gcm_keys = OWN_K128 | OWN_K192 | OWN_K256,
-    .gcm_ctx_bytes = sizeof(vaes_gcm_ctx),
-    .gcm_init = own_vaes_gcm_init,
-    .gcm_seal = own_v512sb_gcm_seal,
-    .gcm_open = own_v512sb_gcm_open,
-    .gcm_hp_init = own_vaes_gcm_hp_init,
-    .gcm_seal_hp = own_v512sb_gcm_seal_hp,
+    OWN_VAES512_GCM_FIELDS(own_v512sb),
 };

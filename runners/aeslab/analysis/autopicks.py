@@ -107,7 +107,7 @@ def steps_of(p: pd.DataFrame) -> list[tuple[int | None, str]]:
     # alternate): give a step to a neighbour's kernel, each time the one
     # whose worst slowdown over its sizes is the smallest, until they fit.
     while len(segs) > MAX_STEPS:
-        cost, i, k = min((max(scores[j][segs[n][0]] / scores[j][segs[i][0]] for j in segs[i][1]),
+        _, i, k = min((max(scores[j][segs[n][0]] / scores[j][segs[i][0]] for j in segs[i][1]),
                           i, segs[n][0])
                          for i in range(len(segs)) for n in (i - 1, i + 1) if 0 <= n < len(segs))
         segs[i][0] = k

@@ -70,7 +70,7 @@ typedef struct {
 } auto_hdr;
 
 #define AUTO_HDR 64
-#define AUTO_WIDE 4096
+#define AUTO_WIDE 4608
 #define AUTO_NARROW 4096 /* >= the narrow kernels' contexts (checked at init) */
 #define AUTO_CTX_BYTES (AUTO_HDR + AUTO_WIDE + AUTO_NARROW)
 _Static_assert(sizeof(auto_hdr) <= AUTO_HDR, "header");

@@ -13,8 +13,10 @@
  * kernels/x86/common/x86_aes.h, so hpow[VAES_NPOW - 1] is H' and a 64-byte
  * load at &hpow[VAES_NPOW - e] gives the multipliers (H^e, H^(e-1),
  * H^(e-2), H^(e-3)) for four consecutive blocks, the first of which must be
- * multiplied by H^e.  Four zero entries follow so that a partial last
- * vector of blocks may load past H^1: its lanes there hold zero data.
+ * multiplied by H^e.  VAES_NPAD zero entries follow so that a partial
+ * last vector of blocks, or the zero-filled end of the 512-bit open's
+ * partial last chunk (gcm512.c), may load past H^1: its lanes there hold
+ * zero data.
  * hkar[i] holds (hi ^ lo) of hpow[i] in both qwords, the precomputed half
  * of a Karatsuba middle product.
  */
@@ -26,14 +28,15 @@
 #include <stdint.h>
 
 #define VAES_NPOW 64
+#define VAES_NPAD 20
 
 typedef struct vaes_gcm_ctx {
     __m512i rk[15];      /* AES round keys, each in all four lanes        */
     __m256i hp_pair[15]; /* QUIC HP: (round key, hp round key) per round  */
     /* 64-byte aligned so that the main loops' four-power loads never split
      * a cache line. */
-    __m128i hpow[VAES_NPOW + 4] __attribute__((aligned(64)));
-    __m128i hkar[VAES_NPOW + 4] __attribute__((aligned(64)));
+    __m128i hpow[VAES_NPOW + VAES_NPAD] __attribute__((aligned(64)));
+    __m128i hkar[VAES_NPOW + VAES_NPAD] __attribute__((aligned(64)));
     int rounds;          /* 10, 12 or 14 */
     int hp_set;
 } vaes_gcm_ctx;

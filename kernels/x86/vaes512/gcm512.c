@@ -59,12 +59,22 @@
  * the tail's keystream is issued: those products wait on the chunk's AES,
  * and issued first they would leave the AES port idle meanwhile.
  *
+ * Open's remainder after the whole chunks, when it is at least
+ * GCM512_OPEN_PART bytes (7 vectors; an open message that long too), takes
+ * one more main-loop iteration instead of the final step: its last vectors
+ * run through zero-filled buffers, and the powers start lower so that its
+ * last real block gets H^1.  There its GHASH is interleaved with the
+ * AES rounds, where the final step issues all the keystream first; a
+ * shorter remainder would leave too many of the iteration's 32 blocks of
+ * AES wasted.
+ *
  * Final step (gcm_final, one copy for both directions and every key size):
  * seal's last chunk, the tail (under 32 blocks) and the length block, each
  * block multiplied by its own power of H, one reduction (seal's last chunk
  * is reduced on its own first only if it and the rest exceed 64 blocks).
- * A message shorter than one iteration (for seal, one of exactly one too)
- * goes straight there, AAD included: its AAD blocks join the one reduction
+ * A message shorter than one iteration (for seal, one of exactly one too;
+ * for open, one under GCM512_OPEN_PART bytes) goes straight there, AAD
+ * included: its AAD blocks join the one reduction
  * when the message has at most 64 blocks in all, as they do for a seal of
  * one iteration.  The tail's keystream comes from v512_keystream, four vectors
  * round-major at a time; its loads and stores are byte-masked (AVX512BW),
@@ -84,6 +94,7 @@
  * everything else is one copy (the final step takes the direction as an
  * argument).  Linux's aes-gcm-vaes-avx512.S has the same shape.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "own_kernel.h"
@@ -132,6 +143,14 @@ __attribute__((noinline)) V512_TGT static __m128i ghash_aad(const vaes_gcm_ctx *
 #define GCM512_FN(name) own_v512_##name
 #endif
 #define V GCM512_V
+/* Tuning knob: open's remainder after the whole chunks (or a whole open
+ * message) of at least this many bytes takes one more main-loop iteration
+ * instead of the final step (crypt_bulk). */
+#ifndef GCM512_OPEN_PART
+#define GCM512_OPEN_PART 385
+#endif
+/* (the zero end of the smallest such chunk reads powers this far past H^1) */
+_Static_assert(4 * V - (GCM512_OPEN_PART + 15) / 16 + 3 <= VAES_NPAD, "VAES_NPAD");
 #define VB (64 * V)
 #if V != 4 && V != 6 && V != 8
 #error "GCM512_V must be 4, 6 or 8"
@@ -166,6 +185,13 @@ __attribute__((noinline)) V512_TGT static __m128i ghash_aad(const vaes_gcm_ctx *
         cnt += 4 * V;                                                               \
     } while (0)
 
+/* The main loop's powers: hpb points just past H^1 (in open's partial
+ * chunk, further: see crypt_bulk); hkar lies a constant distance from
+ * hpow. */
+#define HPOW(e) _mm512_loadu_si512((const void *)(hpb - 16 * (e)))
+#define HKAR_AT (offsetof(vaes_gcm_ctx, hkar) - offsetof(vaes_gcm_ctx, hpow))
+#define HKAR(e) _mm512_loadu_si512((const void *)(hpb + HKAR_AT - 16 * (e)))
+
 #if GCM512_SCHOOLBOOK
 /* GHASH of the pair ga, gb (raw blocks needing H^e .. H^(e-7)) into the
  * unreduced sums: each vector byte-reflected by one VPSHUFB and multiplied
@@ -178,7 +204,7 @@ __attribute__((noinline)) V512_TGT static __m128i ghash_aad(const vaes_gcm_ctx *
         if (first)                                                                     \
             a_ = _mm512_xor_si512(a_, _mm512_zextsi128_si512(acc));                    \
         __m512i b_ = _mm512_shuffle_epi8(gb, bswap);                                   \
-        __m512i ha_ = v512_hpow(c, (e)), hb_ = v512_hpow(c, (e) - 4);                   \
+        __m512i ha_ = HPOW(e), hb_ = HPOW((e) - 4);                                   \
         lo = _mm512_ternarylogic_epi64(lo, _mm512_clmulepi64_epi128(a_, ha_, 0x00),    \
                                        _mm512_clmulepi64_epi128(b_, hb_, 0x00), 0x96); \
         hi = _mm512_ternarylogic_epi64(hi, _mm512_clmulepi64_epi128(a_, ha_, 0x11),    \
@@ -217,15 +243,15 @@ static const uint8_t pair_idx[2][64] __attribute__((aligned(64))) = {
             H_ = _mm512_xor_si512(                                                     \
                 H_, _mm512_zextsi128_si512(_mm_unpackhi_epi64(acc, _mm_setzero_si128()))); \
         }                                                                              \
-        __m512i ha_ = v512_hpow(c, (e)), hb_ = v512_hpow(c, (e) - 4);                   \
+        __m512i ha_ = HPOW(e), hb_ = HPOW((e) - 4);                                   \
         lo = _mm512_ternarylogic_epi64(lo, _mm512_clmulepi64_epi128(L_, ha_, 0x00),    \
                                        _mm512_clmulepi64_epi128(L_, hb_, 0x01), 0x96); \
         hi = _mm512_ternarylogic_epi64(hi, _mm512_clmulepi64_epi128(H_, ha_, 0x10),    \
                                        _mm512_clmulepi64_epi128(H_, hb_, 0x11), 0x96); \
         __m512i u_ = _mm512_xor_si512(L_, H_);                                         \
         mi = _mm512_ternarylogic_epi64(                                                \
-            mi, _mm512_clmulepi64_epi128(u_, v512_hkar(c, (e)), 0x00),                 \
-            _mm512_clmulepi64_epi128(u_, v512_hkar(c, (e) - 4), 0x01), 0x96);          \
+            mi, _mm512_clmulepi64_epi128(u_, HKAR(e), 0x00),                           \
+            _mm512_clmulepi64_epi128(u_, HKAR((e) - 4), 0x01), 0x96);                  \
     } while (0)
 
 /* Karatsuba: lo and hi added back into mi, once per reduction. */
@@ -305,6 +331,13 @@ V512_INL __m128i ghash_chunk(const vaes_gcm_ctx *c, const uint8_t *src, int e, _
  * the final step.  Returns the bytes done; *ctr is the next block's
  * counter, *acc the running GHASH value.
  */
+/* Vectors of open's partial last chunk that are always whole (it has at
+ * least GCM512_OPEN_PART bytes). */
+#define OPEN_WHOLE (((GCM512_OPEN_PART) - 1) / 64 < V ? ((GCM512_OPEN_PART) - 1) / 64 : V)
+#define OPEN_REST (V - OPEN_WHOLE + 1) /* (+1: an array never empty) */
+/* The mask of vector j at n bytes from the end. */
+#define KREST(j) (n > 64 * (size_t)(j) ? v512_bytes(n - 64 * (size_t)(j)) : 0)
+
 V512_INL size_t crypt_bulk(const vaes_gcm_ctx *c, const int nr, const int enc,
                            const uint8_t *in, size_t n, uint8_t *out, __m512i *ctrp,
                            __m128i *accp)
@@ -317,6 +350,39 @@ V512_INL size_t crypt_bulk(const vaes_gcm_ctx *c, const int nr, const int enc,
     uint32_t cnt = VAES_J0_CTR + 1; /* the next block's counter (its low byte matters) */
     const size_t n0 = n;
 
+    /*
+     * Open's partial last chunk (n < VB), after the whole ones.  Its last
+     * vectors (from OPEN_WHOLE on) are read from and written to buffers
+     * here, the input copied in zero-filled with byte-masked loads and the
+     * output copied out with byte-masked stores after the loop: the loop
+     * reaches them through offsets (io, oo) that are zero for whole
+     * chunks, since a masked load or store in the loop, even with every
+     * byte selected, made whole chunks measurably slower.  The powers are
+     * shifted by the missing blocks (hpb), so the last real block gets H^1
+     * and the zero blocks load past it (VAES_NPAD).  All of it changes
+     * only on the way into that iteration: whole chunks run no extra
+     * branch.
+     */
+    const uint8_t *hpb = (const uint8_t *)&c->hpow[VAES_NPOW];
+    __m512i ibuf[OPEN_REST], obuf[OPEN_REST];
+    __mmask64 kr[OPEN_REST];
+    uintptr_t io = 0, oo = 0;
+    uint8_t *orest = out;
+    size_t step = VB;
+#define OPEN_PART_SETUP()                                                              \
+    do {                                                                               \
+        for (int j = OPEN_WHOLE; j < V; j++) {                                         \
+            kr[j - OPEN_WHOLE] = KREST(j);                                             \
+            ibuf[j - OPEN_WHOLE] = _mm512_maskz_loadu_epi8(kr[j - OPEN_WHOLE], in + 64 * j); \
+        }                                                                              \
+        io = (uintptr_t)ibuf - (uintptr_t)(in + 64 * OPEN_WHOLE);                      \
+        orest = out + 64 * OPEN_WHOLE;                                                 \
+        oo = (uintptr_t)obuf - (uintptr_t)orest;                                       \
+        hpb += 16 * (4 * V - (n + 15) / 16);                                           \
+        step = n;                                                                      \
+    } while (0)
+    if (!enc && n < VB) /* (a short open: the partial chunk alone) */
+        OPEN_PART_SETUP();
     int have_prev = 0;
     do {
         /* The input is folded into the last round key
@@ -327,8 +393,10 @@ V512_INL size_t crypt_bulk(const vaes_gcm_ctx *c, const int nr, const int enc,
         _Pragma("GCC unroll 8") for (int j = 0; j < V; j++) {
             if (enc)
                 kd[j] = _mm512_xor_si512(rk[nr], _mm512_loadu_si512(in + 64 * j));
-            else
+            else if (j < OPEN_WHOLE)
                 p[j] = _mm512_loadu_si512(in + 64 * j);
+            else
+                p[j] = _mm512_loadu_si512((const void *)((uintptr_t)in + 64 * j + io));
         }
         AESV_GHASHV(p, enc ? have_prev : 1);
         _Pragma("GCC unroll 8") for (int j = 0; j < V; j++) {
@@ -337,11 +405,21 @@ V512_INL size_t crypt_bulk(const vaes_gcm_ctx *c, const int nr, const int enc,
             x[j] = _mm512_aesenclast_epi128(x[j], kd[j]);
             if (enc)
                 p[j] = x[j];
-            _mm512_storeu_si512(out + 64 * j, x[j]);
+            if (enc || j < OPEN_WHOLE)
+                _mm512_storeu_si512(out + 64 * j, x[j]);
+            else
+                _mm512_storeu_si512((void *)((uintptr_t)out + 64 * j + oo), x[j]);
         }
-        in += VB, out += VB, n -= VB;
+        in += step, out += step, n -= step;
         have_prev = 1;
-    } while (n >= VB);
+        if (!enc && n < VB && n >= GCM512_OPEN_PART)
+            OPEN_PART_SETUP(); /* (step = n: the loop goes on) */
+    } while (n >= VB || n == step);
+#undef OPEN_PART_SETUP
+    if (!enc && oo)
+        for (int j = OPEN_WHOLE; j < V; j++)
+            _mm512_mask_storeu_epi8(orest + 64 * (j - OPEN_WHOLE), kr[j - OPEN_WHOLE],
+                                    obuf[j - OPEN_WHOLE]);
 
     *ctrp = ctr, *accp = acc;
     return n0 - n;
@@ -490,7 +568,7 @@ V512_TGT int GCM512_FN(gcm_open)(const void *ctx, const uint8_t iv[12], const ui
                                const uint8_t tag[16], uint8_t *out)
 {
     const vaes_gcm_ctx *c = ctx;
-    __m128i t = len < VB ? GCM_SHORT(c, 0, iv, aad, aad_len, in, len, out)
+    __m128i t = len < GCM512_OPEN_PART ? GCM_SHORT(c, 0, iv, aad, aad_len, in, len, out)
                          : open_long(c, iv, aad, aad_len, in, len, out);
     t = _mm_xor_si128(t, _mm_loadu_si128((const __m128i *)(const void *)tag));
     int bad = !_mm_testz_si128(t, t);

@@ -59,21 +59,22 @@
  * the tail's keystream is issued: those products wait on the chunk's AES,
  * and issued first they would leave the AES port idle meanwhile.
  *
- * Open's remainder after the whole chunks, when it is at least
- * GCM512_OPEN_PART bytes (7 vectors; an open message that long too), takes
- * one more main-loop iteration instead of the final step: its last vectors
- * run through zero-filled buffers, and the powers start lower so that its
- * last real block gets H^1.  There its GHASH is interleaved with the
- * AES rounds, where the final step issues all the keystream first; a
- * shorter remainder would leave too many of the iteration's 32 blocks of
- * AES wasted.
+ * A remainder after the whole chunks of at least GCM512_PART bytes (7
+ * vectors; an open message that long too) takes one more main-loop
+ * iteration instead of the final step: its last vectors run through
+ * buffers (the input zero-filled), open's powers start lower so that its
+ * last real block gets H^1, and seal's GHASH of it, in the final step,
+ * reads them from the buffer, masked.  In the loop, GHASH is interleaved
+ * with the AES rounds, where the final step issues all its keystream
+ * first; a shorter remainder would leave too many of the iteration's 32
+ * blocks of AES wasted.
  *
  * Final step (gcm_final, one copy for both directions and every key size):
  * seal's last chunk, the tail (under 32 blocks) and the length block, each
  * block multiplied by its own power of H, one reduction (seal's last chunk
  * is reduced on its own first only if it and the rest exceed 64 blocks).
  * A message shorter than one iteration (for seal, one of exactly one too;
- * for open, one under GCM512_OPEN_PART bytes) goes straight there, AAD
+ * for open, one under GCM512_PART bytes) goes straight there, AAD
  * included: its AAD blocks join the one reduction
  * when the message has at most 64 blocks in all, as they do for a seal of
  * one iteration.  The tail's keystream comes from v512_keystream, four vectors
@@ -143,15 +144,19 @@ __attribute__((noinline)) V512_TGT static __m128i ghash_aad(const vaes_gcm_ctx *
 #define GCM512_FN(name) own_v512_##name
 #endif
 #define V GCM512_V
-/* Tuning knob: open's remainder after the whole chunks (or a whole open
+/* Tuning knob: a remainder after the whole chunks (or a whole open
  * message) of at least this many bytes takes one more main-loop iteration
  * instead of the final step (crypt_bulk). */
-#ifndef GCM512_OPEN_PART
-#define GCM512_OPEN_PART 385
+#ifndef GCM512_PART
+#define GCM512_PART 385
 #endif
 /* (the zero end of the smallest such chunk reads powers this far past H^1) */
-_Static_assert(4 * V - (GCM512_OPEN_PART + 15) / 16 + 3 <= VAES_NPAD, "VAES_NPAD");
+_Static_assert(4 * V - (GCM512_PART + 15) / 16 + 3 <= VAES_NPAD, "VAES_NPAD");
 #define VB (64 * V)
+/* Vectors of a partial last chunk that are always whole (it has at least
+ * GCM512_PART bytes); the others go through buffers (crypt_bulk). */
+#define PART_WHOLE (((GCM512_PART) - 1) / 64 < V ? ((GCM512_PART) - 1) / 64 : V)
+#define PART_REST (V - PART_WHOLE + 1) /* (+1: an array never empty) */
 #if V != 4 && V != 6 && V != 8
 #error "GCM512_V must be 4, 6 or 8"
 #endif
@@ -295,22 +300,31 @@ static const uint8_t pair_idx[2][64] __attribute__((aligned(64))) = {
     } while (0)
 
 /*
- * The GHASH of seal's last main-loop chunk, in the final step: its 4V
- * blocks, read back from the output at src, times their powers added to
- * the unreduced sums *lo, *mi, *hi, the running value acc added to the
- * first block.  e is the exponent its first block needs; when it exceeds
+ * The GHASH of seal's last main-loop chunk, in the final step: its len
+ * bytes (4V blocks, or fewer for a partial chunk), read back from the
+ * output at src, its vectors from PART_WHOLE on from rest (a partial
+ * chunk's buffer, zero past len), times their powers added to the
+ * unreduced sums *lo, *mi, *hi, the running value acc added to the first
+ * block.  e is the exponent its first block needs; when it exceeds
  * the powers in the context (the chunk and the tail after it are more
  * than 64 blocks, and then the sums hold nothing else), the chunk is
  * reduced on its own and the result returned as the new running value
  * (else zero).
  */
-V512_INL __m128i ghash_chunk(const vaes_gcm_ctx *c, const uint8_t *src, int e, __m128i acc,
-                             __m512i *lo, __m512i *mi, __m512i *hi)
+V512_INL __m128i ghash_chunk(const vaes_gcm_ctx *c, const uint8_t *src, const uint8_t *rest,
+                             size_t len, int e, __m128i acc, __m512i *lo, __m512i *mi,
+                             __m512i *hi)
 {
     const __m512i bswap = v512_bswap();
     const int alone = e > VAES_NPOW;
     _Pragma("GCC unroll 8") for (int j = 0; j < V; j++) {
-        __m512i g = _mm512_shuffle_epi8(_mm512_loadu_si512(src + 64 * j), bswap);
+        __m512i g;
+        if (j < PART_WHOLE)
+            g = _mm512_loadu_si512(src + 64 * j);
+        else
+            g = _mm512_maskz_mov_epi8(len > 64 * (size_t)j ? v512_bytes(len - 64 * (size_t)j) : 0,
+                                      _mm512_loadu_si512(rest + 64 * (j - PART_WHOLE)));
+        g = _mm512_shuffle_epi8(g, bswap);
         if (j == 0)
             g = _mm512_xor_si512(g, _mm512_zextsi128_si512(acc));
         v512_gmul(g, v512_hpow(c, (alone ? 4 * V : e) - 4 * j), lo, mi, hi);
@@ -331,16 +345,12 @@ V512_INL __m128i ghash_chunk(const vaes_gcm_ctx *c, const uint8_t *src, int e, _
  * the final step.  Returns the bytes done; *ctr is the next block's
  * counter, *acc the running GHASH value.
  */
-/* Vectors of open's partial last chunk that are always whole (it has at
- * least GCM512_OPEN_PART bytes). */
-#define OPEN_WHOLE (((GCM512_OPEN_PART) - 1) / 64 < V ? ((GCM512_OPEN_PART) - 1) / 64 : V)
-#define OPEN_REST (V - OPEN_WHOLE + 1) /* (+1: an array never empty) */
 /* The mask of vector j at n bytes from the end. */
 #define KREST(j) (n > 64 * (size_t)(j) ? v512_bytes(n - 64 * (size_t)(j)) : 0)
 
 V512_INL size_t crypt_bulk(const vaes_gcm_ctx *c, const int nr, const int enc,
                            const uint8_t *in, size_t n, uint8_t *out, __m512i *ctrp,
-                           __m128i *accp)
+                           __m128i *accp, size_t *lastp, __m512i obuf[PART_REST])
 {
     const __m512i bswap = v512_bswap(), poly = v512_poly();
     GHASH_PAIR_SETUP();
@@ -351,38 +361,41 @@ V512_INL size_t crypt_bulk(const vaes_gcm_ctx *c, const int nr, const int enc,
     const size_t n0 = n;
 
     /*
-     * Open's partial last chunk (n < VB), after the whole ones.  Its last
-     * vectors (from OPEN_WHOLE on) are read from and written to buffers
-     * here, the input copied in zero-filled with byte-masked loads and the
-     * output copied out with byte-masked stores after the loop: the loop
-     * reaches them through offsets (io, oo) that are zero for whole
-     * chunks, since a masked load or store in the loop, even with every
-     * byte selected, made whole chunks measurably slower.  The powers are
-     * shifted by the missing blocks (hpb), so the last real block gets H^1
-     * and the zero blocks load past it (VAES_NPAD).  All of it changes
-     * only on the way into that iteration: whole chunks run no extra
-     * branch.
+     * A partial last chunk (n < VB), after the whole ones.  Its last
+     * vectors (from PART_WHOLE on) are read from and written to buffers,
+     * the input copied in zero-filled with byte-masked loads and the
+     * output (obuf, the caller's: seal hashes it in the final step) copied
+     * out with byte-masked stores after the loop: the loop reaches them
+     * through offsets (io, oo) that are zero for whole chunks, since a
+     * masked load or store in the loop, even with every byte selected,
+     * made whole chunks measurably slower.  Open's powers are shifted by
+     * the missing blocks (hpb), so the last real block gets H^1 and the
+     * zero blocks load past it (VAES_NPAD); seal hashes the chunk before
+     * it here.  All of it changes only on the way into that iteration:
+     * whole chunks run no extra branch.  *lastp gets the last chunk's
+     * bytes.
      */
     const uint8_t *hpb = (const uint8_t *)&c->hpow[VAES_NPOW];
-    __m512i ibuf[OPEN_REST], obuf[OPEN_REST];
-    __mmask64 kr[OPEN_REST];
+    __m512i ibuf[PART_REST];
+    __mmask64 kr[PART_REST];
     uintptr_t io = 0, oo = 0;
     uint8_t *orest = out;
     size_t step = VB;
-#define OPEN_PART_SETUP()                                                              \
+#define PART_SETUP()                                                                   \
     do {                                                                               \
-        for (int j = OPEN_WHOLE; j < V; j++) {                                         \
-            kr[j - OPEN_WHOLE] = KREST(j);                                             \
-            ibuf[j - OPEN_WHOLE] = _mm512_maskz_loadu_epi8(kr[j - OPEN_WHOLE], in + 64 * j); \
+        for (int j = PART_WHOLE; j < V; j++) {                                         \
+            kr[j - PART_WHOLE] = KREST(j);                                             \
+            ibuf[j - PART_WHOLE] = _mm512_maskz_loadu_epi8(kr[j - PART_WHOLE], in + 64 * j); \
         }                                                                              \
-        io = (uintptr_t)ibuf - (uintptr_t)(in + 64 * OPEN_WHOLE);                      \
-        orest = out + 64 * OPEN_WHOLE;                                                 \
+        io = (uintptr_t)ibuf - (uintptr_t)(in + 64 * PART_WHOLE);                      \
+        orest = out + 64 * PART_WHOLE;                                                 \
         oo = (uintptr_t)obuf - (uintptr_t)orest;                                       \
-        hpb += 16 * (4 * V - (n + 15) / 16);                                           \
+        if (!enc)                                                                      \
+            hpb += 16 * (4 * V - (n + 15) / 16);                                       \
         step = n;                                                                      \
     } while (0)
     if (!enc && n < VB) /* (a short open: the partial chunk alone) */
-        OPEN_PART_SETUP();
+        PART_SETUP();
     int have_prev = 0;
     do {
         /* The input is folded into the last round key
@@ -392,8 +405,10 @@ V512_INL size_t crypt_bulk(const vaes_gcm_ctx *c, const int nr, const int enc,
         CTRV();
         _Pragma("GCC unroll 8") for (int j = 0; j < V; j++) {
             if (enc)
-                kd[j] = _mm512_xor_si512(rk[nr], _mm512_loadu_si512(in + 64 * j));
-            else if (j < OPEN_WHOLE)
+                kd[j] = _mm512_xor_si512(
+                    rk[nr], _mm512_loadu_si512((const void *)((uintptr_t)in + 64 * j +
+                                                              (j < PART_WHOLE ? 0 : io))));
+            else if (j < PART_WHOLE)
                 p[j] = _mm512_loadu_si512(in + 64 * j);
             else
                 p[j] = _mm512_loadu_si512((const void *)((uintptr_t)in + 64 * j + io));
@@ -405,21 +420,22 @@ V512_INL size_t crypt_bulk(const vaes_gcm_ctx *c, const int nr, const int enc,
             x[j] = _mm512_aesenclast_epi128(x[j], kd[j]);
             if (enc)
                 p[j] = x[j];
-            if (enc || j < OPEN_WHOLE)
+            if (j < PART_WHOLE)
                 _mm512_storeu_si512(out + 64 * j, x[j]);
             else
                 _mm512_storeu_si512((void *)((uintptr_t)out + 64 * j + oo), x[j]);
         }
         in += step, out += step, n -= step;
         have_prev = 1;
-        if (!enc && n < VB && n >= GCM512_OPEN_PART)
-            OPEN_PART_SETUP(); /* (step = n: the loop goes on) */
+        if (n < VB && n >= GCM512_PART)
+            PART_SETUP(); /* (step = n: the loop goes on) */
     } while (n >= VB || n == step);
-#undef OPEN_PART_SETUP
-    if (!enc && oo)
-        for (int j = OPEN_WHOLE; j < V; j++)
-            _mm512_mask_storeu_epi8(orest + 64 * (j - OPEN_WHOLE), kr[j - OPEN_WHOLE],
-                                    obuf[j - OPEN_WHOLE]);
+#undef PART_SETUP
+    *lastp = step;
+    if (oo)
+        for (int j = PART_WHOLE; j < V; j++)
+            _mm512_mask_storeu_epi8(orest + 64 * (j - PART_WHOLE), kr[j - PART_WHOLE],
+                                    obuf[j - PART_WHOLE]);
 
     *ctrp = ctr, *accp = acc;
     return n0 - n;
@@ -442,19 +458,22 @@ V512_INL __m512i gcm_start(const vaes_gcm_ctx *c, const uint8_t iv[12], __m128i 
 
 /*
  * Final step, shared by both directions and every key size: after a main
- * loop (bulk), seal's last chunk; the tail (fewer than 4V blocks) and the
+ * loop (bulk: its last chunk's bytes; rest: see ghash_chunk), seal's last
+ * chunk; the tail (fewer than 4V blocks) and the
  * lengths, each block times its own power of H, added to the running
  * value acc, and one reduction.  A message without a main loop (!bulk)
  * comes here whole: its AAD's blocks join that one reduction when it has
  * no more than 64 blocks in all, which keeps a short message's tag one
- * reduction from its last block.  The tail's keystream comes from v512_keystream (four vectors
- * round-major at a time); its loads and stores are byte-masked, so nothing
- * outside any buffer is touched, and masked-out lanes are zero, so they add
- * nothing to GHASH.  Returns the tag.
+ * reduction from its last block.  The tail's keystream comes from
+ * v512_keystream (four vectors round-major at a time); its loads and
+ * stores are byte-masked, so nothing outside any buffer is touched, and
+ * masked-out lanes are zero, so they add nothing to GHASH.  Returns the
+ * tag.
  */
 __attribute__((noinline)) V512_TGT static __m128i
 gcm_final(const vaes_gcm_ctx *c, const int enc, const uint8_t iv[12], const uint8_t *aad,
-          size_t alen, const uint8_t *in, size_t n, uint8_t *out, const int bulk, __m128i lens,
+          size_t alen, const uint8_t *in, size_t n, uint8_t *out, const size_t bulk,
+          const uint8_t *rest, __m128i lens,
           __m128i ej0, __m512i ctr, __m128i acc)
 {
     const __m512i bswap = v512_bswap(), poly = v512_poly();
@@ -465,7 +484,7 @@ gcm_final(const vaes_gcm_ctx *c, const int enc, const uint8_t iv[12], const uint
     if (!bulk)
         ctr = gcm_start(c, iv, &ej0);
     if (alen) {
-        int ea = e + (bulk ? 4 * V : 0) + (int)((alen + 15) / 16);
+        int ea = e + (int)((bulk + 15) / 16) + (int)((alen + 15) / 16);
         if (ea > VAES_NPOW) { /* (only without a main loop: crypt_long checks) */
             acc = ghash_aad(c, aad, alen);
         } else {
@@ -480,7 +499,8 @@ gcm_final(const vaes_gcm_ctx *c, const int enc, const uint8_t iv[12], const uint
     if (nv > 1)
         v512_keystream(rk, nr, ctr, nv, ks);
     if (enc && bulk) /* seal's last chunk, in front of out */
-        acc = ghash_chunk(c, out - VB, e + 4 * V, acc, &lo, &mi, &hi);
+        acc = ghash_chunk(c, out - bulk, rest, bulk, e + (int)((bulk + 15) / 16), acc, &lo, &mi,
+                          &hi);
     for (size_t off = 0; off < n; off += 64, e -= 4) {
         __mmask64 k = v512_bytes(n - off);
         __m512i x1 = nv > 1 ? ks[off / 64] : v512_aes_1(rk, nr, _mm512_shuffle_epi8(ctr, bswap));
@@ -518,16 +538,21 @@ V512_INL __m128i crypt_long(const vaes_gcm_ctx *c, const int enc, const uint8_t 
      * for the payload's AES. */
     __m128i ej0;
     __m512i ctr = gcm_start(c, iv, &ej0);
-    /* A seal with one main-loop iteration (which hashes nothing) and few
-     * enough blocks in all: the AAD joins the final step's single
+    /* A seal with one main-loop iteration (which hashes nothing; a
+     * remainder of GCM512_PART bytes makes a second) and few enough
+     * blocks in all: the AAD joins the final step's single
      * reduction instead of being reduced first (alen 0 tells the final
      * step it is done).  Open hashes in its first iteration, after the AAD. */
-    const int aad_last = enc && n < 2 * VB &&
+    const int aad_last = enc && n < 2 * VB && n - VB < GCM512_PART &&
                          (alen + 15) / 16 + 4 * V + (n % VB + 15) / 16 + 1 <= VAES_NPOW;
     __m128i acc = alen && !aad_last ? ghash_aad(c, aad, alen) : _mm_setzero_si128();
-    size_t done = crypt_bulk(c, c->rounds, enc, in, n, out, &ctr, &acc);
-    return gcm_final(c, enc, iv, aad, aad_last ? alen : 0, in + done, n - done, out + done, 1,
-                     gcm_lens(alen, n), ej0, ctr, acc);
+    size_t last;
+    __m512i obuf[PART_REST];
+    size_t done = crypt_bulk(c, c->rounds, enc, in, n, out, &ctr, &acc, &last, obuf);
+    /* (seal's last chunk from its vector PART_WHOLE on: in obuf if partial) */
+    const uint8_t *rest = last < VB ? (const uint8_t *)obuf : out + done - VB + 64 * PART_WHOLE;
+    return gcm_final(c, enc, iv, aad, aad_last ? alen : 0, in + done, n - done, out + done, last,
+                     rest, gcm_lens(alen, n), ej0, ctr, acc);
 }
 
 __attribute__((noinline)) V512_TGT static __m128i
@@ -546,7 +571,7 @@ open_long(const vaes_gcm_ctx *c, const uint8_t iv[12], const uint8_t *aad, size_
 
 /* A message without a main loop: the final step alone. */
 #define GCM_SHORT(c, enc, iv, aad, alen, in, len, out)                                \
-    gcm_final((c), (enc), (iv), (aad), (alen), (in), (len), (out), 0,                 \
+    gcm_final((c), (enc), (iv), (aad), (alen), (in), (len), (out), 0, NULL,           \
               gcm_lens((alen), (len)), _mm_setzero_si128(), _mm512_setzero_si512(),   \
               _mm_setzero_si128())
 
@@ -568,7 +593,7 @@ V512_TGT int GCM512_FN(gcm_open)(const void *ctx, const uint8_t iv[12], const ui
                                const uint8_t tag[16], uint8_t *out)
 {
     const vaes_gcm_ctx *c = ctx;
-    __m128i t = len < GCM512_OPEN_PART ? GCM_SHORT(c, 0, iv, aad, aad_len, in, len, out)
+    __m128i t = len < GCM512_PART ? GCM_SHORT(c, 0, iv, aad, aad_len, in, len, out)
                          : open_long(c, iv, aad, aad_len, in, len, out);
     t = _mm_xor_si128(t, _mm_loadu_si128((const __m128i *)(const void *)tag));
     int bad = !_mm_testz_si128(t, t);

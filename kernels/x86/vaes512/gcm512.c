@@ -75,9 +75,8 @@
  * is reduced on its own first only if it and the rest exceed 64 blocks).
  * A message shorter than one iteration (for seal, one of exactly one too;
  * for open, one under GCM512_PART bytes) goes straight there, AAD
- * included: its AAD blocks join the one reduction
- * when the message has at most 64 blocks in all, as they do for a seal of
- * one iteration.  The tail's keystream comes from v512_keystream, four vectors
+ * included: its AAD blocks join the one reduction when the message has at
+ * most 64 blocks in all, as they do for a seal of one iteration.  The tail's keystream comes from v512_keystream, four vectors
  * round-major at a time; its loads and stores are byte-masked (AVX512BW),
  * so nothing outside any buffer is touched, and masked-out lanes are zero,
  * so they add nothing to GHASH.
@@ -338,9 +337,10 @@ V512_INL __m128i ghash_chunk(const vaes_gcm_ctx *c, const uint8_t *src, const ui
 }
 
 /*
- * The payload's whole chunks of 4V blocks, for one direction (enc, a
- * constant: the main loop is instantiated per direction so that which side
- * is hashed costs nothing in it).  The round count is a run-time value.
+ * The payload's whole chunks of 4V blocks and a partial last chunk of at
+ * least GCM512_PART bytes (below), for one direction (enc, a constant: the
+ * main loop is instantiated per direction so that which side is hashed
+ * costs nothing in it).  The round count is a run-time value.
  * Open hashes each chunk's input in its own iteration, seal the previous
  * chunk's output (see the top): the GHASH of seal's last chunk is left to
  * the final step.  Returns the bytes done; *ctr is the next block's
@@ -460,9 +460,8 @@ V512_INL __m512i gcm_start(const vaes_gcm_ctx *c, const uint8_t iv[12], __m128i 
 /*
  * Final step, shared by both directions and every key size: after a main
  * loop (bulk: its last chunk's bytes; rest: see ghash_chunk), seal's last
- * chunk; the tail (fewer than 4V blocks) and the
- * lengths, each block times its own power of H, added to the running
- * value acc, and one reduction.  A message without a main loop (!bulk)
+ * chunk; the tail (fewer than 4V blocks) and the lengths, each block times
+ * its own power of H, added to the running value acc, and one reduction.  A message without a main loop (!bulk)
  * comes here whole: its AAD's blocks join that one reduction when it has
  * no more than 64 blocks in all, which keeps a short message's tag one
  * reduction from its last block.  The tail's keystream comes from

@@ -75,6 +75,36 @@ def test_scoreboard_table_matches_the_points(tmp_path, env):
     assert "Harness floor (lab/null, not ranked): 2.5 ns per 16-byte message" in out
 
 
+def test_scoreboard_per_cycle_is_blind_to_the_clock(tmp_path, env):
+    # the same run, every peer's pass at a 1.5x clock (MB/s up, cycles per
+    # byte the same): ranked per cycle nothing changes, ranked by MB/s it does
+    recs = [json.loads(l) for l in _text().splitlines()]
+    fast = [dict(r, mb_per_s=r["mb_per_s"] * 1.5) if not r["impl"].startswith("own/")
+            and r["mb_per_s"] else r for r in recs]
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    a.write_text("".join(json.dumps(r) + "\n" for r in _with_floor(recs)))
+    b.write_text("".join(json.dumps(r) + "\n" for r in _with_floor(fast)))
+    pa = aeslab("scoreboard", "--per-cycle", str(a), env=env, check=True).stdout
+    pb = aeslab("scoreboard", "--per-cycle", str(b), env=env, check=True).stdout
+    assert pa == pb
+    assert (aeslab("scoreboard", str(a), env=env, check=True).stdout
+            != aeslab("scoreboard", str(b), env=env, check=True).stdout)
+    assert "| size | own best | B/cycle | best peer | B/cycle | own / peer |" in pa
+    # one cell by hand: bytes per cycle is 1 / cycles per byte, each the median
+    ok = [r for r in recs if r["status"] == "ok" and r["cycles_per_byte"]]
+    alg, op, size = ok[0]["alg"], ok[0]["op"], 4096
+    cell = [r for r in ok if (r["alg"], r["op"], r["size"]) == (alg, op, size)]
+    bpc = {i: 1 / statistics.median(r["cycles_per_byte"] for r in cell if r["impl"] == i)
+           for i in {r["impl"] for r in cell}}
+    own = max((v, i) for i, v in bpc.items() if i.startswith("own/"))
+    peer = max((v, i) for i, v in bpc.items() if not i.startswith("own/"))
+    section = pa.split(f"### {alg} {op}\n")[1].split("###")[0]
+    row = re.search(rf"^\| {size} \| {re.escape(own[1])} \| ([0-9.]+) \| "
+                    rf"{re.escape(peer[1])} \| ([0-9.]+) \| \**([0-9.]+)\** \|$", section, re.M)
+    assert row, (alg, op, size)
+    assert abs(float(row.group(3)) - own[0] / peer[0]) < 6e-4
+
+
 def test_scoreboard_rejects_missing_files(tmp_path, env):
     for cmd in ("scoreboard", "goals"):
         p = aeslab(cmd, str(tmp_path / "nope.jsonl"), env=env)

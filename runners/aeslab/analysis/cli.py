@@ -65,6 +65,10 @@ def register(sub) -> None:
     p.add_argument("files", nargs="+", metavar="RUN-OR-FILE",
                    help="run ids (make bench-goals: the goals preset run) or points files "
                    "(.jsonl, .jsonl.gz) of aeslab run or aesbench run --out")
+    p.add_argument("--per-cycle", action="store_true",
+                   help="rank by payload bytes per core cycle instead of MB/s: on a host "
+                   "whose clock drifts between passes, the pass that ran faster decides "
+                   "nothing (points without core cycles are left out)")
 
 
     p = sub.add_parser("auto-picks", help="own/auto's table of measured picks per CPU model, "

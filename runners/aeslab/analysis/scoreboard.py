@@ -125,7 +125,10 @@ def _best(row: dict, own: bool) -> tuple[str, float] | None:
 
 
 def tables(cells: dict, bounds: dict | None = None, bound_note: str = NO_BOUND,
-           floor: dict | None = None, machine: str = "") -> str:
+           floor: dict | None = None, machine: str = "", per_cycle: bool = False) -> str:
+    """per_cycle: rank by payload bytes per core cycle (1 / cycles_per_byte)
+    instead of MB/s, so that a pass that ran at a higher clock than another
+    (a host whose turbo drifts between passes) decides no cell."""
     bounds = bounds or {}
     floor = floor or {}
     out: list[str] = []
@@ -134,18 +137,26 @@ def tables(cells: dict, bounds: dict | None = None, bound_note: str = NO_BOUND,
         by[(alg, op)].setdefault(size, {})[impl] = rs
     passes = max((len(rs) for rs in cells.values()), default=0)
     out.append(f"# Scoreboard: own kernels vs peers{f' on {machine}' if machine else ''}")
+    unit = "B/cycle" if per_cycle else "MB/s"
+    what = ("B/cycle = payload bytes per core cycle, the inverse of core cycles per byte: "
+            "ranked per cycle, so the clock each pass ran at decides nothing"
+            if per_cycle else "MB/s = 10^6 payload bytes per second")
     out += ["", f"Each cell: the median of {passes} pass(es) per implementation "
-            "(MB/s = 10^6 payload bytes per second, 1 thread, 16-byte AAD for GCM).  Own: "
+            f"({what}; 1 thread, 16-byte AAD for GCM).  Own: "
             "own/*; peers: every other implementation measured; lab/null (the harness floor) "
             "is never ranked."]
     summary: list[tuple[str, int, int]] = []
     for (alg, op) in sorted(by):
         out += ["", f"### {alg} {op}", "",
-                "| size | own best | MB/s | best peer | MB/s | own / peer |",
+                f"| size | own best | {unit} | best peer | {unit} | own / peer |",
                 "|---:|---|---:|---|---:|---:|"]
         won = total = 0
         for size in sorted(by[(alg, op)]):
-            row = {i: _median(rs, "mb_per_s") for i, rs in by[(alg, op)][size].items()}
+            if per_cycle:
+                cpb = {i: _median(rs, "cycles_per_byte") for i, rs in by[(alg, op)][size].items()}
+                row = {i: 1 / v for i, v in cpb.items() if v}
+            else:
+                row = {i: _median(rs, "mb_per_s") for i, rs in by[(alg, op)][size].items()}
             own, peer = _best(row, True), _best(row, False)
             if not own or not peer:
                 continue
@@ -153,7 +164,8 @@ def tables(cells: dict, bounds: dict | None = None, bound_note: str = NO_BOUND,
             total += 1
             won += r >= 1
             mark = "**" if r >= 1 else ""
-            out.append(f"| {size} | {own[0]} | {own[1]:,.0f} | {peer[0]} | {peer[1]:,.0f} | "
+            fmt = ",.3f" if per_cycle else ",.0f"
+            out.append(f"| {size} | {own[0]} | {own[1]:{fmt}} | {peer[0]} | {peer[1]:{fmt}} | "
                        f"{mark}{r:.3f}{mark} |")
         out += ["", f"Own best >= best peer in {won} of {total} sizes."]
         summary.append((f"{alg} {op}", won, total))
@@ -212,7 +224,8 @@ def scoreboard_command(a) -> int:
         cells, floor = load(fs)
         if cells:
             bounds, note, machine = machine_bound(fs)
-            pages.append(tables(cells, bounds, note, floor, machine))
+            pages.append(tables(cells, bounds, note, floor, machine,
+                                getattr(a, "per_cycle", False)))
     if not pages:
         print(f"aeslab {name}: no single-thread points in these files", file=sys.stderr)
         return 1

@@ -323,7 +323,7 @@ V512_INL __m128i ghash_chunk(const vaes_gcm_ctx *c, const uint8_t *src, const ui
         if (j < PART_WHOLE)
             g = _mm512_loadu_si512(src + 64 * j);
         else
-            g = _mm512_maskz_mov_epi8(len > 64 * (size_t)j ? v512_bytes(len - 64 * (size_t)j) : 0,
+            g = _mm512_maskz_mov_epi8(v512_bytes_at(len, 64 * (size_t)j),
                                       _mm512_loadu_si512(rest + 64 * (j - PART_WHOLE)));
         g = _mm512_xor_si512(_mm512_shuffle_epi8(g, bswap), _mm512_zextsi128_si512(acc));
         acc = _mm_setzero_si128();
@@ -346,9 +346,6 @@ V512_INL __m128i ghash_chunk(const vaes_gcm_ctx *c, const uint8_t *src, const ui
  * the final step.  Returns the bytes done; *ctr is the next block's
  * counter, *acc the running GHASH value.
  */
-/* The mask of vector j at n bytes from the end. */
-#define KREST(j) (n > 64 * (size_t)(j) ? v512_bytes(n - 64 * (size_t)(j)) : 0)
-
 V512_INL size_t crypt_bulk(const vaes_gcm_ctx *c, const int nr, const int enc,
                            const uint8_t *in, size_t n, uint8_t *out, __m512i *ctrp,
                            __m128i *accp, size_t *lastp, __m512i obuf[PART_REST])
@@ -382,10 +379,13 @@ V512_INL size_t crypt_bulk(const vaes_gcm_ctx *c, const int nr, const int enc,
     uintptr_t io = 0, oo = 0;
     uint8_t *orest = out;
     size_t step = VB;
+/* Vector j of the chunk at p: from PART_WHOLE on, moved by off (a buffer's
+ * offset in a partial chunk, zero otherwise; j is a constant). */
+#define PART_AT(p, j, off) ((void *)((uintptr_t)(p) + 64 * (j) + ((j) < PART_WHOLE ? 0 : (off))))
 #define PART_SETUP()                                                                   \
     do {                                                                               \
         for (int j = PART_WHOLE; j < V; j++) {                                         \
-            kr[j - PART_WHOLE] = KREST(j);                                             \
+            kr[j - PART_WHOLE] = v512_bytes_at(n, 64 * (size_t)j);                     \
             ibuf[j - PART_WHOLE] = _mm512_maskz_loadu_epi8(kr[j - PART_WHOLE], in + 64 * j); \
         }                                                                              \
         io = (uintptr_t)ibuf - (uintptr_t)(in + 64 * PART_WHOLE);                      \
@@ -405,14 +405,11 @@ V512_INL size_t crypt_bulk(const vaes_gcm_ctx *c, const int nr, const int enc,
         __m512i kd[V];
         CTRV();
         _Pragma("GCC unroll 8") for (int j = 0; j < V; j++) {
+            const __m512i d = _mm512_loadu_si512(PART_AT(in, j, io));
             if (enc)
-                kd[j] = _mm512_xor_si512(
-                    rk[nr], _mm512_loadu_si512((const void *)((uintptr_t)in + 64 * j +
-                                                              (j < PART_WHOLE ? 0 : io))));
-            else if (j < PART_WHOLE)
-                p[j] = _mm512_loadu_si512(in + 64 * j);
+                kd[j] = _mm512_xor_si512(rk[nr], d);
             else
-                p[j] = _mm512_loadu_si512((const void *)((uintptr_t)in + 64 * j + io));
+                p[j] = d;
         }
         AESV_GHASHV(p, enc ? have_prev : 1);
         _Pragma("GCC unroll 8") for (int j = 0; j < V; j++) {
@@ -421,10 +418,7 @@ V512_INL size_t crypt_bulk(const vaes_gcm_ctx *c, const int nr, const int enc,
             x[j] = _mm512_aesenclast_epi128(x[j], kd[j]);
             if (enc)
                 p[j] = x[j];
-            if (j < PART_WHOLE)
-                _mm512_storeu_si512(out + 64 * j, x[j]);
-            else
-                _mm512_storeu_si512((void *)((uintptr_t)out + 64 * j + oo), x[j]);
+            _mm512_storeu_si512(PART_AT(out, j, oo), x[j]);
         }
         in += step, out += step, n -= step;
         have_prev = 1;
@@ -432,6 +426,7 @@ V512_INL size_t crypt_bulk(const vaes_gcm_ctx *c, const int nr, const int enc,
             PART_SETUP(); /* (step = n: the loop goes on) */
     } while (n >= VB || n == step);
 #undef PART_SETUP
+#undef PART_AT
     *lastp = step;
     if (oo)
         for (int j = PART_WHOLE; j < V; j++)

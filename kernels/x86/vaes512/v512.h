@@ -36,6 +36,13 @@ V512_INL __mmask64 v512_bytes(size_t n)
     return n >= 64 ? ~(__mmask64)0 : (((__mmask64)1 << n) - 1);
 }
 
+/* Byte mask of the vector at offset off of an n-byte buffer: its bytes
+ * below n (none when off >= n). */
+V512_INL __mmask64 v512_bytes_at(size_t n, size_t off)
+{
+    return n > off ? v512_bytes(n - off) : 0;
+}
+
 /* Accumulate the three unreduced parts of d * h lane by lane. */
 V512_INL void v512_gmul(__m512i d, __m512i h, __m512i *lo, __m512i *mi, __m512i *hi)
 {

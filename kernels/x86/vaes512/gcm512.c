@@ -76,8 +76,9 @@
  * A message shorter than one iteration (for seal, one of exactly one too;
  * for open, one under GCM512_PART bytes) goes straight there, AAD
  * included: its AAD blocks join the one reduction when the message has at
- * most 64 blocks in all, as they do for a seal of one iteration.  The tail's keystream comes from v512_keystream, four vectors
- * round-major at a time; its loads and stores are byte-masked (AVX512BW),
+ * most 64 blocks in all, as they do for a seal of one iteration.  The
+ * tail's keystream comes from v512_keystream, four vectors round-major at
+ * a time; its last vector's loads and stores are byte-masked (AVX512BW),
  * so nothing outside any buffer is touched, and masked-out lanes are zero,
  * so they add nothing to GHASH.
  *
@@ -456,14 +457,14 @@ V512_INL __m512i gcm_start(const vaes_gcm_ctx *c, const uint8_t iv[12], __m128i 
  * Final step, shared by both directions and every key size: after a main
  * loop (bulk: its last chunk's bytes; rest: see ghash_chunk), seal's last
  * chunk; the tail (fewer than 4V blocks) and the lengths, each block times
- * its own power of H, added to the running value acc, and one reduction.  A message without a main loop (!bulk)
- * comes here whole: its AAD's blocks join that one reduction when it has
- * no more than 64 blocks in all, which keeps a short message's tag one
- * reduction from its last block.  The tail's keystream comes from
- * v512_keystream (four vectors round-major at a time); its loads and
- * stores are byte-masked, so nothing outside any buffer is touched, and
- * masked-out lanes are zero, so they add nothing to GHASH.  Returns the
- * tag.
+ * its own power of H, added to the running value acc, and one reduction.
+ * A message without a main loop (!bulk) comes here whole: its AAD's blocks
+ * join that one reduction when it has no more than 64 blocks in all, which
+ * keeps a short message's tag one reduction from its last block.  The
+ * tail's keystream comes from v512_keystream (four vectors round-major at
+ * a time); its last vector's loads and stores are byte-masked, so nothing
+ * outside any buffer is touched, and masked-out lanes are zero, so they
+ * add nothing to GHASH.  Returns the tag.
  */
 __attribute__((noinline)) V512_TGT static __m128i
 gcm_final(const vaes_gcm_ctx *c, const int enc, const uint8_t iv[12], const uint8_t *aad,

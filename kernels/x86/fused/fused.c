@@ -107,22 +107,7 @@ V512_INL __m128i fused_body(const vaes_gcm_ctx *c, const int nr, const int enc, 
             int left = (int)((n - off + 63) / 64);
             v512_keystream(rk, nr, ctr, left < 8 ? left : 8, ks);
         }
-        /* Only the last vector byte-masked, as in gcm512.c's final step
-         * (the store addressed from one register, v512_opaque). */
-        uint8_t *o = v512_opaque(out + off);
-        __m512i d, x, g;
-        if (n - off >= 64) {
-            d = _mm512_loadu_si512(in + off);
-            x = _mm512_xor_si512(ks[j], d);
-            _mm512_storeu_si512(o, x);
-            g = enc ? x : d;
-        } else {
-            __mmask64 k = v512_bytes(n - off);
-            d = _mm512_maskz_loadu_epi8(k, in + off);
-            x = _mm512_xor_si512(ks[j], d);
-            _mm512_mask_storeu_epi8(o, k, x);
-            g = enc ? _mm512_maskz_mov_epi8(k, x) : d;
-        }
+        __m512i g = v512_gcm_xor(ks[j], in + off, out + off, n - off, enc);
         v512_gmul(_mm512_shuffle_epi8(g, bswap), v512_hpow(c, e), &lo, &mi, &hi);
     }
 

@@ -438,11 +438,6 @@ V512_INL size_t crypt_bulk(const vaes_gcm_ctx *c, const int nr, const int enc,
     return n0 - n;
 }
 
-/* The tail's GHASH input: the output for seal (its masked-out bytes zero),
- * the input for open.  A branch, not a blend: a blend would make open's
- * hashing wait for the keystream. */
-#define TAIL_HASHED(enc, k, x1, d) ((enc) ? _mm512_maskz_mov_epi8((k), (x1)) : (d))
-
 /* J0's encryption into *ej0, for the tag; returns the byte-reflected
  * counters of the payload's first four blocks (J0 + 1 .. J0 + 4). */
 V512_INL __m512i gcm_start(const vaes_gcm_ctx *c, const uint8_t iv[12], __m128i *ej0)
@@ -499,25 +494,8 @@ gcm_final(const vaes_gcm_ctx *c, const int enc, const uint8_t iv[12], const uint
                           &hi);
     for (size_t off = 0; off < n; off += 64, e -= 4) {
         __m512i x1 = nv > 1 ? ks[off / 64] : v512_aes_1(rk, nr, _mm512_shuffle_epi8(ctr, bswap));
-        __m512i d, g;
-        uint8_t *o = v512_opaque(out + off);
-        /* A whole vector unmasked: on Intel a byte-masked load and the
-         * masked move that zeroes seal's hashed bytes each take a uop of
-         * the two ports 512-bit AES and GHASH share. */
-        if (n - off >= 64) {
-            d = _mm512_loadu_si512(in + off);
-            x1 = _mm512_xor_si512(x1, d);
-            _mm512_storeu_si512(o, x1);
-            g = enc ? x1 : d;
-        } else {
-            __mmask64 k = v512_bytes(n - off);
-            d = _mm512_maskz_loadu_epi8(k, in + off);
-            x1 = _mm512_xor_si512(x1, d);
-            _mm512_mask_storeu_epi8(o, k, x1);
-            g = enc ? TAIL_HASHED(1, k, x1, d) : TAIL_HASHED(0, k, x1, d);
-        }
-        g = _mm512_shuffle_epi8(g, bswap);
-        g = _mm512_xor_si512(g, _mm512_zextsi128_si512(acc));
+        __m512i g = v512_gcm_xor(x1, in + off, out + off, n - off, enc);
+        g = _mm512_xor_si512(_mm512_shuffle_epi8(g, bswap), _mm512_zextsi128_si512(acc));
         acc = _mm_setzero_si128();
         v512_gmul(g, v512_hpow(c, e), &lo, &mi, &hi);
     }

@@ -1,9 +1,9 @@
 /*
  * v512.h - 512-bit building blocks shared by the vaes512 and fused kernels:
  * AES rounds over zmm, GHASH multiply-accumulate without reduction, the
- * one reduction, masks for tails.  All static inline; see gcm512.c for how
- * they are put together and kernels/x86/common/x86_aes.h for the GHASH
- * register form.
+ * one reduction, masks for tails, a payload vector's keystream XOR.  All
+ * static inline; see gcm512.c for how they are put together and
+ * kernels/x86/common/x86_aes.h for the GHASH register form.
  */
 #ifndef OWN_V512_H
 #define OWN_V512_H
@@ -43,14 +43,35 @@ V512_INL __mmask64 v512_bytes_at(size_t n, size_t off)
     return n > off ? v512_bytes(n - off) : 0;
 }
 
-/* p, hidden from the optimizer, so that a store through it is addressed
- * from one register: GCC likes one index register for all of a loop's
- * buffers (base + index), and a 512-bit store so addressed in gcm_final's
- * tail loop measured markedly slower on Intel (the commit says how much). */
-V512_INL uint8_t *v512_opaque(uint8_t *p)
+/*
+ * One vector of a GCM payload: the keystream x XORed with the input at in,
+ * stored at out; left is the payload's bytes from in on (64 or more: a
+ * whole vector).  Returns the vector GHASH takes, the output for seal and
+ * the input for open, zero past the payload's end.  Only a partial vector
+ * is byte-masked: on Intel a byte-masked load and the masked move that
+ * zeroes seal's hashed bytes each take a uop of the two ports 512-bit AES
+ * and GHASH share.  The store's address is hidden from the optimizer (an
+ * empty asm), so it comes from one register: GCC otherwise addresses it
+ * base + index, sharing one index register among the loop's buffers, and
+ * so addressed it measured markedly slower on Intel (the commit says how
+ * much).  A branch on enc, not a blend: a blend would make open's hashing
+ * wait for the keystream.
+ */
+V512_INL __m512i v512_gcm_xor(__m512i x, const uint8_t *in, uint8_t *out, size_t left,
+                              const int enc)
 {
-    __asm__("" : "+r"(p));
-    return p;
+    __asm__("" : "+r"(out));
+    if (left >= 64) {
+        __m512i d = _mm512_loadu_si512(in);
+        x = _mm512_xor_si512(x, d);
+        _mm512_storeu_si512(out, x);
+        return enc ? x : d;
+    }
+    __mmask64 k = v512_bytes(left);
+    __m512i d = _mm512_maskz_loadu_epi8(k, in);
+    x = _mm512_xor_si512(x, d);
+    _mm512_mask_storeu_epi8(out, k, x);
+    return enc ? _mm512_maskz_mov_epi8(k, x) : d;
 }
 
 /* Accumulate the three unreduced parts of d * h lane by lane. */

@@ -137,7 +137,7 @@ def tables(cells: dict, bounds: dict | None = None, bound_note: str = NO_BOUND,
         by[(alg, op)].setdefault(size, {})[impl] = rs
     passes = max((len(rs) for rs in cells.values()), default=0)
     out.append(f"# Scoreboard: own kernels vs peers{f' on {machine}' if machine else ''}")
-    unit = "B/cycle" if per_cycle else "MB/s"
+    unit, fmt = ("B/cycle", ",.3f") if per_cycle else ("MB/s", ",.0f")
     what = ("B/cycle = payload bytes per core cycle, the inverse of core cycles per byte: "
             "ranked per cycle, so the clock each pass ran at decides nothing"
             if per_cycle else "MB/s = 10^6 payload bytes per second")
@@ -164,7 +164,6 @@ def tables(cells: dict, bounds: dict | None = None, bound_note: str = NO_BOUND,
             total += 1
             won += r >= 1
             mark = "**" if r >= 1 else ""
-            fmt = ",.3f" if per_cycle else ",.0f"
             out.append(f"| {size} | {own[0]} | {own[1]:{fmt}} | {peer[0]} | {peer[1]:{fmt}} | "
                        f"{mark}{r:.3f}{mark} |")
         out += ["", f"Own best >= best peer in {won} of {total} sizes."]

@@ -517,23 +517,13 @@ static __m128i gcm_open_tail(const struct gcm_ctx *c, __m128i ctr, __m128i xi,
     return GH_REDUCE();
 }
 
-/* J0 = IV || 0x00000001 (big endian), memory order. */
-TGT INL __m128i gcm_j0(const uint8_t iv[12])
-{
-    uint64_t iv_lo;
-    uint32_t iv_hi;
-    memcpy(&iv_lo, iv, 8);
-    memcpy(&iv_hi, iv + 8, 4);
-    return _mm_set_epi64x((long long)(((uint64_t)0x01000000u << 32) | iv_hi), (long long)iv_lo);
-}
-
 /* The tag (memory order) of a one-shot seal or open. */
 TGT GCM_TEXT
 static __m128i gcm_crypt(const struct gcm_ctx *c, const uint8_t iv[12], const uint8_t *aad,
                          size_t aad_len, const uint8_t *in, size_t len, uint8_t *out, int enc)
 {
     const __m128i bswap = own_x86_bswap_mask();
-    const __m128i j0 = gcm_j0(iv);
+    const __m128i j0 = own_x86_gcm_j0(iv, 1);
     __m128i ctr = _mm_add_epi32(_mm_shuffle_epi8(j0, bswap), _mm_set_epi32(0, 0, 0, 1));
     /* length block in register form: the two big-endian bit counts */
     const __m128i lens = _mm_set_epi64x((long long)((uint64_t)aad_len * 8),
@@ -652,7 +642,7 @@ static void aesni_gcm_stream_init(void *st_, const void *ctx, int encrypt,
 {
     struct gcm_stream *st = st_;
     const struct gcm_ctx *c = ctx;
-    const __m128i j0 = gcm_j0(iv);
+    const __m128i j0 = own_x86_gcm_j0(iv, 1);
     memset(st, 0, sizeof *st);
     st->c = c;
     st->enc = encrypt;

@@ -41,6 +41,11 @@
  *    __m128i own_x86_aes_enc_block(const __m128i rk[15], int rounds, __m128i b);
  *    __m128i own_x86_aes_dec_block(const __m128i dec[15], int rounds, __m128i b);
  *
+ *  GCM:
+ *    __m128i own_x86_gcm_j0(const uint8_t iv[12], uint32_t ctr);
+ *         J0 = IV || ctr (ctr big endian; 1 but for the counter-wrap
+ *         tests), memory order, read without touching a byte past the IV.
+ *
  *  GHASH (see "GHASH representation" below):
  *    __m128i own_x86_bswap_mask(void);        PSHUFB mask reversing 16 bytes
  *    __m128i own_x86_ghash_key(const __m128i rk[15], int rounds);
@@ -340,6 +345,25 @@ OWN_X86_TGT_AES static inline __m128i own_x86_aes_dec_block(const __m128i dec[15
     for (int i = 1; i < rounds; i++)
         b = _mm_aesdec_si128(b, dec[i]);
     return _mm_aesdeclast_si128(b, dec[rounds]);
+}
+
+/* ---- GCM -------------------------------------------------------------- */
+
+/* The IV is read as three 4-byte pieces, each of which lies inside one
+ * store of every way callers write a nonce just before the call: one
+ * 16-byte store, 8 + 4 bytes (memcpy of 12), or a 64-bit sequence number
+ * XORed into bytes 4..11 (TLS, QUIC).  A load that straddles two stores, or
+ * the two halves of a 16-byte one, is not forwarded and waits for the store
+ * to commit, which delays the whole message's AES from its first round. */
+OWN_X86_TGT_AES static inline __m128i own_x86_gcm_j0(const uint8_t iv[12], uint32_t ctr)
+{
+    uint32_t a, b, c;
+    memcpy(&a, iv, 4);
+    memcpy(&b, iv + 4, 4);
+    memcpy(&c, iv + 8, 4);
+    __asm__("" : "+r"(b)); /* or GCC merges two of the loads into one */
+    return _mm_set_epi64x((long long)((uint64_t)__builtin_bswap32(ctr) << 32 | c),
+                          (long long)((uint64_t)b << 32 | a));
 }
 
 /* ---- GHASH ------------------------------------------------------------ */

@@ -59,7 +59,7 @@ V512_INL __m128i fused_body(const vaes_gcm_ctx *c, const int nr, const int enc, 
 {
     const __m512i bswap = v512_bswap(), poly = v512_poly();
     const __m512i *rk = c->rk;
-    __m128i j0 = v512_j0(iv);
+    __m128i j0 = own_x86_gcm_j0(iv, VAES_J0_CTR);
 
     /* E(K, J0), and the HP mask in the other lane of the same chain. */
     __m128i ej0;

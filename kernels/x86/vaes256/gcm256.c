@@ -188,18 +188,6 @@ V256_INL __m128i ghash_aad(const vaes_gcm_ctx *c, const uint8_t *aad, size_t ale
         LASTW(v256_rk(ke, 10));                                                        \
     } while (0)
 
-/* J0 = IV || 0^31 || 1, the IV read as 4 + 8 bytes (see v512_j0). */
-V256_INL __m128i v256_j0(const uint8_t iv[12])
-{
-    uint32_t a;
-    uint64_t b;
-    memcpy(&a, iv, 4);
-    memcpy(&b, iv + 4, 8);
-    __m128i j = _mm_bslli_si128(_mm_cvtsi64_si128((long long)b), 4);
-    j = _mm_insert_epi32(j, (int)a, 0);
-    return _mm_or_si128(j, _mm_set_epi32(VAES_J0_DWORD3, 0, 0, 0));
-}
-
 /* One vector through AES, rounds unrolled (OWN_X86_ROUNDS). */
 V256_INL __m256i v256_aes_1(const __m512i *rk, int nr, __m256i b)
 {
@@ -233,7 +221,7 @@ static __attribute__((noinline)) V256_TGT __m128i crypt_body(const vaes_gcm_ctx 
     const int nr = c->rounds;
     const __m512i *rk = c->rk, *ke = rk + (nr - 10);
     const size_t len = n;
-    __m128i j0 = v256_j0(iv);
+    __m128i j0 = own_x86_gcm_j0(iv, VAES_J0_CTR);
     __m128i ej0 = _mm256_castsi256_si128(v256_aes_1(rk, nr, _mm256_castsi128_si256(j0)));
     __m256i ctr = _mm256_add_epi32(
         _mm256_broadcastsi128_si256(_mm_shuffle_epi8(j0, own_x86_bswap_mask())), v256_inc(1));

@@ -61,7 +61,6 @@ extern uint32_t own_vaes_test_ctr0;
 #else
 #define VAES_J0_CTR 1u
 #endif
-#define VAES_J0_DWORD3 ((int)__builtin_bswap32(VAES_J0_CTR))
 
 /* vaes_ctx.c: key set-up (AES-NI; runs on any CPU the kernels run on). */
 void own_vaes_gcm_init(void *ctx, const uint8_t *key, size_t key_len);

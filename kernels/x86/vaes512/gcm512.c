@@ -442,7 +442,7 @@ V512_INL size_t crypt_bulk(const vaes_gcm_ctx *c, const int nr, const int enc,
  * counters of the payload's first four blocks (J0 + 1 .. J0 + 4). */
 V512_INL __m512i gcm_start(const vaes_gcm_ctx *c, const uint8_t iv[12], __m128i *ej0)
 {
-    __m128i j0 = v512_j0(iv);
+    __m128i j0 = own_x86_gcm_j0(iv, VAES_J0_CTR);
     *ej0 = v512_aes_x1(c->rk, c->rounds, j0);
     return _mm512_add_epi32(
         _mm512_broadcast_i32x4(_mm_shuffle_epi8(j0, own_x86_bswap_mask())), v512_inc(1));

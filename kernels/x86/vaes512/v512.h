@@ -105,22 +105,6 @@ V512_INL __m512i v512_hkar(const vaes_gcm_ctx *c, int e)
     return _mm512_loadu_si512((const void *)&c->hkar[VAES_NPOW - e]);
 }
 
-/* J0 = IV || 0^31 || 1, loaded without touching a byte past the IV.  The
- * IV is read as 4 + 8 bytes: TLS and QUIC form it by XORing a 64-bit
- * sequence number into its last 8 bytes, so this split lets the load take
- * the value straight from that store instead of waiting for it to retire
- * (a load that straddles the store cannot be forwarded). */
-V512_INL __m128i v512_j0(const uint8_t iv[12])
-{
-    uint32_t a;
-    uint64_t b;
-    memcpy(&a, iv, 4);
-    memcpy(&b, iv + 4, 8);
-    __m128i j = _mm_bslli_si128(_mm_cvtsi64_si128((long long)b), 4);
-    j = _mm_insert_epi32(j, (int)a, 0);
-    return _mm_or_si128(j, _mm_set_epi32(VAES_J0_DWORD3, 0, 0, 0));
-}
-
 /* One block, xmm, for E(K, J0) and the like.  The rounds stay a loop:
  * E(K, J0) runs beside the payload's AES, and unrolled it measured no
  * faster. */

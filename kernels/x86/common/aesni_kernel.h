@@ -863,7 +863,7 @@ void aesni_xts_crypt(const struct xts_ctx *c, const uint8_t tweak[16],
     const int rounds = c->rounds;
     const size_t r = len % 16;
     size_t n = len / 16 - (r != 0); /* blocks before any stealing */
-    __m128i t = xts_block(c->tk, rounds, LD(tweak), _mm_setzero_si128(), 0);
+    __m128i t = xts_block(c->tk, rounds, own_x86_xts_tweak(tweak), _mm_setzero_si128(), 0);
     if (n == 1) {
         /* a lone block (a 16-byte message's only one): the shortest path
          * through cold code */

@@ -46,6 +46,10 @@
  *         J0 = IV || ctr (ctr big endian; 1 but for the counter-wrap
  *         tests), memory order, read without touching a byte past the IV.
  *
+ *  XTS:
+ *    __m128i own_x86_xts_tweak(const uint8_t tweak[16]);
+ *         the tweak block, read as two 8-byte halves.
+ *
  *  GHASH (see "GHASH representation" below):
  *    __m128i own_x86_bswap_mask(void);        PSHUFB mask reversing 16 bytes
  *    __m128i own_x86_ghash_key(const __m128i rk[15], int rounds);
@@ -364,6 +368,20 @@ OWN_X86_TGT_AES static inline __m128i own_x86_gcm_j0(const uint8_t iv[12], uint3
     __asm__("" : "+r"(b)); /* or GCC merges two of the loads into one */
     return _mm_set_epi64x((long long)((uint64_t)__builtin_bswap32(ctr) << 32 | c),
                           (long long)((uint64_t)b << 32 | a));
+}
+
+/* ---- XTS -------------------------------------------------------------- */
+
+/* Two 8-byte loads, each inside one store of the ways callers write a
+ * tweak: one 16-byte store, or a 64-bit sector number (and maybe a second
+ * 8-byte store for the upper half).  One 16-byte load over an 8-byte store
+ * is not forwarded and stalls the tweak's AES, which every block waits on. */
+OWN_X86_TGT_AES static inline __m128i own_x86_xts_tweak(const uint8_t tweak[16])
+{
+    uint64_t hi;
+    memcpy(&hi, tweak + 8, 8);
+    __m128i lo = _mm_loadl_epi64((const __m128i *)(const void *)tweak);
+    return _mm_insert_epi64(lo, (long long)hi, 1); /* (VPINSRQ from memory) */
 }
 
 /* ---- GHASH ------------------------------------------------------------ */

@@ -122,11 +122,7 @@ V256_INL void xts_body(const vaes_xts_ctx *c, const int dec, const uint8_t tweak
     if (n < 16)
         return; /* XTS needs one whole block; the plugin rejects shorter */
 
-    /* The tweak as two 8-byte halves: a caller that writes a 64-bit sector
-     * number into it gets store-to-load forwarding instead of a stall. */
-    uint64_t tw[2];
-    memcpy(tw, tweak, 16);
-    __m128i t0 = _mm_set_epi64x((long long)tw[1], (long long)tw[0]);
+    __m128i t0 = own_x86_xts_tweak(tweak);
     t0 = _mm_xor_si128(t0, c->tk[0]);
     OWN_X86_ROUNDS(nr, t0 = _mm_aesenc_si128(t0, c->tk[r_]));
     t0 = _mm_aesenclast_si128(t0, c->tk[nr]);

@@ -140,11 +140,7 @@ V512_INL void xts_body(const vaes_xts_ctx *c, const int nr, const int dec,
     const __mmask16 km = (__mmask16)((1u << s) - 1);
     const __m128i part = _mm_maskz_loadu_epi8(km, in + 16 * (nfull + 1));
 
-    /* The tweak as two 8-byte halves: a caller that writes a 64-bit sector
-     * number into it gets store-to-load forwarding instead of a stall. */
-    uint64_t tw[2];
-    memcpy(tw, tweak, 16);
-    __m128i t0 = _mm_set_epi64x((long long)tw[1], (long long)tw[0]);
+    __m128i t0 = own_x86_xts_tweak(tweak);
     t0 = _mm_xor_si128(t0, c->tk[0]);
     OWN_X86_ROUNDS(nr, t0 = _mm_aesenc_si128(t0, c->tk[r_]));
     t0 = _mm_aesenclast_si128(t0, c->tk[nr]);

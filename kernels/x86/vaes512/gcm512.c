@@ -69,6 +69,12 @@
  * first; a shorter remainder would leave too many of the iteration's 32
  * blocks of AES wasted.
  *
+ * An open that ends with a main-loop chunk (whole, or partial as above)
+ * multiplies that chunk by powers one higher, so its reduction gives S * H
+ * for S the GHASH so far; the final value (S ^ L) * H is that plus L * H for
+ * the length block L, which depends on nothing in the payload: no multiply
+ * and reduction waits on the last block, and the final step is skipped.
+ *
  * Final step (gcm_final, one copy for both directions and every key size):
  * seal's last chunk, the tail (under 32 blocks) and the length block, each
  * block multiplied by its own power of H, one reduction (seal's last chunk
@@ -392,12 +398,20 @@ V512_INL size_t crypt_bulk(const vaes_gcm_ctx *c, const int nr, const int enc,
         io = (uintptr_t)ibuf - (uintptr_t)(in + 64 * PART_WHOLE);                      \
         orest = out + 64 * PART_WHOLE;                                                 \
         oo = (uintptr_t)obuf - (uintptr_t)orest;                                       \
-        if (!enc)                                                                      \
-            hpb += 16 * (4 * V - (n + 15) / 16);                                       \
+        if (!enc) /* (and one power higher: LAST_OPEN below) */                        \
+            hpb += 16 * (4 * V - (n + 15) / 16) - 16;                                  \
         step = n;                                                                      \
+    } while (0)
+    /* Open's last chunk, when nothing follows it, takes H^(k+1) where it
+     * would take H^k (see the top); for a partial chunk PART_SETUP does it. */
+#define LAST_OPEN()                                                                    \
+    do {                                                                               \
+        if (!enc && n == VB)                                                           \
+            hpb -= 16;                                                                 \
     } while (0)
     if (!enc && n < VB) /* (a short open: the partial chunk alone) */
         PART_SETUP();
+    LAST_OPEN();
     int have_prev = 0;
     do {
         /* The input is folded into the last round key
@@ -425,7 +439,9 @@ V512_INL size_t crypt_bulk(const vaes_gcm_ctx *c, const int nr, const int enc,
         have_prev = 1;
         if (n < VB && n >= GCM512_PART)
             PART_SETUP(); /* (step = n: the loop goes on) */
+        LAST_OPEN();
     } while (n >= VB || n == step);
+#undef LAST_OPEN
 #undef PART_SETUP
 #undef PART_AT
     *lastp = step;
@@ -535,7 +551,12 @@ V512_INL __m128i crypt_long(const vaes_gcm_ctx *c, const int enc, const uint8_t 
     __m128i acc = alen && !aad_last ? ghash_aad(c, aad, alen) : _mm_setzero_si128();
     size_t last;
     __m512i obuf[PART_REST];
+    /* L * H, for an open that ends with its last chunk (see the top) */
+    const __m128i lh = enc ? _mm_setzero_si128()
+                           : own_x86_ghash_mul(gcm_lens(alen, n), c->hpow[VAES_NPOW - 1]);
     size_t done = crypt_bulk(c, c->rounds, enc, in, n, out, &ctr, &acc, &last, obuf);
+    if (!enc && done == n)
+        return _mm_xor_si128(_mm_shuffle_epi8(_mm_xor_si128(acc, lh), own_x86_bswap_mask()), ej0);
     /* (seal's last chunk from its vector PART_WHOLE on: in obuf if partial) */
     const uint8_t *rest = last < VB ? (const uint8_t *)obuf : out + done - VB + 64 * PART_WHOLE;
     return gcm_final(c, enc, iv, aad, aad_last ? alen : 0, in + done, n - done, out + done, last,

@@ -204,7 +204,7 @@ struct worker {
  * (GCM: 4, XTS: 0).  On x86 the whole 16-byte buffer is rewritten with one
  * 16-byte store: a kernel's load of the IV must be contained in a single
  * earlier store to be forwarded from it, and kernels load IVs in different
- * pieces (a 16-byte tweak, 8 + 8, 8 + 4 or 4 + 4 + 4 bytes of a GCM nonce;
+ * pieces (a tweak as 16 or 8 + 8 bytes, a GCM nonce as 8 + 4 or 4 + 4 + 4;
  * none of them may straddle the store's two 8-byte halves).  An 8-byte store
  * under a 16-byte load stalls that load until the store commits, for a
  * time that depends on what else is in flight: 16-64 B XTS points swung by

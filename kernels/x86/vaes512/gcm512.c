@@ -399,7 +399,7 @@ V512_INL size_t crypt_bulk(const vaes_gcm_ctx *c, const int nr, const int enc,
         orest = out + 64 * PART_WHOLE;                                                 \
         oo = (uintptr_t)obuf - (uintptr_t)orest;                                       \
         if (!enc) /* (and one power higher: LAST_OPEN below) */                        \
-            hpb += 16 * (4 * V - (n + 15) / 16) - 16;                                  \
+            hpb += 16 * (4 * V - 1 - (ptrdiff_t)((n + 15) / 16));                      \
         step = n;                                                                      \
     } while (0)
     /* Open's last chunk, when nothing follows it, takes H^(k+1) where it

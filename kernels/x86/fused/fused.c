@@ -114,7 +114,7 @@ V512_INL __m128i fused_body(const vaes_gcm_ctx *c, const int nr, const int enc, 
     __m128i l = _mm_set_epi64x((long long)(alen * 8), (long long)(n * 8));
     v512_gmul(_mm512_zextsi128_si512(l), v512_hpow(c, 1), &lo, &mi, &hi);
     __m128i s = v512_reduce(lo, mi, hi, poly);
-    return _mm_xor_si128(_mm_shuffle_epi8(s, own_x86_bswap_mask()), ej0);
+    return v512_tag(s, ej0);
 }
 
 /* Whether the message fits one pass: every GHASH block needs its power. */

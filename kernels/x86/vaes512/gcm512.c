@@ -398,15 +398,16 @@ V512_INL size_t crypt_bulk(const vaes_gcm_ctx *c, const int nr, const int enc,
         io = (uintptr_t)ibuf - (uintptr_t)(in + 64 * PART_WHOLE);                      \
         orest = out + 64 * PART_WHOLE;                                                 \
         oo = (uintptr_t)obuf - (uintptr_t)orest;                                       \
-        if (!enc) /* (and one power higher: LAST_OPEN below) */                        \
-            hpb += 16 * (4 * V - 1 - (ptrdiff_t)((n + 15) / 16));                      \
+        if (!enc)                                                                      \
+            hpb += 16 * (4 * V - (n + 15) / 16);                                       \
         step = n;                                                                      \
     } while (0)
-    /* Open's last chunk, when nothing follows it, takes H^(k+1) where it
-     * would take H^k (see the top); for a partial chunk PART_SETUP does it. */
+    /* Open's next chunk, when it is the last and nothing follows it (whole,
+     * or partial after PART_SETUP), takes H^(k+1) where it would take H^k
+     * (see the top). */
 #define LAST_OPEN()                                                                    \
     do {                                                                               \
-        if (!enc && n == VB)                                                           \
+        if (!enc && n == step)                                                         \
             hpb -= 16;                                                                 \
     } while (0)
     if (!enc && n < VB) /* (a short open: the partial chunk alone) */
@@ -517,7 +518,7 @@ gcm_final(const vaes_gcm_ctx *c, const int enc, const uint8_t iv[12], const uint
     }
     v512_gmul(_mm512_zextsi128_si512(_mm_xor_si128(lens, acc)), v512_hpow(c, 1), &lo, &mi, &hi);
     acc = v512_reduce(lo, mi, hi, poly);
-    __m128i tag = _mm_xor_si128(_mm_shuffle_epi8(acc, own_x86_bswap_mask()), ej0);
+    __m128i tag = v512_tag(acc, ej0);
     /* The compiler leaves the upper state dirty at the return of a function
      * that takes 512-bit arguments; the caller's SSE code would pay for it. */
     _mm256_zeroupper();
@@ -551,12 +552,11 @@ V512_INL __m128i crypt_long(const vaes_gcm_ctx *c, const int enc, const uint8_t 
     __m128i acc = alen && !aad_last ? ghash_aad(c, aad, alen) : _mm_setzero_si128();
     size_t last;
     __m512i obuf[PART_REST];
-    /* L * H, for an open that ends with its last chunk (see the top) */
-    const __m128i lh = enc ? _mm_setzero_si128()
-                           : own_x86_ghash_mul(gcm_lens(alen, n), c->hpow[VAES_NPOW - 1]);
     size_t done = crypt_bulk(c, c->rounds, enc, in, n, out, &ctr, &acc, &last, obuf);
-    if (!enc && done == n)
-        return _mm_xor_si128(_mm_shuffle_epi8(_mm_xor_si128(acc, lh), own_x86_bswap_mask()), ej0);
+    if (!enc && done == n) /* acc is S * H: add L * H (see the top) */
+        return v512_tag(_mm_xor_si128(acc, own_x86_ghash_mul(gcm_lens(alen, n),
+                                                             c->hpow[VAES_NPOW - 1])),
+                        ej0);
     /* (seal's last chunk from its vector PART_WHOLE on: in obuf if partial) */
     const uint8_t *rest = last < VB ? (const uint8_t *)obuf : out + done - VB + 64 * PART_WHOLE;
     return gcm_final(c, enc, iv, aad, aad_last ? alen : 0, in + done, n - done, out + done, last,

@@ -105,6 +105,12 @@ V512_INL __m512i v512_hkar(const vaes_gcm_ctx *c, int e)
     return _mm512_loadu_si512((const void *)&c->hkar[VAES_NPOW - e]);
 }
 
+/* The tag from the final GHASH value s (register form) and E(K, J0). */
+V512_INL __m128i v512_tag(__m128i s, __m128i ej0)
+{
+    return _mm_xor_si128(_mm_shuffle_epi8(s, own_x86_bswap_mask()), ej0);
+}
+
 /* One block, xmm, for E(K, J0) and the like.  The rounds stay a loop:
  * E(K, J0) runs beside the payload's AES, and unrolled it measured no
  * faster. */

@@ -54,27 +54,27 @@
 #define XW 6 /* ymm vectors per main-loop iteration (tweak steps assume <= 9) */
 #define XWB (32 * XW)
 
-/* Both lanes of t times x^k, k per qword, 0 <= k < 64. */
+/* Both lanes of t times x^k, k per qword, 0 <= k < 64: of the k bits
+ * shifted out of each qword, the high one's come back times 0x87 (one
+ * carry-less multiply that reads that qword in place) and the low one's
+ * move up into the high qword. */
 V256_INL __m256i x256_mulxk(__m256i t, __m256i k)
 {
     const __m256i p87 = _mm256_set_epi64x(0, 0x87, 0, 0x87);
-    const __m256i himask = _mm256_set_epi64x(-1, 0, -1, 0);
-    __m256i sl = _mm256_sllv_epi64(t, k);
     __m256i sr = _mm256_srlv_epi64(t, _mm256_sub_epi64(_mm256_set1_epi64x(64), k));
-    __m256i sw = _mm256_shuffle_epi32(sr, 0x4e);
-    __m256i red = _mm256_clmulepi64_epi128(sw, p87, 0x00);
-    return _mm256_xor_si256(_mm256_xor_si256(sl, red), _mm256_and_si256(sw, himask));
+    return _mm256_xor_si256(
+        _mm256_xor_si256(_mm256_sllv_epi64(t, k), _mm256_clmulepi64_epi128(sr, p87, 0x01)),
+        _mm256_bslli_epi128(sr, 8));
 }
 
 /* The same for a constant k: immediate shifts, no count registers. */
 V256_INL __m256i x256_mulxc(__m256i t, const int k)
 {
     const __m256i p87 = _mm256_set_epi64x(0, 0x87, 0, 0x87);
-    const __m256i himask = _mm256_set_epi64x(-1, 0, -1, 0);
-    __m256i sw = _mm256_shuffle_epi32(_mm256_srli_epi64(t, 64 - k), 0x4e);
-    __m256i red = _mm256_clmulepi64_epi128(sw, p87, 0x00);
-    return _mm256_xor_si256(_mm256_xor_si256(_mm256_slli_epi64(t, k), red),
-                            _mm256_and_si256(sw, himask));
+    __m256i sr = _mm256_srli_epi64(t, 64 - k);
+    return _mm256_xor_si256(
+        _mm256_xor_si256(_mm256_slli_epi64(t, k), _mm256_clmulepi64_epi128(sr, p87, 0x01)),
+        _mm256_bslli_epi128(sr, 8));
 }
 
 /* XTS of one vector (two blocks, or one in the low lane) with tweaks t,

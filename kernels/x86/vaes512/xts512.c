@@ -69,16 +69,16 @@ V512_INL __m512i x512_p87(void)
 }
 
 /* Lanes of t multiplied by x^k, k given per qword (both qwords of a lane
- * equal), 0 <= k < 64: a 128-bit shift from per-qword variable shifts, the
- * k bits shifted out folded back with one carry-less multiply by 0x87. */
+ * equal), 0 <= k < 64: a 128-bit shift from per-qword variable shifts; of
+ * the k bits shifted out of each qword, the high one's come back times
+ * 0x87 (one carry-less multiply that reads that qword in place) and the
+ * low one's move up into the high qword. */
 V512_INL __m512i x512_mulxk(__m512i t, __m512i k, __m512i p87)
 {
-    __m512i sl = _mm512_sllv_epi64(t, k);
     __m512i sr = _mm512_srlv_epi64(t, _mm512_sub_epi64(_mm512_set1_epi64(64), k));
-    __m512i sw = _mm512_shuffle_epi32(sr, 0x4e); /* (top k bits, carry into hi) */
-    __m512i red = _mm512_clmulepi64_epi128(sw, p87, 0x00);
-    sl = _mm512_xor_si512(sl, red);
-    return _mm512_mask_xor_epi64(sl, 0xaa, sl, sw);
+    return _mm512_ternarylogic_epi64(_mm512_sllv_epi64(t, k),
+                                     _mm512_clmulepi64_epi128(sr, p87, 0x01),
+                                     _mm512_bslli_epi128(sr, 8), 0x96);
 }
 
 /* Every lane times x^(8m), 1 <= m <= 4: a whole number of bytes, and the

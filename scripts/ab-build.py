@@ -92,15 +92,23 @@ def main() -> int:
         for tag in ("A", "B") if i % 2 == 0 else ("B", "A"):
             for r in measure(dirs[tag], a):
                 if r.get("status") == "ok":
-                    got[(r["impl"], r["alg"], r["op"], r["size"])][tag].append(r["mb_per_s"])
+                    k = (r["impl"], r["alg"], r["op"], r["size"])
+                    got[k][tag].append(r["mb_per_s"])
+                    got[k][tag + "c"].append(r.get("cycles_per_byte"))
         print(f"\rround {i + 1}/{a.rounds}", end="", file=sys.stderr)
     print(file=sys.stderr)
     print(f"A: {a.rev_A or 'work tree'} CFLAGS={a.A!r}   B: {a.rev_B or 'work tree'} CFLAGS={a.B!r}"
           f"   {a.rounds} alternating rounds each")
-    print(f"{'impl':18} {'alg':12} {'op':5} {'size':>6} {'A MB/s':>9} {'B MB/s':>9} {'B/A':>6}")
+    # (per cycle: the core clock each sample ran at, measured beside it,
+    # divided out; on a VM whose clock wanders that is the steadier ratio)
+    print(f"{'impl':18} {'alg':12} {'op':5} {'size':>6} {'A MB/s':>9} {'B MB/s':>9} {'B/A':>6}"
+          f" {'per cycle':>9}")
     for k in sorted(got):
         ma, mb = statistics.median(got[k]["A"]), statistics.median(got[k]["B"])
-        print(f"{k[0]:18} {k[1]:12} {k[2]:5} {k[3]:6} {ma:9.0f} {mb:9.0f} {mb / ma:6.3f}")
+        ca, cb = got[k]["Ac"], got[k]["Bc"]
+        cyc = (f"{statistics.median(ca) / statistics.median(cb):9.3f}"
+               if None not in ca + cb and ca and cb else f"{'-':>9}")
+        print(f"{k[0]:18} {k[1]:12} {k[2]:5} {k[3]:6} {ma:9.0f} {mb:9.0f} {mb / ma:6.3f} {cyc}")
     return 0
 
 

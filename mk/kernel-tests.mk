@@ -74,9 +74,10 @@ $(KTEST_DIR)/emu_shim_test: tests/kernels/emu_shim_test.c $(KTEST_EMU_HDRS) | $(
 
 # ---- knob variants -----------------------------------------------------------
 # ID: the -D flags, the source they change, the kernel that shows it.
-KTEST_VARIANTS := v512-v4 v512-v6 v512-p257 v256-w2 v256-w4 v256-w8 auto-fmax
+KTEST_VARIANTS := v512-v4 v512-half v512-v4h v512-p257 v256-w2 v256-w4 v256-w8 auto-fmax
 KTEST_V_v512-v4 := GCM512_V=4
-KTEST_V_v512-v6 := GCM512_V=6
+KTEST_V_v512-half := GCM512_SEAL_HALF=1
+KTEST_V_v512-v4h := GCM512_V=4 GCM512_SEAL_HALF=1
 KTEST_V_v512-p257 := GCM512_PART=257
 KTEST_V_v256-w2 := GCM256_W=2
 KTEST_V_v256-w4 := GCM256_W=4

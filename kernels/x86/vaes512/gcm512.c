@@ -51,13 +51,22 @@
  * picks between the two kernels per CPU from measurements.
  *
  * Open hashes the iteration's own 32 input blocks, loaded before the
- * rounds; seal the previous iteration's 32 output blocks, kept in
- * registers: either way AES and GHASH of an iteration are independent.
- * Seal's first iteration has nothing to hash yet (a branch per GHASH slot,
- * not a peeled copy of the loop), and its last chunk's 32 blocks are left
- * to the final step, which hashes them (read back from the output) once
- * the tail's keystream is issued: those products wait on the chunk's AES,
- * and issued first they would leave the AES port idle meanwhile.
+ * rounds; seal hashes output blocks, kept in registers, so that its AES
+ * and GHASH are independent.  In the schoolbook build, seal's iteration
+ * runs in two halves of four vectors: the first half's rounds carry the
+ * GHASH of the previous iteration's second half, the second half's that
+ * of the first half just done, so a seal's GHASH trails its AES by 16
+ * blocks.  Where the AES rounds outnumber the GHASH port's work (Intel),
+ * the GHASH that trails the last AES instruction is what a seal pays
+ * for, and half a chunk of it is half the cost.  The other build (tuned on
+ * Zen 4, where VPCLMULQDQ takes AES slots and what counts is the total)
+ * hashes the previous iteration's 32 blocks in one pass
+ * (GCM512_SEAL_HALF picks).  Either way, seal's first iteration hashes no
+ * previous blocks (a branch per GHASH slot, not a peeled copy of the
+ * loop), and the blocks of its last chunk still unhashed are left to the
+ * final step, which hashes them (read back from the output) once the
+ * tail's keystream is issued: those products wait on the chunk's AES, and
+ * issued first they would leave the AES port idle meanwhile.
  *
  * A remainder after the whole chunks of at least GCM512_PART bytes (7
  * vectors; an open message that long too) takes one more main-loop
@@ -76,7 +85,7 @@
  * and reduction waits on the last block, and the final step is skipped.
  *
  * Final step (gcm_final, one copy for both directions and every key size):
- * seal's last chunk, the tail (under 32 blocks) and the length block, each
+ * seal's last chunk (what of it is unhashed), the tail (under 32 blocks) and the length block, each
  * block multiplied by its own power of H, one reduction (seal's last chunk
  * is reduced on its own first only if it and the rest exceed 64 blocks).
  * A message shorter than one iteration (for seal, one of exactly one too;
@@ -135,8 +144,8 @@ __attribute__((noinline)) V512_TGT static __m128i ghash_aad(const vaes_gcm_ctx *
 }
 
 /* Tuning knob, kept for measuring alternatives (-DGCM512_V=...): vectors
- * per main-loop iteration, 4, 6 or 8 (measured on Zen 4: 8 best, 4 about
- * 10% slower for AES-128). */
+ * per main-loop iteration, 4 or 8 (even halves for seal; measured on
+ * Zen 4: 8 best, 4 about 10% slower for AES-128). */
 #ifndef GCM512_V
 #define GCM512_V 8
 #endif
@@ -163,9 +172,18 @@ _Static_assert(4 * V - (GCM512_PART + 15) / 16 + 3 <= VAES_NPAD, "VAES_NPAD");
  * GCM512_PART bytes); the others go through buffers (crypt_bulk). */
 #define PART_WHOLE (((GCM512_PART) - 1) / 64 < V ? ((GCM512_PART) - 1) / 64 : V)
 #define PART_REST (V - PART_WHOLE + 1) /* (+1: an array never empty) */
-#if V != 4 && V != 6 && V != 8
-#error "GCM512_V must be 4, 6 or 8"
+#if V != 4 && V != 8
+#error "GCM512_V must be 4 or 8"
 #endif
+/* Tuning knob: seal's main loop hashes with half a chunk's lag (1) or a
+ * whole chunk's (0), see the top; by default the schoolbook build (Intel's
+ * kernel) takes half, the other (Zen 4's) a whole one. */
+#ifndef GCM512_SEAL_HALF
+#define GCM512_SEAL_HALF GCM512_SCHOOLBOOK
+#endif
+/* The first vector of seal's last chunk that the final step hashes. */
+#define SEAL_J0 (GCM512_SEAL_HALF ? V / 2 : 0)
+_Static_assert(64 * SEAL_J0 < GCM512_PART, "GCM512_PART: a partial chunk's vectors before SEAL_J0 are whole");
 
 /* One round of all V vectors. */
 #define ROUNDV(k)                                    \
@@ -273,13 +291,14 @@ static const uint8_t pair_idx[2][64] __attribute__((aligned(64))) = {
 #endif
 
 /*
- * AES rounds 1..nr-1 of x[] with the GHASH of g[] and the running value acc
- * slotted between the last nine (the rounds every key size has, so one
- * schedule serves all); leaves the reduced sum in acc.  The extra rounds of
- * AES-192/256 are branched into, not looped over: a loop carrying all V
- * states makes the compiler shuffle registers on every pass.  Seal's first
- * chunk has nothing to hash yet (hash false: a branch that predicts
- * perfectly, cheaper in code than a peeled first iteration).
+ * AES rounds 1..nr-1 of x[] with the GHASH of g[] and the running value
+ * acc slotted between the last nine (the rounds every key size has, so one
+ * schedule serves all); leaves the reduced sum in acc.  The extra rounds
+ * of AES-192/256 are branched into, not looped over: a loop carrying all V
+ * states makes the compiler shuffle registers on every pass.  A seal's
+ * first chunk with a whole chunk's lag has nothing to hash yet (hash
+ * false: a branch that predicts perfectly, cheaper in code than a peeled
+ * first iteration).
  */
 #define AESV_GHASHV(g, hash)                                                          \
     do {                                                                              \
@@ -305,27 +324,60 @@ static const uint8_t pair_idx[2][64] __attribute__((aligned(64))) = {
         }                                                                             \
     } while (0)
 
+/* One round of the half x[j0 .. j0 + V/2 - 1]. */
+#define ROUNDH(k, j0)                                                \
+    do {                                                             \
+        __m512i k_ = (k);                                            \
+        _Pragma("GCC unroll 4") for (int j = (j0); j < (j0) + V / 2; j++) \
+            x[j] = _mm512_aesenc_epi128(x[j], k_);                   \
+    } while (0)
+
 /*
- * The GHASH of seal's last main-loop chunk, in the final step: its len
- * bytes (4V blocks, or fewer for a partial chunk), read back from the
- * output at src, its vectors from PART_WHOLE on from rest (a partial
- * chunk's buffer, zero past len), times their powers added to the
- * unreduced sums *lo, *mi, *hi, the running value acc added to the first
- * block.  e is the exponent its first block needs; when it exceeds
- * the powers in the context (the chunk and the tail after it are more
- * than 64 blocks, and then the sums hold nothing else), the chunk is
- * reduced on its own and the result returned as the new running value
- * (else zero).
+ * Seal: AES rounds 1..nr-1 of the half x[j0 ..] with the GHASH of the
+ * V/2 blocks vectors g[] (g[0]'s first block needs H^e0) slotted between
+ * the last nine, into the caller's unreduced lo, mi, hi; acc is added
+ * to g[0]'s first block when first.  hash false skips the GHASH.
  */
-V512_INL __m128i ghash_chunk(const vaes_gcm_ctx *c, const uint8_t *src, const uint8_t *rest,
-                             size_t len, int e, __m128i acc, __m512i *lo, __m512i *mi,
-                             __m512i *hi)
+#define AESH_GHASH(j0, g, e0, hash, first)                                            \
+    do {                                                                              \
+        const __m512i *rt = rk + nr - 9;                                              \
+        if (nr > 10) {                                                                \
+            if (nr > 12) {                                                            \
+                ROUNDH(rt[-4], j0);                                                   \
+                ROUNDH(rt[-3], j0);                                                   \
+            }                                                                         \
+            ROUNDH(rt[-2], j0);                                                       \
+            ROUNDH(rt[-1], j0);                                                       \
+        }                                                                             \
+        _Pragma("GCC unroll 9") for (int r = 0; r < 9; r++)                           \
+        {                                                                             \
+            ROUNDH(rt[r], j0);                                                        \
+            if (!(r & 1) && r < V / 2 && (hash))                                      \
+                GHASH_PAIR(g[r], g[r + 1], (e0) - 4 * r, r == 0 && (first));          \
+        }                                                                             \
+    } while (0)
+
+/*
+ * The GHASH of seal's last main-loop chunk, in the final step: its vectors
+ * from SEAL_J0 on (len bytes in all: 4V blocks, or fewer for a partial
+ * chunk), read back from the output at src, those from PART_WHOLE on from
+ * rest (a partial chunk's buffer, zero past len), times their powers
+ * added to the unreduced sums *lo, *mi, *hi, the running value acc added
+ * to the first block.  e is the exponent its first block needs; when it
+ * exceeds the powers in the context (a whole chunk and the tail after it
+ * are more than 64 blocks, and then the sums hold nothing else), the
+ * chunk is reduced on its own and the result returned as the new running
+ * value (else zero).
+ */
+V512_INL __m128i ghash_last(const vaes_gcm_ctx *c, const uint8_t *src, const uint8_t *rest,
+                            size_t len, int e, __m128i acc, __m512i *lo, __m512i *mi,
+                            __m512i *hi)
 {
     const __m512i bswap = v512_bswap();
     const int alone = e > VAES_NPOW;
     /* (two at a time: the vectors are independent, and the out-of-order
      * core overlaps the iterations) */
-    _Pragma("GCC unroll 2") for (int j = 0; j < V; j++) {
+    _Pragma("GCC unroll 2") for (int j = SEAL_J0; j < V; j++) {
         __m512i g;
         if (j < PART_WHOLE)
             g = _mm512_loadu_si512(src + 64 * j);
@@ -334,7 +386,7 @@ V512_INL __m128i ghash_chunk(const vaes_gcm_ctx *c, const uint8_t *src, const ui
                                       _mm512_loadu_si512(rest + 64 * (j - PART_WHOLE)));
         g = _mm512_xor_si512(_mm512_shuffle_epi8(g, bswap), _mm512_zextsi128_si512(acc));
         acc = _mm_setzero_si128();
-        v512_gmul(g, v512_hpow(c, (alone ? 4 * V : e) - 4 * j), lo, mi, hi);
+        v512_gmul(g, v512_hpow(c, (alone ? 4 * V : e) - 4 * (j - SEAL_J0)), lo, mi, hi);
     }
     if (!alone)
         return _mm_setzero_si128();
@@ -417,25 +469,43 @@ V512_INL size_t crypt_bulk(const vaes_gcm_ctx *c, const int nr, const int enc,
     do {
         /* The input is folded into the last round key
          * (AESENCLAST(x, k ^ d) = AESENCLAST(x, k) ^ d), so the output is
-         * the last AES instruction's result. */
+         * the last AES instruction's result: kd[j], made before the rounds
+         * except in seal's halves (eight more live registers there). */
         __m512i kd[V];
+#define KD(j) (kd[j] = _mm512_xor_si512(rk[nr], enc ? _mm512_loadu_si512(PART_AT(in, j, io)) : p[j]))
+#define LAST_ROUND(j0, j1)                                                             \
+    _Pragma("GCC unroll 8") for (int j = (j0); j < (j1); j++) {                        \
+        x[j] = _mm512_aesenclast_epi128(x[j], enc && GCM512_SEAL_HALF ? KD(j) : kd[j]); \
+        if (enc)                                                                       \
+            p[j] = x[j];                                                               \
+        _mm512_storeu_si512(PART_AT(out, j, oo), x[j]);                                \
+    }
         CTRV();
-        _Pragma("GCC unroll 8") for (int j = 0; j < V; j++) {
-            const __m512i d = _mm512_loadu_si512(PART_AT(in, j, io));
-            if (enc)
-                kd[j] = _mm512_xor_si512(rk[nr], d);
-            else
-                p[j] = d;
-        }
-        AESV_GHASHV(p, enc ? have_prev : 1);
-        _Pragma("GCC unroll 8") for (int j = 0; j < V; j++) {
+        if (enc && GCM512_SEAL_HALF) {
+            /* The first half with the previous chunk's second half's
+             * GHASH, then the second half with the first's (see the top). */
+            __m512i lo = _mm512_setzero_si512(), mi = lo, hi = lo;
+            AESH_GHASH(0, (p + V / 2), 4 * V, have_prev, 1);
+            LAST_ROUND(0, V / 2);
+            AESH_GHASH(V / 2, p, 2 * V, 1, !have_prev);
+            LAST_ROUND(V / 2, V);
+            GHASH_MID_FIX();
+            acc = v512_reduce(lo, mi, hi, poly);
+        } else {
+            _Pragma("GCC unroll 8") for (int j = 0; j < V; j++) {
+                if (enc)
+                    KD(j);
+                else
+                    p[j] = _mm512_loadu_si512(PART_AT(in, j, io));
+            }
+            AESV_GHASHV(p, enc ? have_prev : 1);
             if (!enc)
-                kd[j] = _mm512_xor_si512(rk[nr], p[j]);
-            x[j] = _mm512_aesenclast_epi128(x[j], kd[j]);
-            if (enc)
-                p[j] = x[j];
-            _mm512_storeu_si512(PART_AT(out, j, oo), x[j]);
+                _Pragma("GCC unroll 8") for (int j = 0; j < V; j++)
+                    KD(j);
+            LAST_ROUND(0, V);
         }
+#undef KD
+#undef LAST_ROUND
         in += step, out += step, n -= step;
         have_prev = 1;
         if (n < VB && n >= GCM512_PART)
@@ -467,7 +537,7 @@ V512_INL __m512i gcm_start(const vaes_gcm_ctx *c, const uint8_t iv[12], __m128i 
 
 /*
  * Final step, shared by both directions and every key size: after a main
- * loop (bulk: its last chunk's bytes; rest: see ghash_chunk), seal's last
+ * loop (bulk: its last chunk's bytes; rest: see ghash_last), seal's last
  * chunk; the tail (fewer than 4V blocks) and the lengths, each block times
  * its own power of H, added to the running value acc, and one reduction.
  * A message without a main loop (!bulk) comes here whole: its AAD's blocks
@@ -506,9 +576,9 @@ gcm_final(const vaes_gcm_ctx *c, const int enc, const uint8_t iv[12], const uint
     const int nv = (int)((n + 63) / 64);
     if (nv > 1)
         v512_keystream(rk, nr, ctr, nv, ks);
-    if (enc && bulk) /* seal's last chunk, in front of out */
-        acc = ghash_chunk(c, out - bulk, rest, bulk, e + (int)((bulk + 15) / 16), acc, &lo, &mi,
-                          &hi);
+    if (enc && bulk) /* seal's last chunk (in front of out) from SEAL_J0 on */
+        acc = ghash_last(c, out - bulk, rest, bulk, e + (int)((bulk - 64 * SEAL_J0 + 15) / 16), acc,
+                         &lo, &mi, &hi);
     for (size_t off = 0; off < n; off += 64, e -= 4) {
         __m512i x1 = nv > 1 ? ks[off / 64] : v512_aes_1(rk, nr, _mm512_shuffle_epi8(ctr, bswap));
         __m512i g = v512_gcm_xor(x1, in + off, out + off, n - off, enc);

@@ -66,7 +66,9 @@
  * loop), and the blocks of its last chunk still unhashed are left to the
  * final step, which hashes them (read back from the output) once the
  * tail's keystream is issued: those products wait on the chunk's AES, and
- * issued first they would leave the AES port idle meanwhile.
+ * issued first they would leave the AES port idle meanwhile.  With the
+ * half lag and no tail, the last half is hashed instead right after the
+ * loop, from its registers, the way open's last chunk is (below).
  *
  * A remainder after the whole chunks of at least GCM512_PART bytes (7
  * vectors; an open message that long too) takes one more main-loop
@@ -79,7 +81,8 @@
  * blocks of AES wasted.
  *
  * An open that ends with a main-loop chunk (whole, or partial as above)
- * multiplies that chunk by powers one higher, so its reduction gives S * H
+ * multiplies that chunk (a seal with the half lag: its second half) by
+ * powers one higher, so its reduction gives S * H
  * for S the GHASH so far; the final value (S ^ L) * H is that plus L * H for
  * the length block L, which depends on nothing in the payload: no multiply
  * and reduction waits on the last block, and the final step is skipped.
@@ -374,7 +377,7 @@ V512_INL __m128i ghash_last(const vaes_gcm_ctx *c, const uint8_t *src, const uin
                             __m512i *hi)
 {
     const __m512i bswap = v512_bswap();
-    const int alone = e > VAES_NPOW;
+    const int alone = !GCM512_SEAL_HALF && e > VAES_NPOW; /* (half a chunk never is) */
     /* (two at a time: the vectors are independent, and the out-of-order
      * core overlaps the iterations) */
     _Pragma("GCC unroll 2") for (int j = SEAL_J0; j < V; j++) {
@@ -517,9 +520,23 @@ V512_INL size_t crypt_bulk(const vaes_gcm_ctx *c, const int nr, const int enc,
 #undef PART_AT
     *lastp = step;
     if (oo)
-        for (int j = PART_WHOLE; j < V; j++)
+        for (int j = PART_WHOLE; j < V; j++) {
             _mm512_mask_storeu_epi8(orest + 64 * (j - PART_WHOLE), kr[j - PART_WHOLE],
                                     obuf[j - PART_WHOLE]);
+            p[j] = _mm512_maskz_mov_epi8(kr[j - PART_WHOLE], p[j]); /* (for seal, below) */
+        }
+    if (enc && GCM512_SEAL_HALF && !n) {
+        /* A seal that ends with its main loop: the last chunk's second
+         * half is hashed here, from the registers, with powers one higher,
+         * as open's last chunk is (see the top); a partial chunk's lanes
+         * past the message, which hold keystream, were zeroed above. */
+        __m512i lo = _mm512_setzero_si512(), mi = lo, hi = lo;
+        hpb += 16 * (2 * V - 1 - (int)((step - VB / 2 + 15) / 16));
+        _Pragma("GCC unroll 4") for (int r = 0; r < V / 2; r += 2)
+            GHASH_PAIR(p[V / 2 + r], p[V / 2 + r + 1], 2 * V - 4 * r, r == 0);
+        GHASH_MID_FIX();
+        acc = v512_reduce(lo, mi, hi, poly);
+    }
 
     *ctrp = ctr, *accp = acc;
     return n0 - n;
@@ -623,7 +640,8 @@ V512_INL __m128i crypt_long(const vaes_gcm_ctx *c, const int enc, const uint8_t 
     size_t last;
     __m512i obuf[PART_REST];
     size_t done = crypt_bulk(c, c->rounds, enc, in, n, out, &ctr, &acc, &last, obuf);
-    if (!enc && done == n) /* acc is S * H: add L * H (see the top) */
+    /* (a seal whose AAD waits for the final step has a tail: not here) */
+    if ((!enc || GCM512_SEAL_HALF) && done == n) /* acc is S * H: add L * H (see the top) */
         return v512_tag(_mm_xor_si128(acc, own_x86_ghash_mul(gcm_lens(alen, n),
                                                              c->hpow[VAES_NPOW - 1])),
                         ej0);

@@ -37,6 +37,13 @@ def test_vex_aesni_kept_within_margin_sse_taken_beyond():
     assert ap.steps_of(p) == [(16, "own/aesni-avx"), (None, "own/aesni")]
 
 
+def test_one_width_told_apart_by_score_alone():
+    p = _pts([("own/vaes512", 128, 200, 31.0), ("own/fused", 128, 200, 30.0),
+              ("own/aesni-avx", 128, 200, 30.5)])
+    # all within 3 %: the 512-bit class is kept, and in it the faster kernel
+    assert ap.steps_of(p) == [(None, "own/fused")]
+
+
 def test_key_sizes_by_geometric_mean_and_incomplete_sizes_skipped():
     p = _pts([("own/aesni", 128, 16, 20.0), ("own/aesni", 256, 16, 50.0),
               ("own/vaes256", 128, 16, 30.0), ("own/vaes256", 256, 16, 30.0),

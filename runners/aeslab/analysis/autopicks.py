@@ -18,8 +18,10 @@ The rule, per machine, mode (gcm/xts) and direction:
     was measured at every key size the size has; a kernel's score there
     is the geometric mean of its key sizes' points;
   - the fastest score wins, except that among kernels within MARGIN of it
-    the one first in ORDER (wider first; of the two AES-NI encodings, VEX)
-    is kept: a narrower path has to win clearly, not by noise;
+    those of the class first in CLASS (wider first; of the two AES-NI
+    encodings, VEX) are kept, and of those the fastest: a narrower path
+    has to win clearly, not by noise, while kernels of one width (the
+    512-bit ones) are told apart by their scores alone;
   - consecutive sizes with the same winner form one step: the winner at
     size s takes every length up to s, the last winner every longer one.
 A machine with fewer than two candidates measured gets no row (nothing was
@@ -37,9 +39,12 @@ from .. import machine as _machine
 
 MARGIN = 0.03
 
-# Preference among kernels within MARGIN of the fastest: wider first, then
-# the VEX-encoded AES-NI kernel before the SSE one (auto's ISA order).
-ORDER = ["own/vaes512", "own/vaes512-sb", "own/fused", "own/vaes256", "own/aesni-avx", "own/aesni", "own/portable"]
+# Preference among kernels within MARGIN of the fastest, by class: wider
+# first, then the VEX-encoded AES-NI kernel before the SSE one (auto's ISA
+# order).  ORDER lists the kernels class by class.
+CLASS = {"own/vaes512": 0, "own/vaes512-sb": 0, "own/fused": 0, "own/vaes256": 1,
+         "own/aesni-avx": 2, "own/aesni": 3, "own/portable": 4}
+ORDER = sorted(CLASS, key=CLASS.get)
 PATH = {"own/portable": "AP_PORTABLE", "own/aesni": "AP_AESNI", "own/aesni-avx": "AP_AESNI_AVX",
         "own/vaes256": "AP_VAES256", "own/vaes512": "AP_VAES512", "own/fused": "AP_FUSED",
         "own/vaes512-sb": "AP_VAES512_SB"}
@@ -81,7 +86,7 @@ def points(df: pd.DataFrame) -> pd.DataFrame:
 def pick(scores: dict[str, float]) -> str:
     best = min(scores.values())
     near = [k for k in scores if scores[k] <= best * (1 + MARGIN)]
-    return min(near, key=ORDER.index)
+    return min(near, key=lambda k: (CLASS[k], scores[k]))
 
 
 def steps_of(p: pd.DataFrame) -> list[tuple[int | None, str]]:

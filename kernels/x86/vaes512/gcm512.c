@@ -88,9 +88,10 @@
  * and reduction waits on the last block, and the final step is skipped.
  *
  * Final step (gcm_final, one copy for both directions and every key size):
- * seal's last chunk (what of it is unhashed), the tail (under 32 blocks) and the length block, each
- * block multiplied by its own power of H, one reduction (seal's last chunk
- * is reduced on its own first only if it and the rest exceed 64 blocks).
+ * what of seal's last chunk is unhashed, the tail (under 32 blocks) and
+ * the length block, each block multiplied by its own power of H, one
+ * reduction (a whole last chunk of seal's is reduced on its own first only
+ * if it and the rest exceed 64 blocks).
  * A message shorter than one iteration (for seal, one of exactly one too;
  * for open, one under GCM512_PART bytes) goes straight there, AAD
  * included: its AAD blocks join the one reduction when the message has at
@@ -109,7 +110,8 @@
  *
  * Code size: the round count is a run-time value everywhere.  Only the
  * main loop is instantiated per direction (which side is hashed must cost
- * nothing there) and only its nine GHASH-carrying rounds are unrolled;
+ * nothing there) and only its GHASH-carrying rounds (the last nine of a
+ * pass over the vectors; seal's halves make two passes) are unrolled;
  * everything else is one copy (the final step takes the direction as an
  * argument).  Linux's aes-gcm-vaes-avx512.S has the same shape.
  */
@@ -337,7 +339,7 @@ static const uint8_t pair_idx[2][64] __attribute__((aligned(64))) = {
 
 /*
  * Seal: AES rounds 1..nr-1 of the half x[j0 ..] with the GHASH of the
- * V/2 blocks vectors g[] (g[0]'s first block needs H^e0) slotted between
+ * V/2 vectors g[] (g[0]'s first block needs H^e0) slotted between
  * the last nine, into the caller's unreduced lo, mi, hi; acc is added
  * to g[0]'s first block when first.  hash false skips the GHASH.
  */

@@ -30,12 +30,12 @@ const auto_cpu_picks own_auto_picks[] = {
          [AO_XTS_DEC] = {{16, AP_AESNI}, {63, AP_VAES256}, {64, AP_AESNI}, {AUTO_ANY, AP_VAES512}}, /* <=16: aesni; <=63: vaes256; <=64: aesni; else vaes512 */
      }},
     {"GenuineIntel", 6, 167,
-     "Intel(R) Xeon(R) Processor, 2 CPUs, VM: results/intel-f6ma7-xeon-2c-vm-d972ef5b, runs 20261206T085515Z",
+     "Intel(R) Xeon(R) Processor, 2 CPUs, VM: results/intel-f6ma7-xeon-2c-vm-d972ef5b, runs 20261206T092924Z",
      {
          [AO_SEAL] = {{16, AP_AESNI_AVX}, {512, AP_FUSED}, {AUTO_ANY, AP_VAES512_SB}}, /* <=16: aesni-avx; <=512: fused; else vaes512-sb */
          [AO_OPEN] = {{16, AP_AESNI_AVX}, {300, AP_FUSED}, {AUTO_ANY, AP_VAES512_SB}}, /* <=16: aesni-avx; <=300: fused; else vaes512-sb */
          [AO_XTS_ENC] = {{16, AP_AESNI_AVX}, {AUTO_ANY, AP_VAES512}}, /* <=16: aesni-avx; else vaes512 */
-         [AO_XTS_DEC] = {{16, AP_AESNI}, {AUTO_ANY, AP_VAES512}}, /* <=16: aesni; else vaes512 */
+         [AO_XTS_DEC] = {{16, AP_AESNI_AVX}, {AUTO_ANY, AP_VAES512}}, /* <=16: aesni-avx; else vaes512 */
      }},
     {0},
 };

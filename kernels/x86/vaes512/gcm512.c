@@ -190,13 +190,14 @@ _Static_assert(4 * V - (GCM512_PART + 15) / 16 + 3 <= VAES_NPAD, "VAES_NPAD");
 #define SEAL_J0 (GCM512_SEAL_HALF ? V / 2 : 0)
 _Static_assert(64 * SEAL_J0 < GCM512_PART, "GCM512_PART: a partial chunk's vectors before SEAL_J0 are whole");
 
-/* One round of all V vectors. */
-#define ROUNDV(k)                                    \
-    do {                                             \
-        __m512i k_ = (k);                            \
-        _Pragma("GCC unroll 8") for (int j = 0; j < V; j++) \
-            x[j] = _mm512_aesenc_epi128(x[j], k_);   \
+/* One round of the vectors x[j0 .. j0 + nv - 1]; ROUNDV: of all V. */
+#define ROUNDN(k, j0, nv)                                                  \
+    do {                                                                   \
+        __m512i k_ = (k);                                                  \
+        _Pragma("GCC unroll 8") for (int j = (j0); j < (j0) + (nv); j++)  \
+            x[j] = _mm512_aesenc_epi128(x[j], k_);                         \
     } while (0)
+#define ROUNDV(k) ROUNDN(k, 0, V)
 
 /*
  * V counter vectors, whitened.  The master counter is byte-reflected (ctr);
@@ -296,70 +297,45 @@ static const uint8_t pair_idx[2][64] __attribute__((aligned(64))) = {
 #endif
 
 /*
- * AES rounds 1..nr-1 of x[] with the GHASH of g[] and the running value
- * acc slotted between the last nine (the rounds every key size has, so one
- * schedule serves all); leaves the reduced sum in acc.  The extra rounds
- * of AES-192/256 are branched into, not looped over: a loop carrying all V
- * states makes the compiler shuffle registers on every pass.  A seal's
- * first chunk with a whole chunk's lag has nothing to hash yet (hash
- * false: a branch that predicts perfectly, cheaper in code than a peeled
- * first iteration).
+ * AES rounds 1..nr-1 of the vectors x[j0 .. j0 + nv - 1] with the GHASH
+ * of nv vectors g[] (g[0]'s first block needs H^e0) slotted between the
+ * last nine (the rounds every key size has, so one schedule serves all),
+ * into the caller's unreduced lo, mi, hi (with reduce, reduced into acc
+ * after the last round); the running value acc is added to g[0]'s first
+ * block when first.  The extra rounds of AES-192/256 are
+ * branched into, not looped over: a loop carrying all the states makes
+ * the compiler shuffle registers on every pass.  hash false skips the
+ * GHASH: a seal's first chunk has nothing to hash yet (a branch that
+ * predicts perfectly, cheaper in code than a peeled first iteration).
  */
-#define AESV_GHASHV(g, hash)                                                          \
+#define AESN_GHASH(j0, nv, g, e0, hash, first, reduce)                                \
     do {                                                                              \
-        __m512i lo = _mm512_setzero_si512(), mi = lo, hi = lo;                        \
         const __m512i *rt = rk + nr - 9;                                              \
         if (nr > 10) {                                                                \
             if (nr > 12) {                                                            \
-                ROUNDV(rt[-4]);                                                       \
-                ROUNDV(rt[-3]);                                                       \
+                ROUNDN(rt[-4], j0, nv);                                               \
+                ROUNDN(rt[-3], j0, nv);                                               \
             }                                                                         \
-            ROUNDV(rt[-2]);                                                           \
-            ROUNDV(rt[-1]);                                                           \
+            ROUNDN(rt[-2], j0, nv);                                                   \
+            ROUNDN(rt[-1], j0, nv);                                                   \
         }                                                                             \
         _Pragma("GCC unroll 9") for (int r = 0; r < 9; r++)                           \
         {                                                                             \
-            ROUNDV(rt[r]);                                                            \
-            if (!(r & 1) && r < V && (hash))                                          \
-                GHASH_PAIR(g[r], g[r + 1], 4 * (V - r), r == 0);                      \
-            if (r == 8 && (hash)) {                                                   \
+            ROUNDN(rt[r], j0, nv);                                                    \
+            if (!(r & 1) && r < (nv) && (hash))                                       \
+                GHASH_PAIR(g[r], g[r + 1], (e0) - 4 * r, r == 0 && (first));          \
+            if (r == 8 && (reduce) && (hash)) {                                       \
                 GHASH_MID_FIX();                                                      \
                 acc = v512_reduce(lo, mi, hi, poly);                                  \
             }                                                                         \
         }                                                                             \
     } while (0)
 
-/* One round of the half x[j0 .. j0 + V/2 - 1]. */
-#define ROUNDH(k, j0)                                                \
-    do {                                                             \
-        __m512i k_ = (k);                                            \
-        _Pragma("GCC unroll 4") for (int j = (j0); j < (j0) + V / 2; j++) \
-            x[j] = _mm512_aesenc_epi128(x[j], k_);                   \
-    } while (0)
-
-/*
- * Seal: AES rounds 1..nr-1 of the half x[j0 ..] with the GHASH of the
- * V/2 vectors g[] (g[0]'s first block needs H^e0) slotted between
- * the last nine, into the caller's unreduced lo, mi, hi; acc is added
- * to g[0]'s first block when first.  hash false skips the GHASH.
- */
-#define AESH_GHASH(j0, g, e0, hash, first)                                            \
+/* All V vectors with the GHASH of g[], reduced into acc. */
+#define AESV_GHASHV(g, hash)                                                          \
     do {                                                                              \
-        const __m512i *rt = rk + nr - 9;                                              \
-        if (nr > 10) {                                                                \
-            if (nr > 12) {                                                            \
-                ROUNDH(rt[-4], j0);                                                   \
-                ROUNDH(rt[-3], j0);                                                   \
-            }                                                                         \
-            ROUNDH(rt[-2], j0);                                                       \
-            ROUNDH(rt[-1], j0);                                                       \
-        }                                                                             \
-        _Pragma("GCC unroll 9") for (int r = 0; r < 9; r++)                           \
-        {                                                                             \
-            ROUNDH(rt[r], j0);                                                        \
-            if (!(r & 1) && r < V / 2 && (hash))                                      \
-                GHASH_PAIR(g[r], g[r + 1], (e0) - 4 * r, r == 0 && (first));          \
-        }                                                                             \
+        __m512i lo = _mm512_setzero_si512(), mi = lo, hi = lo;                        \
+        AESN_GHASH(0, V, g, 4 * V, hash, 1, 1);                                       \
     } while (0)
 
 /*
@@ -490,9 +466,9 @@ V512_INL size_t crypt_bulk(const vaes_gcm_ctx *c, const int nr, const int enc,
             /* The first half with the previous chunk's second half's
              * GHASH, then the second half with the first's (see the top). */
             __m512i lo = _mm512_setzero_si512(), mi = lo, hi = lo;
-            AESH_GHASH(0, (p + V / 2), 4 * V, have_prev, 1);
+            AESN_GHASH(0, V / 2, (p + V / 2), 4 * V, have_prev, 1, 0);
             LAST_ROUND(0, V / 2);
-            AESH_GHASH(V / 2, p, 2 * V, 1, !have_prev);
+            AESN_GHASH(V / 2, V / 2, p, 2 * V, 1, !have_prev, 0);
             LAST_ROUND(V / 2, V);
             GHASH_MID_FIX();
             acc = v512_reduce(lo, mi, hi, poly);

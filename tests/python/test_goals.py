@@ -105,6 +105,34 @@ def test_scoreboard_per_cycle_is_blind_to_the_clock(tmp_path, env):
     assert abs(float(row.group(3)) - own[0] / peer[0]) < 6e-4
 
 
+def test_scoreboard_best_takes_each_cells_fastest_pass(tmp_path, env):
+    # two passes, every own kernel at half speed in the second and every peer
+    # in the first: --best must show the fast pass of each, the median between
+    recs = [json.loads(l) for l in _text().splitlines()]
+    ok = [r for r in recs if r["status"] == "ok" and r["mb_per_s"] and r["cycles_per_byte"]]
+    own = lambda r: r["impl"].startswith("own/")
+    half = lambda r: dict(r, mb_per_s=r["mb_per_s"] / 2, cycles_per_byte=r["cycles_per_byte"] * 2)
+    one = [half(r) if not own(r) else r for r in ok]
+    two = [half(r) if own(r) else r for r in ok]
+    f = tmp_path / "goals.jsonl"
+    f.write_text("".join(json.dumps(r) + "\n" for r in one + two))
+    best = aeslab("scoreboard", "--best", "--per-cycle", str(f), env=env, check=True).stdout
+    med = aeslab("scoreboard", "--per-cycle", str(f), env=env, check=True).stdout
+    assert "the fastest of 2 pass(es)" in best and "the median of 2 pass(es)" in med
+    alg, op, size = ok[0]["alg"], ok[0]["op"], 4096
+    cell = [r for r in ok if (r["alg"], r["op"], r["size"]) == (alg, op, size)]
+    bpc = {r["impl"]: 1 / r["cycles_per_byte"] for r in cell}
+    o = max((v, i) for i, v in bpc.items() if own({"impl": i}))
+    p = max((v, i) for i, v in bpc.items() if not own({"impl": i}))
+    for out, scale in ((best, 1), (med, 1 / 1.5)):  # median of c/B and 2 c/B
+        section = out.split(f"### {alg} {op}\n")[1].split("###")[0]
+        row = re.search(rf"^\| {size} \| {re.escape(o[1])} \| ([0-9.]+) \| "
+                        rf"{re.escape(p[1])} \| ([0-9.]+) \| \**([0-9.]+)\** \|$", section, re.M)
+        assert row, (alg, op, size, out[:300])
+        assert abs(float(row.group(1)) - o[0] * scale) < 6e-4
+        assert abs(float(row.group(2)) - p[0] * scale) < 6e-4
+
+
 def test_scoreboard_rejects_missing_files(tmp_path, env):
     for cmd in ("scoreboard", "goals"):
         p = aeslab(cmd, str(tmp_path / "nope.jsonl"), env=env)

@@ -69,6 +69,10 @@ def register(sub) -> None:
                    help="rank by payload bytes per core cycle instead of MB/s: on a host "
                    "whose clock drifts between passes, the pass that ran faster decides "
                    "nothing (points without core cycles are left out)")
+    p.add_argument("--best", action="store_true",
+                   help="each cell the fastest of its passes instead of their median: on a "
+                   "host where another tenant on the same core slows whole passes down, "
+                   "interference only ever makes a pass slower")
 
 
     p = sub.add_parser("auto-picks", help="own/auto's table of measured picks per CPU model, "

@@ -13,9 +13,12 @@ with the extra CFLAGS given, from the work tree or, with --rev-A/--rev-B,
 from that git revision (exported to build-ab/src-A, src-B); then the two
 are measured in alternating fresh aesbench processes, --rounds times each,
 so that a slow spell of a shared machine hits both alike.  Printed per
-point: the median MB/s of each variant over its rounds and B/A.  Nothing
-is asserted; read the ratios beside the machine's noise floor (`aeslab
-noise`).
+point: the median MB/s of each variant over its rounds and B/A, B/A per
+core cycle from the medians, and per core cycle from each variant's fastest
+round ("best/cyc": on a host where another tenant on the same core slows
+whole rounds down, the fastest round is the closest to the code's speed).
+Nothing is asserted; read the ratios beside the machine's noise floor
+(`aeslab noise`).
 """
 from __future__ import annotations
 
@@ -102,13 +105,15 @@ def main() -> int:
     # (per cycle: the core clock each sample ran at, measured beside it,
     # divided out; on a VM whose clock wanders that is the steadier ratio)
     print(f"{'impl':18} {'alg':12} {'op':5} {'size':>6} {'A MB/s':>9} {'B MB/s':>9} {'B/A':>6}"
-          f" {'per cycle':>9}")
+          f" {'per cycle':>9} {'best/cyc':>8}")
     for k in sorted(got):
         ma, mb = statistics.median(got[k]["A"]), statistics.median(got[k]["B"])
         ca, cb = got[k]["Ac"], got[k]["Bc"]
-        cyc = (f"{statistics.median(ca) / statistics.median(cb):9.3f}"
-               if None not in ca + cb and ca and cb else f"{'-':>9}")
-        print(f"{k[0]:18} {k[1]:12} {k[2]:5} {k[3]:6} {ma:9.0f} {mb:9.0f} {mb / ma:6.3f} {cyc}")
+        have = None not in ca + cb and ca and cb
+        cyc = f"{statistics.median(ca) / statistics.median(cb):9.3f}" if have else f"{'-':>9}"
+        best = f"{min(ca) / min(cb):8.3f}" if have else f"{'-':>8}"
+        print(f"{k[0]:18} {k[1]:12} {k[2]:5} {k[3]:6} {ma:9.0f} {mb:9.0f} {mb / ma:6.3f} {cyc}"
+              f" {best}")
     return 0
 
 

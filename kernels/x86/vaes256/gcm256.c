@@ -41,10 +41,14 @@
  *
  * Final step: the pending chunk (seal), the tail (under 12 blocks) and the
  * length block are multiplied by their powers of H and reduced once.  The
- * tail goes two blocks at a time, each vector's rounds a loop (the
- * iterations are independent, so the core overlaps them, and a loop keeps
- * the code small); a last partial vector is loaded and stored in pieces of
- * 16, 8, 4, 2 and 1 bytes chosen by the bits of its length (no mask
+ * tail's keystream is made as many vectors at a time as the bytes left
+ * need, up to four (eight blocks), interleaved round by round, so the AES
+ * latency is paid once per four vectors rather than once per vector; the
+ * rounds are a loop for two or four vectors (the tail is short and once
+ * per message: the loop keeps the code small), unrolled for one.  Each
+ * vector is then XORed and hashed in turn, the rest shifting down so they
+ * stay in registers.  A last partial vector is loaded and stored in pieces
+ * of 16, 8, 4, 2 and 1 bytes chosen by the bits of its length (no mask
  * registers in AVX2), so no byte outside the caller's buffers is read or
  * written, and it is zero-padded so the padding adds nothing to GHASH.
  *
@@ -196,6 +200,35 @@ V256_INL __m256i v256_aes_1(const __m512i *rk, int nr, __m256i b)
     return _mm256_aesenclast_epi128(b, v256_rk(rk, nr));
 }
 
+/* The tail's keystream: NV (1, 2 or 4) counter vectors in y0..y3 through
+ * every round but the last, interleaved; the rounds a loop, except for a
+ * lone vector, whose chain of dependent rounds has nothing to hide the
+ * loop's branches behind. */
+#define TAIL_CTR(j) \
+    _mm256_xor_si256(_mm256_shuffle_epi8(_mm256_add_epi32(ctr, v256_incall(2 * (j))), bswap), k0_)
+#define TAIL_KS(NV)                                                            \
+    do {                                                                       \
+        __m256i k0_ = v256_rk(rk, 0);                                          \
+        y0 = TAIL_CTR(0);                                                      \
+        if ((NV) > 1)                                                          \
+            y1 = TAIL_CTR(1);                                                  \
+        if ((NV) > 2)                                                          \
+            y2 = TAIL_CTR(2), y3 = TAIL_CTR(3);                                \
+        ctr = _mm256_add_epi32(ctr, v256_incall(2 * (NV)));                    \
+        if ((NV) == 1)                                                         \
+            OWN_X86_ROUNDS(nr, y0 = _mm256_aesenc_epi128(y0, v256_rk(rk, r_))); \
+        else for (const __m512i *p_ = rk + 1; p_ < rk + nr; p_++) {            \
+            __m256i k_ = _mm256_load_si256((const __m256i *)(const void *)p_); \
+            y0 = _mm256_aesenc_epi128(y0, k_);                                 \
+            if ((NV) > 1)                                                      \
+                y1 = _mm256_aesenc_epi128(y1, k_);                             \
+            if ((NV) > 2) {                                                    \
+                y2 = _mm256_aesenc_epi128(y2, k_);                             \
+                y3 = _mm256_aesenc_epi128(y3, k_);                             \
+            }                                                                  \
+        }                                                                      \
+    } while (0)
+
 /* The running value times H^e into lo/mi/hi, then zero: it is added to
  * the first block hashed after it. */
 V256_INL void ghash_vec(const vaes_gcm_ctx *c, __m256i g, int e, __m128i *acc, __m256i *lo,
@@ -268,22 +301,39 @@ static __attribute__((noinline)) V256_TGT __m128i crypt_body(const vaes_gcm_ctx 
                       &lo, &mi, &hi);
     }
     const __m256i encm = _mm256_set1_epi32(-enc);
-    for (size_t off = 0; off < n; off += 32, e -= 2) {
-        size_t k = n - off;
-        __m256i x1 = v256_aes_1(rk, nr, _mm256_shuffle_epi8(ctr, bswap));
-        ctr = _mm256_add_epi32(ctr, v256_incall(2));
-        __m256i d;
-        if (k >= 32) {
-            d = _mm256_loadu_si256((const __m256i *)(const void *)(in + off));
-            x1 = _mm256_xor_si256(x1, d);
-            _mm256_storeu_si256((__m256i *)(void *)(out + off), x1);
+    for (size_t off = 0; off < n;) {
+        /* up to 4 vectors of keystream, consumed from y0 (the rest shift
+         * down, so the vectors stay in registers) */
+        __m256i y0, y1 = _mm256_setzero_si256(), y2 = y1, y3 = y1;
+        int nv = 2;
+        if (n - off > 64) {
+            TAIL_KS(4);
+            nv = 4;
+        } else if (n - off > 32) {
+            TAIL_KS(2);
         } else {
-            d = v256_load_part(in + off, k);
-            x1 = _mm256_xor_si256(x1, d);
-            v256_store_part(out + off, x1, k);
-            x1 = v256_keep(x1, k); /* ciphertext, zero-padded */
+            TAIL_KS(1);
         }
-        ghash_vec(c, _mm256_blendv_epi8(d, x1, encm), e, &acc, &lo, &mi, &hi);
+        for (;;) {
+            size_t k = n - off;
+            __m256i x1 = _mm256_aesenclast_epi128(y0, v256_rk(rk, nr));
+            __m256i d;
+            if (k >= 32) {
+                d = _mm256_loadu_si256((const __m256i *)(const void *)(in + off));
+                x1 = _mm256_xor_si256(x1, d);
+                _mm256_storeu_si256((__m256i *)(void *)(out + off), x1);
+            } else {
+                d = v256_load_part(in + off, k);
+                x1 = _mm256_xor_si256(x1, d);
+                v256_store_part(out + off, x1, k);
+                x1 = v256_keep(x1, k); /* ciphertext, zero-padded */
+            }
+            ghash_vec(c, _mm256_blendv_epi8(d, x1, encm), e, &acc, &lo, &mi, &hi);
+            off += 32, e -= 2;
+            if (off >= n || --nv == 0)
+                break;
+            y0 = y1, y1 = y2, y2 = y3;
+        }
     }
     /* The length block, already in register form. */
     __m128i l = _mm_xor_si128(_mm_set_epi64x((long long)(alen * 8), (long long)(len * 8)), acc);

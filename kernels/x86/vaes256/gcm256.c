@@ -201,9 +201,9 @@ V256_INL __m256i v256_aes_1(const __m512i *rk, int nr, __m256i b)
 }
 
 /* The tail's keystream: NV (1, 2 or 4) counter vectors in y0..y3 through
- * every round but the last, interleaved; the rounds a loop, except for a
- * lone vector, whose chain of dependent rounds has nothing to hide the
- * loop's branches behind. */
+ * every round but the last, interleaved, and nv = NV; the rounds a loop,
+ * except for a lone vector, whose chain of dependent rounds has nothing to
+ * hide the loop's branches behind. */
 #define TAIL_CTR(j) \
     _mm256_xor_si256(_mm256_shuffle_epi8(_mm256_add_epi32(ctr, v256_incall(2 * (j))), bswap), k0_)
 #define TAIL_KS(NV)                                                            \
@@ -215,6 +215,7 @@ V256_INL __m256i v256_aes_1(const __m512i *rk, int nr, __m256i b)
         if ((NV) > 2)                                                          \
             y2 = TAIL_CTR(2), y3 = TAIL_CTR(3);                                \
         ctr = _mm256_add_epi32(ctr, v256_incall(2 * (NV)));                    \
+        nv = (NV);                                                             \
         if ((NV) == 1)                                                         \
             OWN_X86_ROUNDS(nr, y0 = _mm256_aesenc_epi128(y0, v256_rk(rk, r_))); \
         else for (const __m512i *p_ = rk + 1; p_ < rk + nr; p_++) {            \
@@ -305,15 +306,13 @@ static __attribute__((noinline)) V256_TGT __m128i crypt_body(const vaes_gcm_ctx 
         /* up to 4 vectors of keystream, consumed from y0 (the rest shift
          * down, so the vectors stay in registers) */
         __m256i y0, y1 = _mm256_setzero_si256(), y2 = y1, y3 = y1;
-        int nv = 2;
-        if (n - off > 64) {
+        int nv;
+        if (n - off > 64)
             TAIL_KS(4);
-            nv = 4;
-        } else if (n - off > 32) {
+        else if (n - off > 32)
             TAIL_KS(2);
-        } else {
+        else
             TAIL_KS(1);
-        }
         for (;;) {
             size_t k = n - off;
             __m256i x1 = _mm256_aesenclast_epi128(y0, v256_rk(rk, nr));

@@ -58,16 +58,11 @@ def load(files: list[Path]) -> tuple[dict, dict]:
             point.group((r for r in recs if is_floor(r)), fields))
 
 
-def _median(rs: list[dict], key: str) -> float | None:
-    """A cell: the median of its passes (point.median, the one rule)."""
-    return point.median(r.get(key) for r in rs)
-
-
-def _cell(rs: list[dict], key: str, best: bool) -> float | None:
-    """A cell's value: the median of its passes, or with best the fastest
-    pass (the most MB/s, the fewest cycles per byte)."""
+def _cell(rs: list[dict], key: str, best: bool = False) -> float | None:
+    """A cell: the median of its passes (point.median, the one rule), or
+    with best the fastest pass (the most MB/s, the fewest cycles per byte)."""
     if not best:
-        return _median(rs, key)
+        return point.median(r.get(key) for r in rs)
     xs = [v for v in (r.get(key) for r in rs) if isinstance(v, (int, float)) and v]
     if not xs:
         return None
@@ -226,7 +221,7 @@ def tables(cells: dict, bounds: dict | None = None, bound_note: str = NO_BOUND,
             fl.setdefault(size, []).extend(rs)
         small = min(fl)
         out += ["", f"Harness floor (lab/null, not ranked): "
-                f"{_median(fl[small], 'ns_per_msg'):.1f} ns per {small}-byte message "
+                f"{_cell(fl[small], 'ns_per_msg'):.1f} ns per {small}-byte message "
                 "(the harness's own share of every figure)."]
     return "\n".join(out)
 

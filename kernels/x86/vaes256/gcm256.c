@@ -47,13 +47,18 @@
  * rounds are a loop for two or four vectors (the tail is short and once
  * per message: the loop keeps the code small), unrolled for one.  Each
  * vector is then XORed and hashed in turn, the rest shifting down so they
- * stay in registers.  A last partial vector is loaded and stored in pieces
- * of 16, 8, 4, 2 and 1 bytes chosen by the bits of its length (no mask
- * registers in AVX2), so no byte outside the caller's buffers is read or
- * written, and it is zero-padded so the padding adds nothing to GHASH.
+ * stay in registers.  A last partial vector (AVX2 has no byte masks) is
+ * read and written without touching a byte outside the caller's buffers:
+ * over 16 bytes, as its first block and the 16 bytes that end where it
+ * ends, shifted into place, and stored in the opposite order so that the
+ * first block's store overwrites the overlap; under 16, in pieces of 8, 4,
+ * 2 and 1 bytes chosen by the bits of its length.  It is zero-padded so
+ * the padding adds nothing to GHASH.
  *
- * AAD: 8 blocks per reduction, then the tail as above.  E(K, J0) runs at
- * entry, independent of the rest.
+ * AAD: 8 blocks per reduction, then its last blocks as above; in a message
+ * with no main loop (under 12 blocks), those last blocks join the final
+ * step's sum instead, so the whole message costs one reduction.  E(K, J0)
+ * runs at entry, independent of the rest.
  *
  * Constant time: branches and addresses depend on lengths only (and on the
  * direction and the key size, both public); the tag comparison is a PTEST
@@ -71,11 +76,28 @@
 #define W GCM256_W /* ymm vectors per main-loop iteration (even) */
 #define WB (32 * W)
 
-V256_INL __m128i ghash_aad(const vaes_gcm_ctx *c, const uint8_t *aad, size_t alen,
-                           __m256i bswap, __m256i poly)
+/* The last len < 128 bytes of a GHASH input, whose first block needs H^e,
+ * each block times its own power into lo/mi/hi, unreduced; the running
+ * value is added to the first block, then zeroed. */
+V256_INL void ghash_part(const vaes_gcm_ctx *c, const uint8_t *p, size_t len, int e, __m128i *acc,
+                         __m256i *lo, __m256i *mi, __m256i *hi, __m256i bswap)
+{
+    for (size_t off = 0; off < len; off += 32, e -= 2) {
+        size_t k = len - off;
+        __m256i d = k >= 32 ? _mm256_loadu_si256((const __m256i *)(const void *)(p + off))
+                            : v256_load_part(p + off, k);
+        d = _mm256_xor_si256(_mm256_shuffle_epi8(d, bswap), v256_zext(*acc));
+        *acc = _mm_setzero_si128();
+        v256_gmul(d, v256_hpow(c, e), lo, mi, hi);
+    }
+}
+
+/* The AAD's whole 8-block chunks, one reduction each. */
+V256_INL __m128i ghash_aad8(const vaes_gcm_ctx *c, const uint8_t *aad, size_t alen, __m256i bswap,
+                            __m256i poly)
 {
     __m128i acc = _mm_setzero_si128();
-    while (alen >= 128) {
+    for (; alen >= 128; aad += 128, alen -= 128) {
         __m256i lo = _mm256_setzero_si256(), mi = lo, hi = lo;
         for (int j = 0; j < 4; j++) {
             __m256i d = _mm256_shuffle_epi8(
@@ -83,21 +105,6 @@ V256_INL __m128i ghash_aad(const vaes_gcm_ctx *c, const uint8_t *aad, size_t ale
             if (j == 0)
                 d = _mm256_xor_si256(d, v256_zext(acc));
             v256_gmul(d, v256_hpow(c, 8 - 2 * j), &lo, &mi, &hi);
-        }
-        acc = v256_reduce(lo, mi, hi, poly);
-        aad += 128;
-        alen -= 128;
-    }
-    if (alen) {
-        __m256i lo = _mm256_setzero_si256(), mi = lo, hi = lo;
-        int e = (int)((alen + 15) / 16);
-        for (size_t off = 0; off < alen; off += 32, e -= 2) {
-            size_t k = alen - off;
-            __m256i d = k >= 32 ? _mm256_loadu_si256((const __m256i *)(const void *)(aad + off))
-                                : v256_load_part(aad + off, k);
-            d = _mm256_xor_si256(_mm256_shuffle_epi8(d, bswap), v256_zext(acc));
-            acc = _mm_setzero_si128();
-            v256_gmul(d, v256_hpow(c, e), &lo, &mi, &hi);
         }
         acc = v256_reduce(lo, mi, hi, poly);
     }
@@ -259,7 +266,21 @@ static __attribute__((noinline)) V256_TGT __m128i crypt_body(const vaes_gcm_ctx 
     __m128i ej0 = _mm256_castsi256_si128(v256_aes_1(rk, nr, _mm256_castsi128_si256(j0)));
     __m256i ctr = _mm256_add_epi32(
         _mm256_broadcastsi128_si256(_mm_shuffle_epi8(j0, own_x86_bswap_mask())), v256_inc(1));
-    __m128i acc = ghash_aad(c, aad, alen, bswap, poly);
+    /* The final sum: the tail, the length block and, for a message short
+     * enough to have no main loop, the AAD's last blocks, so that one
+     * reduction serves them all. */
+    __m256i lo = _mm256_setzero_si256(), mi = lo, hi = lo;
+    __m128i acc = ghash_aad8(c, aad, alen, bswap, poly);
+    if (alen % 128) {
+        const int fold = n < WB;
+        size_t r = alen % 128;
+        ghash_part(c, aad + alen - r, r, (int)((r + 15) / 16) + (fold ? (int)((n + 15) / 16) + 1 : 0),
+                   &acc, &lo, &mi, &hi, bswap);
+        if (!fold) {
+            acc = v256_reduce(lo, mi, hi, poly);
+            lo = mi = hi = _mm256_setzero_si256();
+        }
+    }
     __m256i x[W];
     uint32_t cnt = VAES_J0_CTR + 1; /* the next block's counter (its low byte matters) */
     const uint8_t *pending = NULL; /* seal: ciphertext chunk not yet hashed */
@@ -293,7 +314,6 @@ static __attribute__((noinline)) V256_TGT __m128i crypt_body(const vaes_gcm_ctx 
 
     /* Final step: everything left, each block times its own power, one
      * reduction. */
-    __m256i lo = _mm256_setzero_si256(), mi = lo, hi = lo;
     int e = (int)((n + 15) / 16) + 1;
     if (enc && pending) {
         e += 2 * W;

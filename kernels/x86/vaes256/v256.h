@@ -2,8 +2,9 @@
  * v256.h - 256-bit (AVX2 + VAES + VPCLMULQDQ, no AVX-512) building blocks
  * of the vaes256 kernel.  A ymm holds two 16-byte blocks.  Only 16 vector
  * registers and no mask registers exist at this level, so partial blocks are
- * loaded and stored in pieces chosen by the bits of their length
- * (v128_load_tail and v128_store_tail below).
+ * loaded and stored with overlapping whole blocks where the buffer allows
+ * (v256_load_part, v256_store_part) or in pieces chosen by the bits of
+ * their length (v128_load_tail, v128_store_tail).
  */
 #ifndef OWN_V256_H
 #define OWN_V256_H
@@ -122,23 +123,53 @@ V256_INL void v128_store_tail(uint8_t *p, __m128i v, size_t n)
     if (n & 1) { *p = (uint8_t)w; }
 }
 
-/* Up to 32 bytes into a zero-padded vector, and back. */
-V256_INL __m256i v256_load_part(const uint8_t *p, size_t n)
+/* pshufb controls: a 16-byte load at v128_shift + 16 + s moves bytes down
+ * by s, one at v128_shift + 16 - s up by s, zeros shifted in (0 <= s <= 16). */
+static const int8_t v128_shift[48] = {
+    -128, -128, -128, -128, -128, -128, -128, -128, -128, -128, -128, -128, -128, -128, -128, -128,
+    0,    1,    2,    3,    4,    5,    6,    7,    8,    9,    10,   11,   12,   13,   14,   15,
+    -128, -128, -128, -128, -128, -128, -128, -128, -128, -128, -128, -128, -128, -128, -128, -128};
+
+V256_INL __m128i v128_down(__m128i v, size_t s)
 {
-    if (n >= 16)
-        return _mm256_set_m128i(v128_load_tail(p + 16, n - 16),
-                                _mm_loadu_si128((const __m128i *)(const void *)p));
-    return _mm256_zextsi128_si256(v128_load_tail(p, n));
+    return _mm_shuffle_epi8(v, _mm_loadu_si128((const __m128i *)(const void *)(v128_shift + 16 + s)));
 }
 
-V256_INL void v256_store_part(uint8_t *p, __m256i v, size_t n)
+V256_INL __m128i v128_up(__m128i v, size_t s)
+{
+    return _mm_shuffle_epi8(v, _mm_loadu_si128((const __m128i *)(const void *)(v128_shift + 16 - s)));
+}
+
+/*
+ * The k < 32 bytes at p into a zero-padded vector.  Over 16 bytes, the
+ * second block is the 16 bytes that end at p + k, shifted down into place
+ * (two loads and a shuffle instead of up to five pieces).  Under 16, the
+ * pieces of v128_load_tail: a whole load ending at p + k, shifted, measured
+ * slower there.
+ */
+V256_INL __m256i v256_load_part(const uint8_t *p, size_t k)
+{
+    if (k > 16)
+        return _mm256_set_m128i(v128_down(_mm_loadu_si128((const __m128i *)(const void *)(p + k - 16)), 32 - k),
+                                _mm_loadu_si128((const __m128i *)(const void *)p));
+    if (k == 16)
+        return _mm256_zextsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)p));
+    return _mm256_zextsi128_si256(v128_load_tail(p, k));
+}
+
+/* The first k < 32 bytes of v to p, the same way.  Over 16 bytes, the block that ends at
+ * p + k goes first, whole; its bytes below p + 16 are then overwritten by
+ * the first block. */
+V256_INL void v256_store_part(uint8_t *p, __m256i v, size_t k)
 {
     __m128i lo = _mm256_castsi256_si128(v);
-    if (n >= 16) {
+    if (k >= 16) {
+        if (k > 16)
+            _mm_storeu_si128((__m128i *)(void *)(p + k - 16),
+                             v128_up(_mm256_extracti128_si256(v, 1), 32 - k));
         _mm_storeu_si128((__m128i *)(void *)p, lo);
-        v128_store_tail(p + 16, _mm256_extracti128_si256(v, 1), n - 16);
     } else {
-        v128_store_tail(p, lo, n);
+        v128_store_tail(p, lo, k);
     }
 }
 

@@ -30,7 +30,9 @@
  *     (input, nothing to wait for); the loads precede the stores, so
  *     in-place operation is safe.
  * The round keys are addressed from a base pointer that puts the last nine
- * rounds and the last round key at the same offsets for every key size.
+ * rounds and the last round key at the same offsets for every key size;
+ * the loop reads them from the context's 16-byte copies, one broadcast
+ * load per round for all six vectors.
  * The rounds AES-192/256 have beyond AES-128's go first, skipped by forward
  * branches as far as the key size needs; the GHASH work is slotted between
  * the nine fixed rounds.  The 12 products of an iteration (blocks times
@@ -179,15 +181,15 @@ V256_INL __m128i ghash_aad8(const vaes_gcm_ctx *c, const uint8_t *aad, size_t al
         __m256i lo = _mm256_setzero_si256(), mi = lo, hi = lo;                         \
         if (nr > 10) {                                                                 \
             if (nr > 12) {                                                             \
-                ROUNDW(v256_rk(ke, -3));                                               \
-                ROUNDW(v256_rk(ke, -2));                                               \
+                ROUNDW(v256_bk(ke, -3));                                               \
+                ROUNDW(v256_bk(ke, -2));                                               \
             }                                                                          \
-            ROUNDW(v256_rk(ke, -1));                                                   \
-            ROUNDW(v256_rk(ke, 0));                                                    \
+            ROUNDW(v256_bk(ke, -1));                                                   \
+            ROUNDW(v256_bk(ke, 0));                                                    \
         }                                                                              \
         _Pragma("GCC unroll 16") for (int r = 1; r < 10; r++)                          \
         {                                                                              \
-            ROUNDW(v256_rk(ke, r));                                                    \
+            ROUNDW(v256_bk(ke, r));                                                    \
             _Pragma("GCC unroll 8") for (int j = 0; j < W; j += 2)                     \
                 if (r == SLOT(j))                                                      \
                     GHASH_PAIR((gsrc) + 32 * j, 2 * (W - j), j == 0);                  \
@@ -196,7 +198,7 @@ V256_INL __m128i ghash_aad8(const vaes_gcm_ctx *c, const uint8_t *aad, size_t al
                 acc = v256_reduce(lo, mi, hi, poly);                                   \
             }                                                                          \
         }                                                                              \
-        LASTW(v256_rk(ke, 10));                                                        \
+        LASTW(v256_bk(ke, 10));                                                        \
     } while (0)
 
 /* One vector through AES, rounds unrolled (OWN_X86_ROUNDS). */
@@ -260,7 +262,8 @@ static __attribute__((noinline)) V256_TGT __m128i crypt_body(const vaes_gcm_ctx 
 {
     const __m256i bswap = v256_bswap(), poly = v256_poly();
     const int nr = c->rounds;
-    const __m512i *rk = c->rk, *ke = rk + (nr - 10);
+    const __m512i *rk = c->rk;
+    const __m128i *ke = c->rk1 + (nr - 10); /* the main loop broadcasts its keys */
     const size_t len = n;
     __m128i j0 = own_x86_gcm_j0(iv, VAES_J0_CTR);
     __m128i ej0 = _mm256_castsi256_si128(v256_aes_1(rk, nr, _mm256_castsi128_si256(j0)));

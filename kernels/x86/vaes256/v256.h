@@ -35,6 +35,12 @@ V256_INL __m256i v256_rk(const __m512i *rk, int r)
     return _mm256_load_si256((const __m256i *)(const void *)&rk[r]);
 }
 
+/* Round key r of a 16-byte schedule, in both lanes. */
+V256_INL __m256i v256_bk(const __m128i *rk, int r)
+{
+    return _mm256_broadcastsi128_si256(_mm_load_si128(&rk[r]));
+}
+
 V256_INL __m128i v256_rk128(const __m512i *rk, int r)
 {
     return _mm_load_si128((const __m128i *)(const void *)&rk[r]);

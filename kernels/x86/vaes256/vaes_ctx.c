@@ -34,8 +34,10 @@ TGT_SETUP void own_vaes_gcm_init(void *vctx, const uint8_t *key, size_t key_len)
     memset(rk, 0, sizeof rk);
     int rounds = expand_enc(key, key_len, rk);
     ctx->rounds = rounds;
-    for (int r = 0; r < 15; r++)
+    for (int r = 0; r < 15; r++) {
         store_bcast(&ctx->rk[r], rk[r]);
+        ctx->rk1[r] = rk[r];
+    }
 
     /* H'^1 .. H'^NPOW, stored highest power first. */
     __m128i h1 = own_x86_ghash_key(rk, rounds), hp = h1;

@@ -32,6 +32,8 @@
 
 typedef struct vaes_gcm_ctx {
     __m512i rk[15];      /* AES round keys, each in all four lanes        */
+    __m128i rk1[15];     /* the same, 16 bytes each: gcm256.c's main loop */
+                         /* broadcasts one per round                      */
     __m256i hp_pair[15]; /* QUIC HP: (round key, hp round key) per round  */
     /* 64-byte aligned so that the main loops' four-power loads never split
      * a cache line. */

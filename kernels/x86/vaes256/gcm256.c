@@ -276,9 +276,9 @@ static __attribute__((noinline)) V256_TGT __m128i crypt_body(const vaes_gcm_ctx 
     __m128i acc = ghash_aad8(c, aad, alen, bswap, poly);
     if (alen % 128) {
         const int fold = n < WB;
-        size_t r = alen % 128;
-        ghash_part(c, aad + alen - r, r, (int)((r + 15) / 16) + (fold ? (int)((n + 15) / 16) + 1 : 0),
-                   &acc, &lo, &mi, &hi, bswap);
+        const size_t r = alen % 128;
+        const int e = (int)((r + 15) / 16) + (fold ? (int)((n + 15) / 16) + 1 : 0);
+        ghash_part(c, aad + alen - r, r, e, &acc, &lo, &mi, &hi, bswap);
         if (!fold) {
             acc = v256_reduce(lo, mi, hi, poly);
             lo = mi = hi = _mm256_setzero_si256();

@@ -138,34 +138,37 @@ static const int8_t v128_shift[48] = {
 
 V256_INL __m128i v128_down(__m128i v, size_t s)
 {
-    return _mm_shuffle_epi8(v, _mm_loadu_si128((const __m128i *)(const void *)(v128_shift + 16 + s)));
+    const void *c = v128_shift + 16 + s;
+    return _mm_shuffle_epi8(v, _mm_loadu_si128((const __m128i *)c));
 }
 
 V256_INL __m128i v128_up(__m128i v, size_t s)
 {
-    return _mm_shuffle_epi8(v, _mm_loadu_si128((const __m128i *)(const void *)(v128_shift + 16 - s)));
+    const void *c = v128_shift + 16 - s;
+    return _mm_shuffle_epi8(v, _mm_loadu_si128((const __m128i *)c));
 }
 
 /*
  * The k < 32 bytes at p into a zero-padded vector.  Over 16 bytes, the
  * second block is the 16 bytes that end at p + k, shifted down into place
  * (two loads and a shuffle instead of up to five pieces).  Under 16, the
- * pieces of v128_load_tail: a whole load ending at p + k, shifted, measured
- * slower there.
+ * pieces of v128_load_tail (there, a whole load ending at p + k and a
+ * shift lost to them: see the commit that added this).
  */
 V256_INL __m256i v256_load_part(const uint8_t *p, size_t k)
 {
-    if (k > 16)
-        return _mm256_set_m128i(v128_down(_mm_loadu_si128((const __m128i *)(const void *)(p + k - 16)), 32 - k),
-                                _mm_loadu_si128((const __m128i *)(const void *)p));
+    if (k < 16)
+        return _mm256_zextsi128_si256(v128_load_tail(p, k));
+    const __m128i first = _mm_loadu_si128((const __m128i *)(const void *)p);
     if (k == 16)
-        return _mm256_zextsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)p));
-    return _mm256_zextsi128_si256(v128_load_tail(p, k));
+        return _mm256_zextsi128_si256(first);
+    __m128i end = _mm_loadu_si128((const __m128i *)(const void *)(p + k - 16));
+    return _mm256_set_m128i(v128_down(end, 32 - k), first);
 }
 
-/* The first k < 32 bytes of v to p, the same way.  Over 16 bytes, the block that ends at
- * p + k goes first, whole; its bytes below p + 16 are then overwritten by
- * the first block. */
+/* The first k < 32 bytes of v to p, the same way: over 16 bytes, the block
+ * that ends at p + k goes first, whole, and its bytes below p + 16 are then
+ * overwritten by the first block. */
 V256_INL void v256_store_part(uint8_t *p, __m256i v, size_t k)
 {
     __m128i lo = _mm256_castsi256_si128(v);

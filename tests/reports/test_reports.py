@@ -442,8 +442,13 @@ def _medians(files: list[Path]) -> dict:
     return {k: (statistics.median(v), isa) for k, (isa, v) in vals.items()}
 
 
+def _run(f: Path) -> dict:
+    """The run.json beside a points file."""
+    return json.loads(f.with_name(_rid(f) + ".run.json").read_text())
+
+
 def _listing(f: Path) -> dict:
-    run = json.loads(f.with_name(_rid(f) + ".run.json").read_text())
+    run = _run(f)
     return {(x["name"], x["alg"]): x["supported"] for x in run["provenance"]["libraries"]}
 
 
@@ -454,8 +459,7 @@ def cross(data_dir):
     z4 = max(data_dir.rglob("2*.jsonl.gz"), key=lambda f: f.stat().st_size)
     # by its preset, not by the order of a directory listing: later runs
     # (goals runs of GCM only) sit beside it
-    z3 = next(f for f in sorted(ZEN3.glob("2*.jsonl.gz"))
-              if json.loads(f.with_name(_rid(f) + ".run.json").read_text())["config"]["name"] == "seeds")
+    z3 = next(f for f in sorted(ZEN3.glob("2*.jsonl.gz")) if _run(f)["config"]["name"] == "seeds")
     from aeslab.analysis import across
     r = load_results([z4, z3])
     secs = across.sections(r)

@@ -36,8 +36,10 @@
  * one out-of-line function per direction (the tail is at most
  * eleven blocks, and one copy keeps the code small); the tweak vector
  * advances by x^2 per step.  Ciphertext stealing (length not a multiple
- * of 16): the last whole block's first pass rides in the high lane of a
- * last odd block's vector, or else goes alone before the tail; the second
+ * of 16): the last whole block's first pass goes alone before the tail,
+ * or rides in the high lane of a last odd block's vector (after one or
+ * seven or more whole blocks, where saving that vector beat the shorter
+ * chain of going first); the second
  * pass on the low lane, the partial block loaded and stored in
  * pieces of 8, 4, 2 and 1 bytes chosen by the bits of its length (AVX2 has
  * no byte masks), reading each input before writing the output that may
@@ -175,13 +177,13 @@ V256_INL void xts_body(const vaes_xts_ctx *c, const int dec, const uint8_t tweak
     __m256i tv = t[0];
 
     /* With stealing, the last whole block q-1 takes T_q-1 to encrypt, T_q
-     * to decrypt (the standard's swapped order).  After an odd number of
-     * whole blocks it rides in the high lane of the last one's vector, which
-     * would otherwise encrypt zeros; else it goes first, on its own, so the
-     * two chained AES passes of ciphertext stealing overlap the other
-     * blocks. */
+     * to decrypt (the standard's swapped order).  It goes first, on its
+     * own, so that the two chained AES passes of ciphertext stealing
+     * overlap the other blocks; or, after one whole block or an odd seven
+     * or more, it rides in the high lane of the last one's vector, which
+     * would otherwise encrypt zeros (see the header). */
     __m128i ta = _mm_setzero_si128(), tb = ta, part = ta, first = ta;
-    const int ride = s && (nfull & 1);
+    const int ride = s && (nfull & 1) && (nfull == 1 || nfull >= 7);
     if (s) {
         __m256i tab = x256_mulxk(tv, _mm256_set1_epi64x((long long)nfull)); /* T_q-1, T_q */
         ta = _mm256_castsi256_si128(tab);

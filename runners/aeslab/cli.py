@@ -36,7 +36,10 @@ def _add_run(sub) -> None:
                        "beside <run-id>.run.json (provenance).  Lists take commas: --sizes 16,64,4k "
                        "--threads 1,2,4,...,nproc (or pow2) --impl 'own/*,*/vaes512'.")
     g = p.add_argument_group("matrix (flags override the preset/config everywhere)")
-    g.add_argument("--preset", help="quick (what `make run` runs), seeds, full")
+    from . import matrix
+    g.add_argument("--preset",
+                   help=f"{', '.join(matrix.preset_names())} (`aeslab presets` says what each "
+                   "measures; quick is what `make run` runs)")
     g.add_argument("--config", metavar="FILE", help="TOML or YAML matrix (see docs/runner.md)")
     g.add_argument("--impl", help="names or globs, comma-separated (own/*, */vaes512, all)")
     g.add_argument("--exclude", help="globs of implementations to leave out")

@@ -17,7 +17,16 @@ IMPLS = [
 ]
 
 
-@pytest.mark.parametrize("name", ["quick", "seeds", "full"])
+def test_the_presets_are_the_ones_run_help_names(capsys):
+    from aeslab import cli
+    assert {"quick", "seeds", "full", "goals"} <= set(matrix.preset_names())
+    with pytest.raises(SystemExit):
+        cli.main(["run", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert ", ".join(matrix.preset_names()) + " (`aeslab presets`" in text
+
+
+@pytest.mark.parametrize("name", matrix.preset_names())
 def test_presets_load_validate_and_expand(name):
     cfg = matrix.normalise(matrix.load_preset(name), ncpu=4)
     groups, _ = matrix.expand(cfg, IMPLS, cfg["freq"])

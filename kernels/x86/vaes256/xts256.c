@@ -11,22 +11,26 @@
  * The first W vectors are built from T_0 in parallel: a 128-bit shift by
  * the lane's exponent k from per-qword variable shifts, and the k bits
  * shifted out folded back with one carry-less multiply by 0x87.  Each
- * iteration then advances every vector by x^(2W) the same way with a
- * constant shift, so there is no serial tweak chain.
+ * iteration then advances every vector by x^(2W) = x^8, so there is no
+ * serial tweak chain; x^8 is a whole byte, so the step is two 128-bit byte
+ * shifts and one carry-less multiply of the byte shifted out, with no
+ * 64-bit shifts to carry between the halves.
  *
- * Main loop: 2W = 12 blocks (W = 6 ymm) per iteration - the most that
- * fits with their tweaks and a round key in the 16 ymm registers of AVX2,
- * which is what keeps the two 256-bit AES pipes busy across the four-cycle
- * latency.  Whitening is data ^ tweak ^ round key 0; the closing tweak XOR
+ * Main loop: 2W = 8 blocks (W = 4 ymm) per iteration.  Six vectors are the
+ * most that fit with their tweaks and a round key in AVX2's 16 ymm
+ * registers, but their x^12 step is not a byte shift and takes six vector
+ * instructions to x^8's four; with four, whose iterations overlap out of
+ * order, the cheaper step won (the A/B is in the commit that chose it).
+ * Whitening is data ^ tweak ^ round key 0; the closing tweak XOR
  * is folded into the last round key (AESENCLAST(x, k ^ t) =
  * AESENCLAST(x, k) ^ t), computed at the top of the iteration so that the
  * next iteration's tweaks can be made early.  The round keys are
  * addressed from a base pointer that puts the last nine rounds and the last
  * round key at the same offsets for every key size: AES-256's four extra
  * rounds go first, skipped by a forward branch for AES-128 (no loop: a
- * rolled loop over six AES states made the compiler copy them between
+ * rolled loop over the AES states made the compiler copy them between
  * registers every trip), then the nine fixed rounds with one vector of next
- * tweaks made after each of the first six, so they are ready when the next
+ * tweaks made after each of the first four, so they are ready when the next
  * iteration's first round needs them.  (At this width the multiply by 0x87
  * stays a VPCLMULQDQ: the shift-and-XOR form that wins in xts512.c
  * measured slower here.)
@@ -34,11 +38,11 @@
  * Tail: remaining whole blocks two at a time, a last single block on the
  * low lane (the high lane's zeros are encrypted and dropped), all through
  * one out-of-line function per direction (the tail is at most
- * eleven blocks, and one copy keeps the code small); the tweak vector
+ * seven blocks, and one copy keeps the code small); the tweak vector
  * advances by x^2 per step.  Ciphertext stealing (length not a multiple
  * of 16): the last whole block's first pass goes alone before the tail,
  * or rides in the high lane of a last odd block's vector (after one or
- * seven or more whole blocks, where saving that vector beat the shorter
+ * seven whole blocks, where saving that vector beat the shorter
  * chain of going first); the second
  * pass on the low lane, the partial block loaded and stored in
  * pieces of 8, 4, 2 and 1 bytes chosen by the bits of its length (AVX2 has
@@ -53,7 +57,7 @@
 #include "v256.h"
 #include "gcm256.h"
 
-#define XW 6 /* ymm vectors per main-loop iteration (tweak steps assume <= 9) */
+#define XW 4 /* ymm vectors per main-loop iteration: the tweak step is x^8 */
 #define XWB (32 * XW)
 
 /* Both lanes of t times x^k, k per qword, 0 <= k < 64: of the k bits
@@ -77,6 +81,15 @@ V256_INL __m256i x256_mulxc(__m256i t, const int k)
     return _mm256_xor_si256(
         _mm256_xor_si256(_mm256_slli_epi64(t, k), _mm256_clmulepi64_epi128(sr, p87, 0x01)),
         _mm256_bslli_epi128(sr, 8));
+}
+
+/* Both lanes times x^8: the low 15 bytes move up a byte, and the byte
+ * shifted out comes back times 0x87 (at most 15 bits: the low qword). */
+V256_INL __m256i x256_mulx8(__m256i t)
+{
+    const __m256i p87 = _mm256_set_epi64x(0, 0x87, 0, 0x87);
+    return _mm256_xor_si256(_mm256_bslli_epi128(t, 1),
+                            _mm256_clmulepi64_epi128(_mm256_bsrli_epi128(t, 15), p87, 0x00));
 }
 
 /* XTS of one vector (two blocks, or one in the low lane) with tweaks t,
@@ -164,7 +177,7 @@ V256_INL void xts_body(const vaes_xts_ctx *c, const int dec, const uint8_t tweak
             _Pragma("GCC unroll 8") for (int j = 0; j < XW; j++)
                 x[j] = dec ? _mm256_aesdec_epi128(x[j], k) : _mm256_aesenc_epi128(x[j], k);
             if (r <= XW)
-                t[r - 1] = x256_mulxc(t[r - 1], 2 * XW);
+                t[r - 1] = x256_mulx8(t[r - 1]);
         }
         _Pragma("GCC unroll 8") for (int j = 0; j < XW; j++) {
             x[j] = dec ? _mm256_aesdeclast_epi128(x[j], kt[j]) : _mm256_aesenclast_epi128(x[j], kt[j]);
@@ -179,8 +192,8 @@ V256_INL void xts_body(const vaes_xts_ctx *c, const int dec, const uint8_t tweak
     /* With stealing, the last whole block q-1 takes T_q-1 to encrypt, T_q
      * to decrypt (the standard's swapped order).  It goes first, on its
      * own, so that the two chained AES passes of ciphertext stealing
-     * overlap the other blocks; or, after one whole block or an odd seven
-     * or more, it rides in the high lane of the last one's vector, which
+     * overlap the other blocks; or, after one whole block or seven, it
+     * rides in the high lane of the last one's vector, which
      * would otherwise encrypt zeros (see the header). */
     __m128i ta = _mm_setzero_si128(), tb = ta, part = ta, first = ta;
     const int ride = s && (nfull & 1) && (nfull == 1 || nfull >= 7);

@@ -59,26 +59,30 @@
 #define XW 4 /* ymm vectors per main-loop iteration: the tweak step is x^8 */
 #define XWB (32 * XW)
 
+/* 0x87 in the low qword of each lane. */
+V256_INL __m256i x256_p87(void)
+{
+    return _mm256_set_epi64x(0, 0x87, 0, 0x87);
+}
+
 /* Both lanes of t times x^k, k per qword, 0 <= k < 64: of the k bits
  * shifted out of each qword, the high one's come back times 0x87 (one
  * carry-less multiply that reads that qword in place) and the low one's
  * move up into the high qword. */
 V256_INL __m256i x256_mulxk(__m256i t, __m256i k)
 {
-    const __m256i p87 = _mm256_set_epi64x(0, 0x87, 0, 0x87);
     __m256i sr = _mm256_srlv_epi64(t, _mm256_sub_epi64(_mm256_set1_epi64x(64), k));
     return _mm256_xor_si256(
-        _mm256_xor_si256(_mm256_sllv_epi64(t, k), _mm256_clmulepi64_epi128(sr, p87, 0x01)),
+        _mm256_xor_si256(_mm256_sllv_epi64(t, k), _mm256_clmulepi64_epi128(sr, x256_p87(), 0x01)),
         _mm256_bslli_epi128(sr, 8));
 }
 
 /* The same for a constant k: immediate shifts, no count registers. */
 V256_INL __m256i x256_mulxc(__m256i t, const int k)
 {
-    const __m256i p87 = _mm256_set_epi64x(0, 0x87, 0, 0x87);
     __m256i sr = _mm256_srli_epi64(t, 64 - k);
     return _mm256_xor_si256(
-        _mm256_xor_si256(_mm256_slli_epi64(t, k), _mm256_clmulepi64_epi128(sr, p87, 0x01)),
+        _mm256_xor_si256(_mm256_slli_epi64(t, k), _mm256_clmulepi64_epi128(sr, x256_p87(), 0x01)),
         _mm256_bslli_epi128(sr, 8));
 }
 
@@ -86,9 +90,8 @@ V256_INL __m256i x256_mulxc(__m256i t, const int k)
  * shifted out comes back times 0x87 (at most 15 bits: the low qword). */
 V256_INL __m256i x256_mulx8(__m256i t)
 {
-    const __m256i p87 = _mm256_set_epi64x(0, 0x87, 0, 0x87);
     return _mm256_xor_si256(_mm256_bslli_epi128(t, 1),
-                            _mm256_clmulepi64_epi128(_mm256_bsrli_epi128(t, 15), p87, 0x00));
+                            _mm256_clmulepi64_epi128(_mm256_bsrli_epi128(t, 15), x256_p87(), 0x00));
 }
 
 /* XTS of one vector (two blocks, or one in the low lane) with tweaks t,

@@ -18,8 +18,8 @@ const auto_cpu_picks own_auto_picks[] = {
      {
          [AO_SEAL] = {{16, AP_AESNI_AVX}, {63, AP_VAES256}, {64, AP_AESNI_AVX}, {AUTO_ANY, AP_VAES256}}, /* <=16: aesni-avx; <=63: vaes256; <=64: aesni-avx; else vaes256 */
          [AO_OPEN] = {{16, AP_AESNI_AVX}, {AUTO_ANY, AP_VAES256}}, /* <=16: aesni-avx; else vaes256 */
-         [AO_XTS_ENC] = {{63, AP_AESNI_AVX}, {AUTO_ANY, AP_VAES256}}, /* <=63: aesni-avx; else vaes256 */
-         [AO_XTS_DEC] = {{16, AP_AESNI}, {63, AP_AESNI_AVX}, {AUTO_ANY, AP_VAES256}}, /* <=16: aesni; <=63: aesni-avx; else vaes256 */
+         [AO_XTS_ENC] = {{63, AP_AESNI}, {AUTO_ANY, AP_VAES256}}, /* <=63: aesni; else vaes256 */
+         [AO_XTS_DEC] = {{63, AP_AESNI}, {AUTO_ANY, AP_VAES256}}, /* <=63: aesni; else vaes256 */
      }},
     {"AuthenticAMD", 25, 17,
      "AMD EPYC (Zen 4), 2 CPUs, VM: results/zen4-epyc-2c-vm-c39ba889, runs 20261124T003607Z",

@@ -67,6 +67,23 @@ def test_more_steps_than_the_table_holds_are_merged_cheapest_first():
     assert (96, "own/vaes512") in steps  # 80 went to vaes512, merged with 64 and 96
 
 
+def test_one_narrow_kernel_per_mode_the_cheaper_kept():
+    rows = []
+    for op, avx, sse in (("enc", 20.0, 20.5), ("dec", 22.0, 18.0)):
+        for size, vaes in ((16, 30.0), (512, 60.0)):
+            f = 1 if size == 16 else 8
+            rows += [("xts", op, "own/aesni-avx", 128, size, avx * f),
+                     ("xts", op, "own/aesni", 128, size, sse * f),
+                     ("xts", op, "own/vaes256", 128, size, vaes)]
+    pm = pd.DataFrame(rows, columns=["mode", "op", "impl", "key_bits", "size", "ns"])
+    # free, enc takes aesni-avx at 16 (the VEX kernel within the margin)
+    # and dec aesni (clearly): auto holds one of them per mode.  Keeping
+    # aesni costs enc 2.5 % at 16, keeping aesni-avx costs dec 22 %.
+    assert ap.steps_of(pm[pm.op == "enc"])[0] == (16, "own/aesni-avx")
+    assert ap.mode_steps(pm, "xts") == {("xts", "enc"): [(16, "own/aesni"), (None, "own/vaes256")],
+                                        ("xts", "dec"): [(16, "own/aesni"), (None, "own/vaes256")]}
+
+
 def test_one_candidate_gives_no_row():
     assert ap.steps_of(_pts([("own/aesni", 128, 16, 20.0)])) == []
 

@@ -23,7 +23,15 @@ The rule, per machine, mode (gcm/xts) and direction:
     has to win clearly, not by noise, while kernels of one width (the
     512-bit ones) are told apart by their scores alone;
   - consecutive sizes with the same winner form one step: the winner at
-    size s takes every length up to s, the last winner every longer one.
+    size s takes every length up to s, the last winner every longer one;
+  - own/auto's context holds one narrow (AES-NI or portable) kernel per
+    mode, for both directions: where the two directions' steps name more
+    than one, each is tried as the mode's only one (the others dropped
+    from the candidates) and the one that costs least is kept, the cost
+    being the sum over sizes and directions of log(time of the kernel
+    picked / time of the kernel picked with every candidate).  Without
+    this, auto would find the row unusable and take its ISA order for
+    that direction at every length.
 A machine with fewer than two candidates measured gets no row (nothing was
 compared).  Nothing here is timed; it only reads stored points.
 """
@@ -89,24 +97,33 @@ def pick(scores: dict[str, float]) -> str:
     return min(near, key=lambda k: (CLASS[k], scores[k]))
 
 
-def steps_of(p: pd.DataFrame) -> list[tuple[int | None, str]]:
-    """The steps for one machine, mode and op (p: its rows of points())."""
+def scores_of(p: pd.DataFrame) -> list[tuple[int, dict[str, float]]]:
+    """[(size, {kernel: score})] at the sizes every candidate was measured
+    at, at every key size the size has (p: rows of points())."""
     cands = sorted(p.impl.unique(), key=ORDER.index)
-    if len(cands) < 2:
-        return []
-    sizes, scores, segs = [], [], []  # segs: [kernel, [indexes into sizes]]
+    out = []
     for size, at in p.groupby("size"):
         keys = sorted(at.key_bits.unique())
         grid = at.pivot_table(index="impl", columns="key_bits", values="ns")
         if len(grid) < len(cands) or grid.isna().any().any():
             continue
-        sc = {k: math.exp(sum(math.log(grid.loc[k, b]) for b in keys) / len(keys)) for k in cands}
+        out.append((int(size), {k: math.exp(sum(math.log(grid.loc[k, b]) for b in keys) / len(keys))
+                                for k in cands}))
+    return out
+
+
+def steps_of(p: pd.DataFrame) -> list[tuple[int | None, str]]:
+    """The steps for one machine, mode and op (p: its rows of points())."""
+    if p.impl.nunique() < 2:
+        return []
+    sizes, scores, segs = [], [], []  # segs: [kernel, [indexes into sizes]]
+    for size, sc in scores_of(p):
         w = pick(sc)
         if segs and segs[-1][0] == w:
             segs[-1][1].append(len(sizes))
         else:
             segs.append([w, [len(sizes)]])
-        sizes.append(int(size))
+        sizes.append(size)
         scores.append(sc)
     # More steps than the table holds (noisy medians make winners
     # alternate): give a step to a neighbour's kernel, each time the one
@@ -125,6 +142,32 @@ def steps_of(p: pd.DataFrame) -> list[tuple[int | None, str]]:
         segs = merged
     return [(None if n + 1 == len(segs) else sizes[seg[1][-1]], seg[0])
             for n, seg in enumerate(segs)]
+
+
+def narrow_kinds(steps: list[tuple[int | None, str]]) -> set[str]:
+    return {k for _, k in steps if CLASS[k] >= CLASS["own/aesni-avx"]}
+
+
+def kernel_at(steps: list[tuple[int | None, str]], size: int) -> str:
+    return next(k for m, k in steps if m is None or size <= m)
+
+
+def mode_steps(pm: pd.DataFrame, mode: str) -> dict:
+    """{(mode, op): steps} for both directions of a mode, naming one
+    narrow kernel at most (see the module's docstring)."""
+    ps = {op: pm[(pm["mode"] == mode) & (pm.op == op)] for m, op, _ in OPS if m == mode}
+    free = {op: steps_of(p) for op, p in ps.items()}
+    kinds = set().union(*(narrow_kinds(s) for s in free.values()))
+    if len(kinds) > 1:
+        def cost(keep: str) -> tuple[float, int, dict]:
+            drop = kinds - {keep}
+            got = {op: steps_of(p[~p.impl.isin(drop)]) for op, p in ps.items()}
+            c = sum(math.log(sc[kernel_at(got[op], size)] / sc[kernel_at(free[op], size)])
+                    for op, p in ps.items() if got[op] and free[op]
+                    for size, sc in scores_of(p))
+            return c, CLASS[keep], got
+        free = min((cost(k) for k in kinds), key=lambda t: t[:2])[2]
+    return {(mode, op): s for op, s in free.items() if s}
 
 
 def fingerprint(results: Path, machine_id: str) -> dict:
@@ -146,10 +189,8 @@ def rows(df: pd.DataFrame, results: Path) -> list[Row]:
         if fp["arch"] != "x86_64":
             continue
         steps = {}
-        for mode, op, _ in OPS:
-            s = steps_of(pm[(pm["mode"] == mode) & (pm.op == op)])
-            if s:
-                steps[(mode, op)] = s
+        for mode in dict.fromkeys(m for m, _, _ in OPS):
+            steps.update(mode_steps(pm, mode))
         if not steps:
             continue
         out.append(Row(mid, fp["label"], fp["vendor"], fp["family"], fp["model"],

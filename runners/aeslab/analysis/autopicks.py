@@ -53,6 +53,8 @@ MARGIN = 0.03
 CLASS = {"own/vaes512": 0, "own/vaes512-sb": 0, "own/fused": 0, "own/vaes256": 1,
          "own/aesni-avx": 2, "own/aesni": 3, "own/portable": 4}
 ORDER = sorted(CLASS, key=CLASS.get)
+# auto's narrow kernels (paths below AP_VAES256): one per mode fits its context
+NARROW = {k for k, c in CLASS.items() if c >= CLASS["own/aesni-avx"]}
 PATH = {"own/portable": "AP_PORTABLE", "own/aesni": "AP_AESNI", "own/aesni-avx": "AP_AESNI_AVX",
         "own/vaes256": "AP_VAES256", "own/vaes512": "AP_VAES512", "own/fused": "AP_FUSED",
         "own/vaes512-sb": "AP_VAES512_SB"}
@@ -144,10 +146,6 @@ def steps_of(p: pd.DataFrame) -> list[tuple[int | None, str]]:
             for n, seg in enumerate(segs)]
 
 
-def narrow_kinds(steps: list[tuple[int | None, str]]) -> set[str]:
-    return {k for _, k in steps if CLASS[k] >= CLASS["own/aesni-avx"]}
-
-
 def kernel_at(steps: list[tuple[int | None, str]], size: int) -> str:
     return next(k for m, k in steps if m is None or size <= m)
 
@@ -157,14 +155,16 @@ def mode_steps(pm: pd.DataFrame, mode: str) -> dict:
     narrow kernel at most (see the module's docstring)."""
     ps = {op: pm[(pm["mode"] == mode) & (pm.op == op)] for m, op, _ in OPS if m == mode}
     free = {op: steps_of(p) for op, p in ps.items()}
-    kinds = set().union(*(narrow_kinds(s) for s in free.values()))
+    kinds = {k for s in free.values() for _, k in s} & NARROW
     if len(kinds) > 1:
+        scores = {op: scores_of(p) for op, p in ps.items()}
+
         def cost(keep: str) -> tuple[float, int, dict]:
             drop = kinds - {keep}
             got = {op: steps_of(p[~p.impl.isin(drop)]) for op, p in ps.items()}
             c = sum(math.log(sc[kernel_at(got[op], size)] / sc[kernel_at(free[op], size)])
-                    for op, p in ps.items() if got[op] and free[op]
-                    for size, sc in scores_of(p))
+                    for op in ps if got[op] and free[op]
+                    for size, sc in scores[op])
             return c, CLASS[keep], got
         free = min((cost(k) for k in kinds), key=lambda t: t[:2])[2]
     return {(mode, op): s for op, s in free.items() if s}

@@ -41,9 +41,9 @@
  * seven blocks, and one copy keeps the code small); the tweak vector
  * advances by x^2 per step.  Ciphertext stealing (length not a multiple
  * of 16): the last whole block's first pass goes alone before the tail,
- * or rides in the high lane of a last odd block's vector (after one or
- * seven whole blocks, where saving that vector beat the shorter chain of
- * going first); the second pass on the low lane, the partial block loaded
+ * or, after seven whole blocks, rides in the high lane of the last
+ * block's vector (saving that vector beat the shorter chain of going
+ * first there; after a lone block, going first won); the second pass on the low lane, the partial block loaded
  * and stored in pieces of 8, 4, 2 and 1 bytes chosen by the bits of its
  * length (AVX2 has no byte masks), reading each input before writing the
  * output that may alias it; decryption swaps the two last tweaks as the standard requires.
@@ -194,11 +194,11 @@ V256_INL void xts_body(const vaes_xts_ctx *c, const int dec, const uint8_t tweak
     /* With stealing, the last whole block q-1 takes T_q-1 to encrypt, T_q
      * to decrypt (the standard's swapped order).  It goes first, on its
      * own, so that the two chained AES passes of ciphertext stealing
-     * overlap the other blocks; or, after one whole block or seven, it
-     * rides in the high lane of the last one's vector, which would
-     * otherwise encrypt zeros (see the header). */
+     * overlap the other blocks; or, after seven whole blocks, it rides in
+     * the high lane of the last one's vector, which would otherwise
+     * encrypt zeros (see the header). */
     __m128i ta = _mm_setzero_si128(), tb = ta, part = ta, first = ta;
-    const int ride = s && (nfull & 1) && (nfull == 1 || nfull >= 7);
+    const int ride = s && nfull == 7;
     if (s) {
         __m256i tab = x256_mulxk(tv, _mm256_set1_epi64x((long long)nfull)); /* T_q-1, T_q */
         ta = _mm256_castsi256_si128(tab);

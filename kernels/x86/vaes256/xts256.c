@@ -43,10 +43,11 @@
  * of 16): the last whole block's first pass goes alone before the tail,
  * or, after seven whole blocks, rides in the high lane of the last
  * block's vector (saving that vector beat the shorter chain of going
- * first there; after a lone block, going first won); the second pass on the low lane, the partial block loaded
- * and stored in pieces of 8, 4, 2 and 1 bytes chosen by the bits of its
- * length (AVX2 has no byte masks), reading each input before writing the
- * output that may alias it; decryption swaps the two last tweaks as the standard requires.
+ * first there; after a lone block, going first won); the second pass on
+ * the low lane, the partial block loaded and stored in pieces of 8, 4, 2
+ * and 1 bytes chosen by the bits of its length (AVX2 has no byte masks),
+ * reading each input before writing the output that may alias it;
+ * decryption swaps the two last tweaks as the standard requires.
  *
  * Constant time: every branch and address depends on the length only.
  */

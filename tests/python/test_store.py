@@ -226,6 +226,26 @@ def test_truncated_run_file_and_older_layout_are_one_line_each(old_layout):
     assert len(errs) == 1 and "aeslab migrate" in errs[0]
 
 
+
+def test_a_points_file_gone_while_loading_is_one_line_and_the_rest_loads(old_layout, monkeypatch):
+    """A run that ends while a report reads the folder renames its .jsonl to
+    .jsonl.gz between the listing and the read."""
+    from aeslab.analysis import load, load_results
+    migrate(old_layout)
+    z3 = machine.id_of(_zen3(_prov()))
+    gone = old_layout / z3 / "20261204T084239Z.jsonl.gz"
+    real = load.iter_points
+
+    def racing(path):
+        if Path(path) == gone:
+            raise FileNotFoundError(2, "No such file or directory", str(path))
+        return real(path)
+
+    monkeypatch.setattr(load, "iter_points", racing)
+    res = load_results(old_layout, strict=False)
+    assert any(str(gone) in s and "unreadable" in s for s in res.skipped)
+    assert res.machines() == [machine.id_of(_prov())], "the other machine's run still loads"
+
 # ---- the compact store -----------------------------------------------------------------------------
 
 def test_a_typical_run_takes_under_300_bytes_a_point(tmp_path):

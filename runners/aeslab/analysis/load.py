@@ -488,15 +488,23 @@ def load_results(inputs, machine: str | None = None, strict: bool = True,
             continue
         mdocs[mid] = mdoc
         host = (run or {}).get("host") or mdoc.get("first_host") or f.parent.name
-        ftime = _dt.datetime.fromtimestamp(f.stat().st_mtime, _dt.timezone.utc).isoformat()
-        m = re.search(r"(\d{8}T\d{6}Z)", f.name)
-        if m:  # bare output carries no times: the stamp in its name, else the file's mtime
-            ftime = _dt.datetime.strptime(m.group(1), "%Y%m%dT%H%M%SZ").replace(
-                tzinfo=_dt.timezone.utc).isoformat()
+        # A run still being written renames its .jsonl to .jsonl.gz when it
+        # ends, so a file listed a moment ago may be gone: leave it out.
+        try:
+            points = list(iter_points(f))
+            m = re.search(r"(\d{8}T\d{6}Z)", f.name)
+            # bare output carries no times: the stamp in its name, else the file's mtime
+            ftime = (_dt.datetime.strptime(m.group(1), "%Y%m%dT%H%M%SZ").replace(
+                tzinfo=_dt.timezone.utc) if m else
+                _dt.datetime.fromtimestamp(f.stat().st_mtime, _dt.timezone.utc)).isoformat()
+        except OSError as e:
+            skipped.append(f"{f}: left out: unreadable ({e.strerror or e}; a run that was "
+                           "still writing it may have just compressed it)")
+            continue
         prov = (run or {}).get("provenance")
         label = mdoc.get("label") or machine_label(prov, host)
         n = 0
-        for line, rec, err in iter_points(f):
+        for line, rec, err in points:
             if rec is None:
                 problems.append(f"{f}:{line}: {err}")
                 continue

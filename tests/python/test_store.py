@@ -226,7 +226,6 @@ def test_truncated_run_file_and_older_layout_are_one_line_each(old_layout):
     assert len(errs) == 1 and "aeslab migrate" in errs[0]
 
 
-
 def test_a_points_file_gone_while_loading_is_one_line_and_the_rest_loads(old_layout, monkeypatch):
     """A run that ends while a report reads the folder renames its .jsonl to
     .jsonl.gz between the listing and the read."""
@@ -245,6 +244,7 @@ def test_a_points_file_gone_while_loading_is_one_line_and_the_rest_loads(old_lay
     res = load_results(old_layout, strict=False)
     assert any(str(gone) in s and "unreadable" in s for s in res.skipped)
     assert res.machines() == [machine.id_of(_prov())], "the other machine's run still loads"
+
 
 # ---- the compact store -----------------------------------------------------------------------------
 

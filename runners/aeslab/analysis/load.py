@@ -492,11 +492,14 @@ def load_results(inputs, machine: str | None = None, strict: bool = True,
         # ends, so a file listed a moment ago may be gone: leave it out.
         try:
             points = list(iter_points(f))
-            m = re.search(r"(\d{8}T\d{6}Z)", f.name)
             # bare output carries no times: the stamp in its name, else the file's mtime
-            ftime = (_dt.datetime.strptime(m.group(1), "%Y%m%dT%H%M%SZ").replace(
-                tzinfo=_dt.timezone.utc) if m else
-                _dt.datetime.fromtimestamp(f.stat().st_mtime, _dt.timezone.utc)).isoformat()
+            m = re.search(r"(\d{8}T\d{6}Z)", f.name)
+            if m:
+                when = _dt.datetime.strptime(m.group(1), "%Y%m%dT%H%M%SZ").replace(
+                    tzinfo=_dt.timezone.utc)
+            else:
+                when = _dt.datetime.fromtimestamp(f.stat().st_mtime, _dt.timezone.utc)
+            ftime = when.isoformat()
         except OSError as e:
             skipped.append(f"{f}: left out: unreadable ({e.strerror or e}; a run that was "
                            "still writing it may have just compressed it)")

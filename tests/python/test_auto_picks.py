@@ -84,6 +84,35 @@ def test_one_narrow_kernel_per_mode_the_cheaper_kept():
                                         ("xts", "dec"): [(16, "own/aesni"), (None, "own/vaes256")]}
 
 
+def _raw(rows):
+    """Stored points as load_results gives them: (run_id, time, impl, size, ns)."""
+    return pd.DataFrame([dict(machine_id="m-1", run_id=r, time=t, impl=i, mode="gcm", op="seal",
+                              key_bits=128, size=s, ns_per_msg=ns, threads=1, offset=0, aad=16,
+                              ok=True) for r, t, i, s, ns in rows])
+
+
+def test_a_cell_takes_the_newest_run_that_measured_every_candidate():
+    full = [("full", "2026-01-01", "own/aesni", s, 100.0) for s in (64, 512)]
+    full += [("full", "2026-01-01", "own/vaes256", s, 90.0) for s in (64, 512)]
+    # newer, but vaes256 alone, and at 64 only: it compares nothing
+    part = [("part", "2026-02-01", "own/vaes256", 64, 200.0)]
+    newer = [("newer", "2026-03-01", "own/aesni", 512, 50.0),
+             ("newer", "2026-03-01", "own/vaes256", 512, 60.0)]
+    p = ap.points(_raw(full + part + newer)).set_index(["impl", "size"])
+    assert p.loc[("own/vaes256", 64), "run_id"] == "full"  # not the partial run's
+    assert p.loc[("own/vaes256", 64), "ns"] == 90.0
+    assert p.loc[("own/aesni", 512), "run_id"] == "newer"  # a whole newer cell wins
+    assert ap.steps_of(p.reset_index()) == [(64, "own/vaes256"), (None, "own/aesni")]
+
+
+def test_a_cell_no_run_measured_whole_takes_each_points_newest():
+    rows = [("a", "2026-01-01", "own/aesni", 64, 100.0), ("a", "2026-01-01", "own/aesni", 512, 70.0),
+            ("b", "2026-02-01", "own/vaes256", 64, 90.0), ("c", "2026-03-01", "own/aesni", 64, 80.0)]
+    p = ap.points(_raw(rows)).set_index(["impl", "size"])
+    assert p.loc[("own/aesni", 64), "run_id"] == "c"
+    assert p.loc[("own/vaes256", 64), "run_id"] == "b"
+
+
 def test_one_candidate_gives_no_row():
     assert ap.steps_of(_pts([("own/aesni", 128, 16, 20.0)])) == []
 

@@ -11,9 +11,14 @@ The rule, per machine, mode (gcm/xts) and direction:
     aesni-avx, vaes256, vaes512, fused); own/auto itself is never a
     candidate;
   - a point is the median ns per message of one (kernel, key size, size)
-    at one thread, no offset, GCM with 16 bytes of AAD, taken from the
-    newest run that measured it (kernels change; the newest run measured
-    the code closest to this one);
+    at one thread, no offset, GCM with 16 bytes of AAD.  Each cell (op,
+    key size, size) takes all its points from the newest run that measured
+    there every candidate measured on that machine in that mode: kernels
+    change, and the newest run measured the code closest to this one, but
+    a run that timed only some of them (an A/B, a cold run, a re-check of
+    one kernel) compares nothing, and mixing its points with an older
+    run's would let one noisy pass decide.  A cell that no run measured
+    whole takes each point from the newest run that measured it;
   - a size is decided only where every candidate measured on that machine
     was measured at every key size the size has; a kernel's score there
     is the geometric mean of its key sizes' points;
@@ -86,10 +91,16 @@ def points(df: pd.DataFrame) -> pd.DataFrame:
     d = d[d.op.isin([o for _, o, _ in OPS])]
     if d.empty:
         return d.assign(ns=[])
-    key = ["machine_id", "impl", "mode", "op", "key_bits", "size"]
+    cell = ["machine_id", "mode", "op", "key_bits", "size"]
+    key = cell[:1] + ["impl"] + cell[1:]
     # A run's time is its last point's (run ids are not all timestamps).
     d = d.assign(run_time=d.groupby(["machine_id", "run_id"]).time.transform("max"))
-    d = d[d.run_time == d.groupby(key).run_time.transform("max")]
+    whole = (d.groupby(cell + ["run_id"]).impl.transform("nunique")
+             == d.groupby(["machine_id", "mode"]).impl.transform("nunique"))
+    d = d.assign(whole_time=d.run_time.where(whole))
+    d = d.assign(whole_time=d.groupby(cell).whole_time.transform("max"))
+    newest = d.run_time == d.groupby(key).run_time.transform("max")
+    d = d[(d.whole_time.isna() & newest) | (d.run_time == d.whole_time)]
     return d.groupby(key).agg(ns=("ns_per_msg", "median"), run_id=("run_id", "first")).reset_index()
 
 

@@ -78,7 +78,8 @@ def register(sub) -> None:
     p = sub.add_parser("auto-picks", help="own/auto's table of measured picks per CPU model, "
                        "from results/ (writes kernels/auto/picks.c)",
                        description="For every x86-64 machine under the results folder: per GCM/XTS "
-                       "direction and message size, the fastest own kernel (newest run's medians, "
+                       "direction and message size, the fastest own kernel (the medians of the "
+                       "newest run that timed every candidate kernel at that size, "
                        "geometric mean over key sizes; within 3% the wider kernel is kept), as "
                        "steps by length (beyond the table's 8 steps per direction, a step goes "
                        "to a neighbour's kernel, the cheapest first).  Writes the C table own/auto "

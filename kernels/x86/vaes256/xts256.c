@@ -40,11 +40,13 @@
  * one out-of-line function per direction (the tail is at most
  * seven blocks, and one copy keeps the code small); the tweak vector
  * advances by x^2 per step.  Ciphertext stealing (length not a multiple
- * of 16): the last whole block's first pass goes alone before the tail,
- * or, after seven whole blocks, rides in the high lane of the last
- * block's vector (saving that vector beat the shorter chain of going
- * first there; after a lone block, going first won); the second pass on
- * the low lane, the partial block loaded and stored in pieces of 8, 4, 2
+ * of 16): where the last whole block would leave seven for the tail, it
+ * joins the main loop's last iteration instead, in its last lane (with
+ * T_q for decryption), and its output there is the first pass; the eight
+ * blocks then run interleaved and only the second pass follows.
+ * Otherwise its first pass goes alone before the tail, so that the two
+ * chained passes overlap the tail's blocks.  The second pass runs on the
+ * low lane, the partial block loaded and stored in pieces of 8, 4, 2
  * and 1 bytes chosen by the bits of its length (AVX2 has no byte masks),
  * reading each input before writing the output that may alias it;
  * decryption swaps the two last tweaks as the standard requires.
@@ -139,6 +141,10 @@ V256_INL void xts_body(const vaes_xts_ctx *c, const int dec, const uint8_t tweak
     size_t nfull = (n >> 4) - (s ? 1 : 0);
     if (n < 16)
         return; /* XTS needs one whole block; the plugin rejects shorter */
+    /* With stealing, block q-1 joins the main loop's last iteration where
+     * it completes one (see the header). */
+    const int q1_in_loop = s && nfull % (2 * XW) == 2 * XW - 1;
+    nfull += (size_t)q1_in_loop;
 
     __m128i t0 = own_x86_xts_tweak(tweak);
     t0 = _mm_xor_si128(t0, c->tk[0]);
@@ -155,7 +161,16 @@ V256_INL void xts_body(const vaes_xts_ctx *c, const int dec, const uint8_t tweak
 
     /* ke[1..9]: the nine fixed rounds, ke[10]: the last round key. */
     const __m512i *ke = rk + (nr - 10);
+    __m128i ta = _mm_setzero_si128(), tb = ta; /* with stealing: T_q-1, T_q */
     while (nfull >= 2 * XW) {
+        if (q1_in_loop && nfull == 2 * XW) {
+            /* the last lane is q-1's: T_q-1 to encrypt, T_q to decrypt */
+            __m256i tab = x256_mulxc(t[XW - 1], 1);
+            ta = _mm256_extracti128_si256(t[XW - 1], 1);
+            tb = _mm256_extracti128_si256(tab, 1);
+            if (dec)
+                t[XW - 1] = _mm256_inserti128_si256(t[XW - 1], tb, 1);
+        }
         __m256i x[XW], kt[XW];
         __m256i k0 = v256_rk(rk, 0), kl = v256_rk(ke, 10);
         _Pragma("GCC unroll 8") for (int j = 0; j < XW; j++) {
@@ -193,26 +208,21 @@ V256_INL void xts_body(const vaes_xts_ctx *c, const int dec, const uint8_t tweak
     __m256i tv = t[0];
 
     /* With stealing, the last whole block q-1 takes T_q-1 to encrypt, T_q
-     * to decrypt (the standard's swapped order).  It goes first, on its
-     * own, so that the two chained AES passes of ciphertext stealing
-     * overlap the other blocks; or, after seven whole blocks, it rides in
-     * the high lane of the last one's vector, which would otherwise
-     * encrypt zeros (see the header). */
-    __m128i ta = _mm_setzero_si128(), tb = ta, part = ta, first = ta;
-    const int ride = s && nfull == 7;
-    if (s) {
-        __m256i tab = x256_mulxk(tv, _mm256_set1_epi64x((long long)nfull)); /* T_q-1, T_q */
+     * to decrypt (the standard's swapped order).  Unless the main loop
+     * took it, it goes first, on its own, so that the two chained AES
+     * passes of ciphertext stealing overlap the other blocks. */
+    __m128i part = _mm_setzero_si128(), first = part;
+    if (s && !q1_in_loop) {
+        __m256i tab = x256_mulxk(tv, _mm256_set1_epi64x((long long)nfull));
         ta = _mm256_castsi256_si128(tab);
         tb = _mm256_extracti128_si256(tab, 1);
         part = v128_load_tail(in + 16 * nfull + 16, s);
-        if (!ride) {
-            __m128i q1 = _mm_loadu_si128((const __m128i *)(const void *)(in + 16 * nfull));
-            first = _mm256_castsi256_si128(
-                one(rk, nr, _mm256_zextsi128_si256(q1), _mm256_zextsi128_si256(dec ? tb : ta)));
-        }
+        __m128i q1 = _mm_loadu_si128((const __m128i *)(const void *)(in + 16 * nfull));
+        first = _mm256_castsi256_si128(
+            one(rk, nr, _mm256_zextsi128_si256(q1), _mm256_zextsi128_si256(dec ? tb : ta)));
     }
 
-    /* Whole blocks left (< 12): two at a time, a last odd one in the low lane. */
+    /* Whole blocks left (< 8): two at a time, a last odd one in the low lane. */
     for (; nfull >= 2; nfull -= 2, in += 32, out += 32) {
         __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)in);
         _mm256_storeu_si256((__m256i *)(void *)out, one(rk, nr, x, tv));
@@ -220,19 +230,16 @@ V256_INL void xts_body(const vaes_xts_ctx *c, const int dec, const uint8_t tweak
     }
     if (nfull) {
         __m256i x = _mm256_zextsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)in));
-        if (ride) {
-            __m128i q1 = _mm_loadu_si128((const __m128i *)(const void *)(in + 16));
-            x = _mm256_inserti128_si256(x, q1, 1);
-            tv = _mm256_inserti128_si256(tv, dec ? tb : ta, 1);
-        }
-        __m256i y = one(rk, nr, x, tv);
-        _mm_storeu_si128((__m128i *)(void *)out, _mm256_castsi256_si128(y));
-        if (ride)
-            first = _mm256_extracti128_si256(y, 1);
-        out += 16;
+        _mm_storeu_si128((__m128i *)(void *)out, _mm256_castsi256_si128(one(rk, nr, x, tv)));
+        in += 16, out += 16;
     }
     if (!s)
         return;
+    if (q1_in_loop) { /* its first pass is the loop's last block, just stored */
+        out -= 16;
+        first = _mm_loadu_si128((const __m128i *)(const void *)out);
+        part = v128_load_tail(in, s);
+    }
     v128_store_tail(out + 16, first, s); /* the stolen bytes become the short block */
     __m256i last = one(rk, nr, _mm256_zextsi128_si256(v128_merge(part, first, s)),
                        _mm256_zextsi128_si256(dec ? ta : tb));

@@ -43,7 +43,8 @@
  * of 16): where the last whole block would leave seven for the tail, it
  * joins the main loop's last iteration instead, in its last lane (with
  * T_q for decryption), and its output there is the first pass; the eight
- * blocks then run interleaved and only the second pass follows.
+ * blocks then run interleaved and only the second pass follows, its
+ * tweak the loop's next one (T_q) or, to decrypt, that divided by x.
  * Otherwise its first pass goes alone before the tail, so that the two
  * chained passes overlap the tail's blocks.  The second pass runs on the
  * low lane, the partial block loaded and stored in pieces of 8, 4, 2
@@ -95,6 +96,17 @@ V256_INL __m256i x256_mulx8(__m256i t)
 {
     return _mm256_xor_si256(_mm256_bslli_epi128(t, 1),
                             _mm256_clmulepi64_epi128(_mm256_bsrli_epi128(t, 15), x256_p87(), 0x00));
+}
+
+/* t times x^-1, undoing one doubling: a set low bit means the doubling
+ * shifted out the top bit and added 0x87. */
+V256_INL __m128i x128_divx(__m128i t)
+{
+    __m128i lsb = _mm_and_si128(t, _mm_set_epi64x(0, 1));
+    __m128i m = _mm_shuffle_epi32(_mm_sub_epi64(_mm_setzero_si128(), lsb), 0x44); /* 0 or ~0 */
+    t = _mm_xor_si128(t, _mm_and_si128(m, _mm_set_epi64x(0, 0x87)));
+    __m128i sr = _mm_xor_si128(_mm_srli_epi64(t, 1), _mm_bsrli_si128(_mm_slli_epi64(t, 63), 8));
+    return _mm_xor_si128(sr, _mm_and_si128(m, _mm_set_epi64x((long long)0x8000000000000000ull, 0)));
 }
 
 /* XTS of one vector (two blocks, or one in the low lane) with tweaks t,
@@ -161,16 +173,13 @@ V256_INL void xts_body(const vaes_xts_ctx *c, const int dec, const uint8_t tweak
 
     /* ke[1..9]: the nine fixed rounds, ke[10]: the last round key. */
     const __m512i *ke = rk + (nr - 10);
-    __m128i ta = _mm_setzero_si128(), tb = ta; /* with stealing: T_q-1, T_q */
+    /* One compare in the loop, its rare case out of line, and no other
+     * value live across it: the AES-128 loop is sensitive to both. */
+    const size_t swap_at = dec && q1_in_loop ? 2 * XW : 0;
     while (nfull >= 2 * XW) {
-        if (q1_in_loop && nfull == 2 * XW) {
-            /* the last lane is q-1's: T_q-1 to encrypt, T_q to decrypt */
-            __m256i tab = x256_mulxc(t[XW - 1], 1);
-            ta = _mm256_extracti128_si256(t[XW - 1], 1);
-            tb = _mm256_extracti128_si256(tab, 1);
-            if (dec)
-                t[XW - 1] = _mm256_inserti128_si256(t[XW - 1], tb, 1);
-        }
+        if (__builtin_expect(nfull == swap_at, 0)) /* q-1's lane: decryption takes T_q */
+            t[XW - 1] = _mm256_inserti128_si256(
+                t[XW - 1], _mm256_extracti128_si256(x256_mulxc(t[XW - 1], 1), 1), 1);
         __m256i x[XW], kt[XW];
         __m256i k0 = v256_rk(rk, 0), kl = v256_rk(ke, 10);
         _Pragma("GCC unroll 8") for (int j = 0; j < XW; j++) {
@@ -206,6 +215,11 @@ V256_INL void xts_body(const vaes_xts_ctx *c, const int dec, const uint8_t tweak
 
     /* Tweaks of the next two blocks not yet done. */
     __m256i tv = t[0];
+    __m128i ta = _mm_setzero_si128(), tb = ta; /* with stealing: T_q-1, T_q */
+    if (q1_in_loop) { /* the loop ended with q-1: the next tweak is T_q */
+        tb = _mm256_castsi256_si128(tv);
+        ta = x128_divx(tb);
+    }
 
     /* With stealing, the last whole block q-1 takes T_q-1 to encrypt, T_q
      * to decrypt (the standard's swapped order).  Unless the main loop

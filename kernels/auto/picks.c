@@ -14,12 +14,12 @@ const auto_cpu_picks own_auto_picks[] = {
          [AO_XTS_DEC] = {{AUTO_ANY, AP_AESNI_AVX}}, /* aesni-avx at every length */
      }},
     {"AuthenticAMD", 25, 1,
-     "AMD EPYC (Zen 3), 2 CPUs, VM: results/zen3-epyc-2c-vm-fceffc06, runs 20261206T172328Z, 20261207T105309Z",
+     "AMD EPYC (Zen 3), 2 CPUs, VM: results/zen3-epyc-2c-vm-fceffc06, runs 20261206T172328Z, 20261207T113626Z",
      {
          [AO_SEAL] = {{16, AP_AESNI_AVX}, {63, AP_VAES256}, {64, AP_AESNI_AVX}, {AUTO_ANY, AP_VAES256}}, /* <=16: aesni-avx; <=63: vaes256; <=64: aesni-avx; else vaes256 */
          [AO_OPEN] = {{16, AP_AESNI_AVX}, {AUTO_ANY, AP_VAES256}}, /* <=16: aesni-avx; else vaes256 */
-         [AO_XTS_ENC] = {{63, AP_AESNI_AVX}, {AUTO_ANY, AP_VAES256}}, /* <=63: aesni-avx; else vaes256 */
-         [AO_XTS_DEC] = {{63, AP_AESNI_AVX}, {AUTO_ANY, AP_VAES256}}, /* <=63: aesni-avx; else vaes256 */
+         [AO_XTS_ENC] = {{64, AP_AESNI_AVX}, {AUTO_ANY, AP_VAES256}}, /* <=64: aesni-avx; else vaes256 */
+         [AO_XTS_DEC] = {{64, AP_AESNI_AVX}, {AUTO_ANY, AP_VAES256}}, /* <=64: aesni-avx; else vaes256 */
      }},
     {"AuthenticAMD", 25, 17,
      "AMD EPYC (Zen 4), 2 CPUs, VM: results/zen4-epyc-2c-vm-c39ba889, runs 20261124T003607Z",

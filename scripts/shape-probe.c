@@ -180,43 +180,37 @@ static const pass_fn gcm_passes[G_N] = {gcm_G_GHASH, gcm_G_BSWAP, gcm_G_KARATSUB
 
 /* ---- the pipes' own rates ---- */
 
-/* ticks for PIPE_ITERS x 12 independent VAESENC */
+/* Returns the ticks for PIPE_ITERS runs of an asm body over ymm0..ymm13
+ * (zeroed first), ymm15 the round key or multiplier. */
+#define PIPE_LOOP(body)                                                                       \
+    do {                                                                                      \
+        long n_ = PIPE_ITERS;                                                                 \
+        uint64_t t_ = __rdtsc();                                                              \
+        __asm__ volatile("vpxor %%ymm0,%%ymm0,%%ymm0\n"                                       \
+                         ".irp r,1,2,3,4,5,6,7,8,9,10,11,12,13\n vmovdqa %%ymm0,%%ymm\\r\n .endr\n" \
+                         "1:\n" body "dec %0\n jnz 1b\n"                                       \
+                         : "+r"(n_)                                                           \
+                         :                                                                    \
+                         : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7",    \
+                           "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "cc");         \
+        return __rdtsc() - t_;                                                                \
+    } while (0)
+
+/* 12 independent VAESENC */
 static __attribute__((noinline)) uint64_t aes_rate(void)
 {
-    long n = PIPE_ITERS;
-    uint64_t t = __rdtsc();
-    __asm__ volatile("vpxor %%ymm0,%%ymm0,%%ymm0\n"
-                     ".irp r,1,2,3,4,5,6,7,8,9,10,11\n vmovdqa %%ymm0,%%ymm\\r\n .endr\n"
-                     "1:\n"
-                     ".irp r,0,1,2,3,4,5,6,7,8,9,10,11\n vaesenc %%ymm15,%%ymm\\r,%%ymm\\r\n .endr\n"
-                     "dec %0\n jnz 1b\n"
-                     : "+r"(n)
-                     :
-                     : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8",
-                       "xmm9", "xmm10", "xmm11", "cc");
-    return __rdtsc() - t;
+    PIPE_LOOP(".irp r,0,1,2,3,4,5,6,7,8,9,10,11\n vaesenc %%ymm15,%%ymm\\r,%%ymm\\r\n .endr\n");
 }
 
-/* ticks for PIPE_ITERS x (40 VAESENC on 10 chains + 13 VPCLMULQDQ on 4
- * chains): GCM's proportion for 4 blocks per lane, 8 blocks per body */
+/* 40 VAESENC on 10 chains + 13 VPCLMULQDQ on 4 chains: GCM's proportion
+ * for 4 blocks per lane, 8 blocks per body */
 static __attribute__((noinline)) uint64_t gcm_rate(void)
 {
-    long n = PIPE_ITERS;
-    uint64_t t = __rdtsc();
-    __asm__ volatile("vpxor %%ymm0,%%ymm0,%%ymm0\n"
-                     ".irp r,1,2,3,4,5,6,7,8,9,10,11,12,13\n vmovdqa %%ymm0,%%ymm\\r\n .endr\n"
-                     "1:\n"
-                     ".rept 4\n"
-                     ".irp r,0,1,2,3,4,5,6,7,8,9\n vaesenc %%ymm15,%%ymm\\r,%%ymm\\r\n .endr\n"
-                     ".irp r,10,11,12\n vpclmulqdq $0x00,%%ymm15,%%ymm\\r,%%ymm\\r\n .endr\n"
-                     ".endr\n"
-                     "vpclmulqdq $0x11,%%ymm15,%%ymm13,%%ymm13\n"
-                     "dec %0\n jnz 1b\n"
-                     : "+r"(n)
-                     :
-                     : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8",
-                       "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "cc");
-    return __rdtsc() - t;
+    PIPE_LOOP(".rept 4\n"
+              ".irp r,0,1,2,3,4,5,6,7,8,9\n vaesenc %%ymm15,%%ymm\\r,%%ymm\\r\n .endr\n"
+              ".irp r,10,11,12\n vpclmulqdq $0x00,%%ymm15,%%ymm\\r,%%ymm\\r\n .endr\n"
+              ".endr\n"
+              "vpclmulqdq $0x11,%%ymm15,%%ymm13,%%ymm13\n");
 }
 
 static uint64_t best_of(uint64_t a, uint64_t b)

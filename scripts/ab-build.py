@@ -17,14 +17,18 @@ point: the median MB/s of each variant over its rounds and B/A, B/A per
 core cycle from the medians, and per core cycle from each variant's fastest
 round ("best/cyc": on a host where another tenant on the same core slows
 whole rounds down, the fastest round is the closest to the code's speed).
-Nothing is asserted; read the ratios beside the machine's noise floor
-(`aeslab noise`).
+Beside the per-cycle ratio, its 95 % bootstrap interval (the rounds of each
+variant resampled, seeded, so a rerun on the same figures prints the same
+interval); a "*" marks a point whose interval leaves out 1.  An A/A run
+(-B equal to -A) shows what the machine's noise alone prints.  Nothing is
+asserted; read the ratios beside the machine's noise floor (`aeslab noise`).
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import random
 import shutil
 import statistics
 import subprocess
@@ -73,6 +77,17 @@ def measure(plugins: Path, a) -> list[dict]:
     return [json.loads(l) for l in r.stdout.splitlines() if l.startswith("{")]
 
 
+def ratio_interval(a: list[float], b: list[float], resamples: int = 2000,
+                   seed: int = 0) -> tuple[float, float]:
+    """95 % bootstrap interval of median(a) / median(b): each variant's
+    rounds resampled with replacement (percentile method).  a and b are
+    cycles per byte, so the ratio is B's speed over A's."""
+    rng = random.Random(seed)
+    got = sorted(statistics.median(rng.choices(a, k=len(a)))
+                 / statistics.median(rng.choices(b, k=len(b))) for _ in range(resamples))
+    return got[int(0.025 * resamples)], got[int(0.975 * resamples) - 1]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -105,15 +120,19 @@ def main() -> int:
     # (per cycle: the core clock each sample ran at, measured beside it,
     # divided out; on a VM whose clock wanders that is the steadier ratio)
     print(f"{'impl':18} {'alg':12} {'op':5} {'size':>6} {'A MB/s':>9} {'B MB/s':>9} {'B/A':>6}"
-          f" {'per cycle':>9} {'best/cyc':>8}")
+          f" {'per cycle':>9} {'95% interval':>14} {'best/cyc':>8}")
     for k in sorted(got):
         ma, mb = statistics.median(got[k]["A"]), statistics.median(got[k]["B"])
         ca, cb = got[k]["Ac"], got[k]["Bc"]
         have = None not in ca + cb and ca and cb
-        cyc = f"{statistics.median(ca) / statistics.median(cb):9.3f}" if have else f"{'-':>9}"
-        best = f"{min(ca) / min(cb):8.3f}" if have else f"{'-':>8}"
+        cyc, ci, best = f"{'-':>9}", f"{'-':>14}", f"{'-':>8}"
+        if have:
+            lo, hi = ratio_interval(ca, cb)
+            cyc = f"{statistics.median(ca) / statistics.median(cb):9.3f}"
+            ci = f"{lo:6.3f}-{hi:.3f}{'*' if lo > 1 or hi < 1 else ' '}"
+            best = f"{min(ca) / min(cb):8.3f}"
         print(f"{k[0]:18} {k[1]:12} {k[2]:5} {k[3]:6} {ma:9.0f} {mb:9.0f} {mb / ma:6.3f} {cyc}"
-              f" {best}")
+              f" {ci:>14} {best}")
     return 0
 
 

@@ -19,9 +19,10 @@ round ("best/cyc": on a host where another tenant on the same core slows
 whole rounds down, the fastest round is the closest to the code's speed).
 Beside the per-cycle ratio, its 95 % bootstrap interval (the rounds of each
 variant resampled, seeded, so a rerun on the same figures prints the same
-interval); a "*" marks a point whose interval leaves out 1.  An A/A run
-(-B equal to -A) shows what the machine's noise alone prints.  Nothing is
-asserted; read the ratios beside the machine's noise floor (`aeslab noise`).
+interval; none under 5 rounds); a "*" marks a point whose interval leaves
+out 1.  An A/A run (-B equal to -A) shows what the machine's noise alone
+prints.  Nothing is asserted; read the ratios beside the machine's noise
+floor (`aeslab noise`).
 """
 from __future__ import annotations
 
@@ -88,6 +89,15 @@ def ratio_interval(a: list[float], b: list[float], resamples: int = 2000,
     return got[int(0.025 * resamples)], got[int(0.975 * resamples) - 1]
 
 
+def interval_cell(a: list[float], b: list[float]) -> str:
+    """The printed interval of median(a) / median(b), "*" if it leaves out
+    1; under five rounds a resampled median says nothing, so none."""
+    if min(len(a), len(b)) < 5:
+        return "(< 5 rounds) "
+    lo, hi = ratio_interval(a, b)
+    return f"{lo:6.3f}-{hi:.3f}{'*' if lo > 1 or hi < 1 else ' '}"
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -102,6 +112,8 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=8)
     ap.add_argument("--min-time", default="0.02")
     a = ap.parse_args()
+    if a.rounds < 1:
+        ap.error(f"--rounds must be at least 1, not {a.rounds}")
     if not (ROOT / "build" / "aesbench").exists():
         sys.exit("ab-build: build/aesbench is missing (make build first)")
     dirs = {"A": build("A", a.A, a.rev_A), "B": build("B", a.B, a.rev_B)}
@@ -127,10 +139,9 @@ def main() -> int:
         have = None not in ca + cb and ca and cb
         cyc, ci, best = f"{'-':>9}", f"{'-':>14}", f"{'-':>8}"
         if have:
-            lo, hi = ratio_interval(ca, cb)
             cyc = f"{statistics.median(ca) / statistics.median(cb):9.3f}"
-            ci = f"{lo:6.3f}-{hi:.3f}{'*' if lo > 1 or hi < 1 else ' '}"
             best = f"{min(ca) / min(cb):8.3f}"
+            ci = interval_cell(ca, cb)
         print(f"{k[0]:18} {k[1]:12} {k[2]:5} {k[3]:6} {ma:9.0f} {mb:9.0f} {mb / ma:6.3f} {cyc}"
               f" {ci:>14} {best}")
     return 0

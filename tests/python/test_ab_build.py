@@ -1,5 +1,5 @@
 """scripts/ab-build.py: the interval it prints beside the per-cycle ratio,
-and one whole A/A run on tiny settings (two builds of own.so, two rounds)."""
+and one whole A/A run on tiny settings (two builds of own.so, five rounds)."""
 from __future__ import annotations
 
 import importlib.util
@@ -36,13 +36,21 @@ def test_interval_leaves_out_one_when_b_is_faster():
     assert 1 < lo <= 1.25 <= hi
 
 
+def test_cell_marks_a_clear_difference_and_refuses_few_rounds():
+    ab = _module()
+    a = [0.50, 0.51, 0.49, 0.55, 0.50]
+    assert ab.interval_cell(a, [x * 0.8 for x in a]).endswith("*")
+    assert not ab.interval_cell(a, list(reversed(a))).endswith("*")
+    assert ab.interval_cell(a[:4], a[:4]).strip() == "(< 5 rounds)"
+
+
 def test_a_a_run_prints_the_interval_column(tmp_path):
     if "aes" not in open("/proc/cpuinfo").read().split():
         pytest.skip("this CPU has no AES-NI: own/aesni cannot run")
     if not (BUILD / "aesbench").exists():
         subprocess.run(["make", "-s", "--no-print-directory", "build"], cwd=ROOT, check=False)
     r = subprocess.run([sys.executable, str(SCRIPT), "--impl", "own/aesni", "--alg", "aes-128-gcm",
-                        "--op", "seal", "--sizes", "512", "--rounds", "2", "--min-time", "0.005"],
+                        "--op", "seal", "--sizes", "512", "--rounds", "5", "--min-time", "0.005"],
                        cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr[-2000:]
     assert "95% interval" in r.stdout

@@ -36,20 +36,20 @@
  * measured slower here.)
  *
  * Tail: remaining whole blocks two at a time, a last single block on the
- * low lane (the high lane's zeros are encrypted and dropped), all through
- * one out-of-line function per direction (the tail is at most
- * seven blocks, and one copy keeps the code small); the tweak vector
- * advances by x^2 per step.  Ciphertext stealing (length not a multiple
- * of 16): where the last whole block would leave seven for the tail, it
- * joins the main loop's last iteration instead, in its last lane (with
- * T_q for decryption), and its output there is the first pass; the eight
- * blocks then run interleaved and only the second pass follows, its
- * tweak the loop's next one (T_q) or, to decrypt, that divided by x.
- * Otherwise its first pass goes alone before the tail, so that the two
- * chained passes overlap the tail's blocks.  The second pass runs on the
- * low lane, the partial block loaded and stored in pieces of 8, 4, 2
- * and 1 bytes chosen by the bits of its length (AVX2 has no byte masks),
- * reading each input before writing the output that may alias it;
+ * low lane (the high lane's zeros are encrypted and dropped), each vector
+ * through the rounds inline (an out-of-line function was smaller, but
+ * every ymm is caller-saved, so each call spilled the tail's tweaks around
+ * it); the tweak vector advances by x^2 per step.  Ciphertext stealing
+ * (length not a multiple of 16): where the last whole block would leave
+ * seven for the tail, it joins the main loop's last iteration instead, in
+ * its last lane (with T_q for decryption), and its output there is the
+ * first pass; the eight blocks then run interleaved and only the second
+ * pass follows, its tweak the loop's next one (T_q) or, to decrypt, that
+ * divided by x.  Otherwise its first pass goes alone before the tail, so
+ * that the two chained passes overlap the tail's blocks.  The second pass
+ * runs on the low lane, the partial block loaded and stored in pieces of
+ * 8, 4, 2 and 1 bytes chosen by the bits of its length (AVX2 has no byte
+ * masks), reading each input before writing the output that may alias it;
  * decryption swaps the two last tweaks as the standard requires.
  *
  * Constant time: every branch and address depends on the length only.
@@ -124,18 +124,6 @@ V256_INL __m256i x256_vec(const __m512i *rk, const int nr, const int dec, __m256
     return dec ? _mm256_aesdeclast_epi128(b, kt) : _mm256_aesenclast_epi128(b, kt);
 }
 
-static __attribute__((noinline)) V256_TGT __m256i x256_enc1(const __m512i *rk, int nr, __m256i b,
-                                                            __m256i t)
-{
-    return x256_vec(rk, nr, 0, b, t);
-}
-
-static __attribute__((noinline)) V256_TGT __m256i x256_dec1(const __m512i *rk, int nr, __m256i b,
-                                                            __m256i t)
-{
-    return x256_vec(rk, nr, 1, b, t);
-}
-
 #define ROUNDX(k)                                                                   \
     do {                                                                            \
         __m256i k_ = (k);                                                           \
@@ -148,7 +136,6 @@ V256_INL void xts_body(const vaes_xts_ctx *c, const int dec, const uint8_t tweak
 {
     const int nr = c->rounds;
     const __m512i *rk = dec ? c->dk : c->ek;
-    __m256i (*const one)(const __m512i *, int, __m256i, __m256i) = dec ? x256_dec1 : x256_enc1;
     const size_t s = n & 15;
     size_t nfull = (n >> 4) - (s ? 1 : 0);
     if (n < 16)
@@ -232,19 +219,20 @@ V256_INL void xts_body(const vaes_xts_ctx *c, const int dec, const uint8_t tweak
         tb = _mm256_extracti128_si256(tab, 1);
         part = v128_load_tail(in + 16 * nfull + 16, s);
         __m128i q1 = _mm_loadu_si128((const __m128i *)(const void *)(in + 16 * nfull));
-        first = _mm256_castsi256_si128(
-            one(rk, nr, _mm256_zextsi128_si256(q1), _mm256_zextsi128_si256(dec ? tb : ta)));
+        first = _mm256_castsi256_si128(x256_vec(rk, nr, dec, _mm256_zextsi128_si256(q1),
+                                                _mm256_zextsi128_si256(dec ? tb : ta)));
     }
 
     /* Whole blocks left (< 8): two at a time, a last odd one in the low lane. */
     for (; nfull >= 2; nfull -= 2, in += 32, out += 32) {
         __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)in);
-        _mm256_storeu_si256((__m256i *)(void *)out, one(rk, nr, x, tv));
+        _mm256_storeu_si256((__m256i *)(void *)out, x256_vec(rk, nr, dec, x, tv));
         tv = x256_mulxc(tv, 2);
     }
     if (nfull) {
         __m256i x = _mm256_zextsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)in));
-        _mm_storeu_si128((__m128i *)(void *)out, _mm256_castsi256_si128(one(rk, nr, x, tv)));
+        x = x256_vec(rk, nr, dec, x, tv);
+        _mm_storeu_si128((__m128i *)(void *)out, _mm256_castsi256_si128(x));
         in += 16, out += 16;
     }
     if (!s)
@@ -255,7 +243,7 @@ V256_INL void xts_body(const vaes_xts_ctx *c, const int dec, const uint8_t tweak
         part = v128_load_tail(in, s);
     }
     v128_store_tail(out + 16, first, s); /* the stolen bytes become the short block */
-    __m256i last = one(rk, nr, _mm256_zextsi128_si256(v128_merge(part, first, s)),
+    __m256i last = x256_vec(rk, nr, dec, _mm256_zextsi128_si256(v128_merge(part, first, s)),
                        _mm256_zextsi128_si256(dec ? ta : tb));
     _mm_storeu_si128((__m128i *)(void *)out, _mm256_castsi256_si128(last));
 }

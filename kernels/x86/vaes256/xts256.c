@@ -244,7 +244,7 @@ V256_INL void xts_body(const vaes_xts_ctx *c, const int dec, const uint8_t tweak
     }
     v128_store_tail(out + 16, first, s); /* the stolen bytes become the short block */
     __m256i last = x256_vec(rk, nr, dec, _mm256_zextsi128_si256(v128_merge(part, first, s)),
-                       _mm256_zextsi128_si256(dec ? ta : tb));
+                            _mm256_zextsi128_si256(dec ? ta : tb));
     _mm_storeu_si128((__m128i *)(void *)out, _mm256_castsi256_si128(last));
 }
 

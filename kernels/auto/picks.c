@@ -38,12 +38,12 @@ const auto_cpu_picks own_auto_picks[] = {
          [AO_XTS_DEC] = {{16, AP_AESNI_AVX}, {AUTO_ANY, AP_VAES512}}, /* <=16: aesni-avx; else vaes512 */
      }},
     {"GenuineIntel", 6, 207,
-     "Intel(R) Xeon(R) Processor, 2 CPUs, VM: results/emr-xeon-2c-vm-5009aac4, runs 20261207T015120Z, 20261207T025946Z",
+     "Intel(R) Xeon(R) Processor, 2 CPUs, VM: results/emr-xeon-2c-vm-5009aac4, runs 20261207T015120Z, 20261207T224752Z",
      {
          [AO_SEAL] = {{16, AP_FUSED}, {63, AP_VAES512_SB}, {64, AP_FUSED}, {300, AP_VAES512_SB}, {500, AP_VAES512}, {AUTO_ANY, AP_VAES512_SB}}, /* <=16: fused; <=63: vaes512-sb; <=64: fused; <=300: vaes512-sb; <=500: vaes512; else vaes512-sb */
          [AO_OPEN] = {{16, AP_VAES512_SB}, {63, AP_FUSED}, {AUTO_ANY, AP_VAES512_SB}}, /* <=16: vaes512-sb; <=63: fused; else vaes512-sb */
-         [AO_XTS_ENC] = {{16, AP_AESNI}, {300, AP_VAES512}, {500, AP_VAES256}, {1420, AP_VAES512}, {1440, AP_VAES256}, {AUTO_ANY, AP_VAES512}}, /* <=16: aesni; <=300: vaes512; <=500: vaes256; <=1420: vaes512; <=1440: vaes256; else vaes512 */
-         [AO_XTS_DEC] = {{16, AP_AESNI}, {63, AP_VAES256}, {64, AP_VAES512}, {200, AP_VAES256}, {AUTO_ANY, AP_VAES512}}, /* <=16: aesni; <=63: vaes256; <=64: vaes512; <=200: vaes256; else vaes512 */
+         [AO_XTS_ENC] = {{16, AP_VAES256}, {63, AP_AESNI_AVX}, {AUTO_ANY, AP_VAES512}}, /* <=16: vaes256; <=63: aesni-avx; else vaes512 */
+         [AO_XTS_DEC] = {{16, AP_AESNI_AVX}, {AUTO_ANY, AP_VAES512}}, /* <=16: aesni-avx; else vaes512 */
      }},
     {0},
 };

@@ -12,8 +12,9 @@
 # only, never timed, never part of own.so.
 #
 # Tuning knobs of the kernels (KTEST_VARIANTS) are each built once more and
-# put through the every-length GCM test, natively where the CPU can run the
-# kernel (nat/x86_vaes_test-ID), emulated otherwise (emu/x86_vaes_test-ID).
+# put through the every-length GCM test (the XTS ones, x512-*, the XTS
+# test), natively where the CPU can run the kernel (nat/x86_vaes_test-ID),
+# emulated otherwise (emu/x86_vaes_test-ID).
 # Only the objects a knob changes are rebuilt per variant.
 #
 # tests/kernels/x86-kernel-tests.sh decides what runs where and builds the
@@ -74,7 +75,8 @@ $(KTEST_DIR)/emu_shim_test: tests/kernels/emu_shim_test.c $(KTEST_EMU_HDRS) | $(
 
 # ---- knob variants -----------------------------------------------------------
 # ID: the -D flags, the source they change, the kernel that shows it.
-KTEST_VARIANTS := v512-v4 v512-half v512-v4h v512-p257 v256-w2 v256-w4 v256-w8 auto-fmax
+KTEST_VARIANTS := v512-v4 v512-half v512-v4h v512-p257 v256-w2 v256-w4 v256-w8 auto-fmax \
+                  x512-mul x512-shift
 KTEST_V_v512-v4 := GCM512_V=4
 KTEST_V_v512-half := GCM512_SEAL_HALF=1
 KTEST_V_v512-v4h := GCM512_V=4 GCM512_SEAL_HALF=1
@@ -83,12 +85,16 @@ KTEST_V_v256-w2 := GCM256_W=2
 KTEST_V_v256-w4 := GCM256_W=4
 KTEST_V_v256-w8 := GCM256_W=8
 KTEST_V_auto-fmax := AUTO_FUSED_MAX=4096
+KTEST_V_x512-mul := XTS512_TWEAK=1
+KTEST_V_x512-shift := XTS512_TWEAK=2
 KTEST_VSRC_v512 := kernels/x86/vaes512/gcm512.c
 KTEST_VSRC_v256 := kernels/x86/vaes256/gcm256.c
 KTEST_VSRC_auto := kernels/auto/auto.c
+KTEST_VSRC_x512 := kernels/x86/vaes512/xts512.c
 KTEST_VK_v512 := vaes512
 KTEST_VK_v256 := vaes256
 KTEST_VK_auto := auto
+KTEST_VK_x512 := vaes512
 kvsrc = $(KTEST_VSRC_$(firstword $(subst -, ,$(1))))
 
 # $(1) = nat|emu, $(2) = variant ID

@@ -48,6 +48,7 @@ typedef struct vaes_xts_ctx {
     __m512i dk[15];      /* data key, Equivalent Inverse Cipher           */
     __m128i tk[15];      /* tweak key                                     */
     int rounds;
+    int tweak_shift;     /* xts512.c: the x^16 tweak step by shifts       */
 } vaes_xts_ctx;
 
 /*

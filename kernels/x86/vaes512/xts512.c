@@ -24,11 +24,9 @@
  * iteration's tweaks (every lane times x^16) are made early, one vector
  * after each of rounds 1..4, so the next first round never waits for them;
  * x^16 is a whole number of bytes (VPSLLDQ/VPSRLDQ by 2) and the 16 bits
- * shifted out are multiplied by 0x87 with one VPCLMULQDQ, which on Intel
- * runs on a port 512-bit AES does not use, where the shifts and XORs that
- * would do the same took AES's port.  Zen 4 shares its AES pipes with
- * VPCLMULQDQ instead, so there the shift form was the faster one (see
- * X512_MULX8M).
+ * shifted out are multiplied by 0x87: with one VPCLMULQDQ on Intel, which
+ * runs it on a port 512-bit AES does not use, with shifts and XORs on AMD,
+ * which runs it on AES's own pipes (X512_MULX8M, X512_MULX8S).
  *
  * Tail (fewer than 16 whole blocks left, all of a short message): a vector
  * at a time in a rolled loop (the out-of-order core overlaps the
@@ -83,15 +81,38 @@ V512_INL __m512i x512_mulxk(__m512i t, __m512i k, __m512i p87)
 
 /* Every lane times x^(8m), 1 <= m <= 4: a whole number of bytes, and the
  * 8m bits shifted out, b, come back as b * 0x87 (< 2^40, so no bit leaves
- * the low qword) from one VPCLMULQDQ.  Shifts and XORs would do the same
- * multiply with five vector ops; on Intel those compete with 512-bit AES
- * for its one port, where the VPCLMULQDQ runs on another (on Zen 4 it is
- * the other way round: there VPCLMULQDQ shares the AES pipes).  A macro:
- * the byte counts are immediates. */
+ * the low qword) from one VPCLMULQDQ.  A macro: the byte counts are
+ * immediates. */
 #define X512_MULX8M(t, m, p87)                                                     \
     _mm512_xor_si512(                                                              \
         _mm512_clmulepi64_epi128(_mm512_bsrli_epi128((t), 16 - (m)), (p87), 0x00), \
         _mm512_bslli_epi128((t), (m)))
+
+/* The same by shifts and XORs, b * 0x87 = b ^ b<<1 ^ b<<2 ^ b<<7 (b < 2^32,
+ * so the product stays in the low qword): seven vector ops to the multiply
+ * form's four, none of them a VPCLMULQDQ.  On Intel, 512-bit AES has one
+ * port and VPCLMULQDQ another, and these shifts would compete with AES; on
+ * AMD (Zen), VPCLMULQDQ issues to the very pipes AES runs on (`aesbench
+ * pipes` shows how far they overlap), and the shifts are the cheaper form.
+ * The main loop takes the one the CPU's vendor says (tweak_shift, set at
+ * key setup). */
+#define X512_MULX8S(t, m) x512_mulx8s(_mm512_bslli_epi128((t), (m)), _mm512_bsrli_epi128((t), 16 - (m)))
+
+V512_INL __m512i x512_mulx8s(__m512i shifted, __m512i b)
+{
+    return _mm512_ternarylogic_epi64(
+        _mm512_ternarylogic_epi64(shifted, b, _mm512_slli_epi64(b, 1), 0x96),
+        _mm512_slli_epi64(b, 2), _mm512_slli_epi64(b, 7), 0x96);
+}
+
+/* XTS512_TWEAK=1 forces the multiply form, =2 the shift form (the kernel
+ * tests build both, so each is checked on any CPU); unset, the context
+ * says. */
+#ifdef XTS512_TWEAK
+#define XTS512_SHIFT(c) (XTS512_TWEAK == 2)
+#else
+#define XTS512_SHIFT(c) ((c)->tweak_shift)
+#endif
 
 V512_INL __m512i x512_round(__m512i x, __m512i k, const int dec)
 {
@@ -131,6 +152,7 @@ V512_INL void xts_body(const vaes_xts_ctx *c, const int nr, const int dec,
 {
     const __m512i *rk = dec ? c->dk : c->ek;
     const __m512i p87 = x512_p87();
+    const int shift = XTS512_SHIFT(c);
     const size_t s = n & 15;                         /* stolen bytes */
     size_t nfull = (n >> 4) - (s ? 1 : 0);           /* blocks done without stealing */
     if (n < 16)
@@ -171,7 +193,7 @@ V512_INL void xts_body(const vaes_xts_ctx *c, const int nr, const int dec,
             _Pragma("GCC unroll 8") for (int j = 0; j < XV; j++)
                 x[j] = x512_round(x[j], rk[r], dec);
             if (r <= XV)
-                t[r - 1] = X512_MULX8M(t[r - 1], XV / 2, p87);
+                t[r - 1] = shift ? X512_MULX8S(t[r - 1], XV / 2) : X512_MULX8M(t[r - 1], XV / 2, p87);
         }
         /* Rounds 9..nr-1: the extra ones of AES-256 branched into, not
          * looped over (a loop carrying the states makes the compiler

@@ -32,8 +32,8 @@
  * registers every trip), then the nine fixed rounds with one vector of next
  * tweaks made after each of the first four, so they are ready when the next
  * iteration's first round needs them.  (At this width the multiply by 0x87
- * stays a VPCLMULQDQ: the shift-and-XOR form that wins in xts512.c
- * measured slower here.)
+ * stays a VPCLMULQDQ: the shift-and-XOR form, xts512.c's on AMD, measured
+ * slower here.)
  *
  * Tail: remaining whole blocks two at a time, a last single block on the
  * low lane (the high lane's zeros are encrypted and dropped), each vector

@@ -22,7 +22,7 @@ const auto_cpu_picks own_auto_picks[] = {
          [AO_XTS_DEC] = {{64, AP_AESNI_AVX}, {AUTO_ANY, AP_VAES256}}, /* <=64: aesni-avx; else vaes256 */
      }},
     {"AuthenticAMD", 25, 17,
-     "AMD EPYC (Zen 4), 2 CPUs, VM: results/zen4-epyc-2c-vm-c39ba889, runs 20261208T005605Z, 20261208T010604Z",
+     "AMD EPYC (Zen 4), 2 CPUs, VM: results/zen4-epyc-2c-vm-c39ba889, runs 20261208T010604Z, 20261208T013504Z",
      {
          [AO_SEAL] = {{16, AP_AESNI_AVX}, {512, AP_FUSED}, {1024, AP_VAES512_SB}, {1420, AP_VAES512}, {1440, AP_VAES512_SB}, {4096, AP_VAES512}, {AUTO_ANY, AP_FUSED}}, /* <=16: aesni-avx; <=512: fused; <=1024: vaes512-sb; <=1420: vaes512; <=1440: vaes512-sb; <=4096: vaes512; else fused */
          [AO_OPEN] = {{16, AP_AESNI_AVX}, {300, AP_FUSED}, {4096, AP_VAES512}, {AUTO_ANY, AP_FUSED}}, /* <=16: aesni-avx; <=300: fused; <=4096: vaes512; else fused */

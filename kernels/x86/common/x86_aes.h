@@ -147,10 +147,6 @@
 #define OWN_X86_F_BMI2       (1u << 13)
 #define OWN_X86_F_GFNI       (1u << 14)
 #define OWN_X86_F_AVX512VBMI (1u << 15) /* VPERMT2B (every AVX-512 VAES CPU so far) */
-/* Not an ISA: CPUID's vendor is AMD, whose cores (Zen) issue VPCLMULQDQ to
- * the same FP pipes as AES, where Intel's have it on a port AES does not
- * use.  Kernels that can do a step either way ask this (xts512.c). */
-#define OWN_X86_F_CLMUL_ON_AES (1u << 16)
 
 #define OWN_X86_AESNI_MASK \
     (OWN_X86_F_SSSE3 | OWN_X86_F_SSE41 | OWN_X86_F_AES | OWN_X86_F_PCLMUL)
@@ -194,12 +190,6 @@ static inline unsigned own_x86_features_uncached(void)
     if (avx && os_ymm) f |= OWN_X86_F_AVX;
 
     unsigned max = __get_cpuid_max(0, NULL);
-    {
-        unsigned v[4];
-        __cpuid(0, v[0], v[1], v[3], v[2]); /* vendor in EBX, EDX, ECX */
-        if (!memcmp(&v[1], "AuthenticAMD", 12))
-            f |= OWN_X86_F_CLMUL_ON_AES;
-    }
     if (max >= 7) {
         __cpuid_count(7, 0, a, b, c, d);
         if ((b & (1u << 5)) && (f & OWN_X86_F_AVX)) f |= OWN_X86_F_AVX2;
@@ -247,6 +237,24 @@ static inline unsigned own_x86_features(void)
 static inline int own_x86_has(unsigned mask)
 {
     return (own_x86_features() & mask) == mask;
+}
+
+/* Not an ISA: CPUID's vendor is AMD, whose cores (Zen) issue VPCLMULQDQ to
+ * the same FP pipes as AES, where Intel's have it on a port AES does not
+ * use.  Kernels that can do a step either way ask this at key setup
+ * (xts512.c).  Apart from own_x86_features(), and cached apart, so that a
+ * key setup asking it carries no copy of the whole feature probe. */
+static inline int own_x86_clmul_on_aes(void)
+{
+    static volatile int cache; /* 0 unknown, 1 no, 2 yes */
+    int v = cache;
+    if (!v) {
+        unsigned a, b, c, d;
+        __cpuid(0, a, b, c, d); /* "Auth" "enti" "cAMD" in EBX, EDX, ECX */
+        v = b == 0x68747541u && d == 0x69746e65u && c == 0x444d4163u ? 2 : 1;
+        cache = v;
+    }
+    return v - 1;
 }
 
 static inline int own_x86_cpu_aesni(void)     { return own_x86_has(OWN_X86_AESNI_MASK); }

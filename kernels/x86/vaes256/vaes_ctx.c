@@ -79,7 +79,7 @@ TGT_SETUP void own_vaes_xts_init(void *vctx, const uint8_t *key, size_t key_len)
     expand_enc(key + half, half, tk);
     own_x86_aes_expand_dec(ek, rounds, dk);
     ctx->rounds = rounds;
-    ctx->tweak_shift = own_x86_has(OWN_X86_F_CLMUL_ON_AES);
+    ctx->tweak_shift = own_x86_clmul_on_aes();
     for (int r = 0; r < 15; r++) {
         store_bcast(&ctx->ek[r], ek[r]);
         store_bcast(&ctx->dk[r], dk[r]);

@@ -49,7 +49,8 @@
  * rounds is unrolled for the rounds all key sizes have, and AES-256's four
  * extra rounds are branched into.
  *
- * Constant time: every branch and address depends on the length only.
+ * Constant time: every branch and address depends on the length only,
+ * but for the choice of tweak step, which depends on the CPU.
  */
 #include <string.h>
 

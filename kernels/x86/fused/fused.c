@@ -33,13 +33,15 @@
  * (AVX512BW) loads/stores, so no byte past any buffer is touched and
  * masked-out lanes are zero, adding nothing to GHASH.
  *
- * Measured on Zen 4 (own/auto's crossover): this single pass beats the bulk
- * kernel up to 511 bytes; from 512 bytes the bulk loop's Karatsuba GHASH
- * interleaved with a full 32-block AES batch wins.
+ * This single pass beats the bulk kernel on short messages only: from a
+ * few hundred bytes on, the bulk loop's Karatsuba GHASH interleaved with a
+ * full 32-block AES batch wins.  Where the crossover lies is measured per
+ * CPU and kept in own/auto's picks (kernels/auto/picks.c).
  *
  * Longer messages (more than 64 GHASH blocks) go to own/vaes512's bulk code
- * (same context layout); own/auto switches at 512 bytes without passing
- * through here.
+ * (same context layout).  own/auto calls vaes512 for them directly unless
+ * a CPU's measured picks name fused there; on a CPU without a row it
+ * switches at AUTO_FUSED_MAX.
  *
  * Constant time: branches and addresses depend on lengths only; the tag
  * comparison is a PTEST of the XOR of both tags.

@@ -77,3 +77,21 @@ def test_isa_page_carries_the_section(report_dir, host, tmp_path):
     page = next(tmp_path.glob("*/isa-selection.md")).read_text()
     assert "**aes-256-gcm seal: ns per message, warm / cold (1 thread)**" in page
     assert "no cold-cache points" not in page
+
+
+def test_code_bytes_are_those_of_the_timed_run():
+    # a table's code bytes come from the run its points come from (the code
+    # that was timed), even where a later run lists the path with other bytes
+    from types import SimpleNamespace
+
+    from aeslab.analysis import coldcache
+
+    def run(created, n):
+        return {"created": created, "provenance": {"libraries": [
+            {"name": "own/auto", "alg": "aes-128-gcm", "code_bytes": n}]}}
+    res = SimpleNamespace(run_docs={("m", "r1"): run("2026-12-01T00:00:00Z", 100),
+                                    ("m", "r2"): run("2026-12-02T00:00:00Z", 200),
+                                    ("other", "r3"): run("2026-12-03T00:00:00Z", 300)})
+    assert coldcache.code_bytes(res, "m", {"r1"}) == {("own/auto", "aes-128-gcm"): 100}
+    assert coldcache.code_bytes(res, "m", {"r2"}) == {("own/auto", "aes-128-gcm"): 200}
+    assert coldcache.code_bytes(res, "m") == {("own/auto", "aes-128-gcm"): 200}   # the latest

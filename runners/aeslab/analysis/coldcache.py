@@ -49,12 +49,14 @@ def _cold(p: pd.DataFrame, host: str) -> pd.DataFrame:
         first=("cold_code_kb", "cold_data_kb", "cold_samples", "run_id", "isa", "library"))
 
 
-def code_bytes(res: Results, host: str) -> dict[tuple[str, str], int]:
+def code_bytes(res: Results, host: str, runs: set | None = None) -> dict[tuple[str, str], int]:
     """{(impl, alg): code bytes} from the listings in this machine's run.json
-    files (the latest run naming a figure wins)."""
+    files: a figure from one of `runs` (the runs a table's points come from:
+    the code that was timed) wins, then the latest run naming it."""
     out: dict[tuple[str, str], int] = {}
+    runs = runs or set()
     docs = sorted(((k, v) for k, v in res.run_docs.items() if k[0] == host),
-                  key=lambda kv: kv[1].get("created", ""))
+                  key=lambda kv: (kv[0][1] in runs, kv[1].get("created", "")))
     for _, run in docs:
         for lib in (run.get("provenance") or {}).get("libraries") or []:
             if lib.get("code_bytes") and lib.get("name") and lib.get("alg"):
@@ -84,7 +86,7 @@ def section(res: Results, host: str) -> Section:
     if not len(pts):
         sec.missing.append(NONE)
         return sec
-    code = code_bytes(res, host)
+    code = code_bytes(res, host, set(pts["run_id"]))
     amounts = sorted({(int(a), int(b)) for a, b in zip(pts["cold_code_kb"], pts["cold_data_kb"])
                       if not (math.isnan(a) or math.isnan(b))})
     dist = pts["cold_disturb_ns"].median()

@@ -95,7 +95,12 @@ KTEST_VK_v512 := vaes512
 KTEST_VK_v256 := vaes256
 KTEST_VK_auto := auto
 KTEST_VK_x512 := vaes512
-kvsrc = $(KTEST_VSRC_$(firstword $(subst -, ,$(1))))
+# The half of the test a family's knobs change (x86_vaes_test --gcm-only or
+# --xts-only): gcm unless named here.
+KTEST_VONLY_x512 := xts
+kvfam = $(firstword $(subst -, ,$(1)))
+kvsrc = $(KTEST_VSRC_$(call kvfam,$(1)))
+kvonly = $(or $(KTEST_VONLY_$(call kvfam,$(1))),gcm)
 
 # $(1) = nat|emu, $(2) = variant ID
 define KTEST_VARIANT_RULES
@@ -113,7 +118,7 @@ $(foreach f,nat emu,$(foreach v,$(KTEST_VARIANTS),$(eval $(call KTEST_VARIANT_RU
 # The MAKE reference makes the driver's own builds share this make's jobs.
 test-kernels-x86: $(KTEST_DIR)/x86_vaes_test $(KTEST_DIR)/x86_vaes_test_asan $(KTEST_DIR)/x86_vaes_ctr_test
 	@MAKE='$(MAKE)' CC='$(CC)' KTEST_DIR='$(KTEST_DIR)' \
-	  KTEST_VARIANTS='$(foreach v,$(KTEST_VARIANTS),$(v):$(KTEST_VK_$(firstword $(subst -, ,$(v)))))' \
+	  KTEST_VARIANTS='$(foreach v,$(KTEST_VARIANTS),$(v):$(KTEST_VK_$(call kvfam,$(v))):$(call kvonly,$(v)))' \
 	  tests/kernels/x86-kernel-tests.sh
 
 TEST_TARGETS += test-kernels-x86

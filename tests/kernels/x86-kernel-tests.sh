@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The body of `make test-kernels-x86` (mk/kernel-tests.mk passes MAKE, CC,
-# KTEST_DIR and KTEST_VARIANTS="ID:kernel ..."; the native binaries are
+# KTEST_DIR and KTEST_VARIANTS="ID:kernel:gcm|xts ...", the last field the
+# half of the test the knob changes; the native binaries are
 # built by then).  Every own x86 kernel is tested natively where this CPU
 # has its ISA and emulated (SIMDe + tests/kernels/emu/) where it does not,
 # one result line per kernel and build.  A check that cannot run prints a
@@ -29,16 +30,15 @@ in_need() { case " $need " in *" $1 "*) return 0 ;; esac; return 1; }
 run "$D/x86_vaes_test"
 run "$D/x86_vaes_test_asan"
 run "$D/x86_vaes_ctr_test"
-nat=() emu=() emu_k=()
+nat=() nat_a=() emu=() emu_a=()
 for v in $KTEST_VARIANTS; do
-    id=${v%%:*} k=${v#*:}
-    if in_need "$k"; then emu+=("$D/emu/x86_vaes_test-$id") emu_k+=("$k")
-    else nat+=("$D/nat/x86_vaes_test-$id:$k"); fi
+    IFS=: read -r id k only <<<"$v"
+    if in_need "$k"; then emu+=("$D/emu/x86_vaes_test-$id") emu_a+=("--$only-only $k")
+    else nat+=("$D/nat/x86_vaes_test-$id") nat_a+=("--$only-only $k"); fi
 done
-build "${nat[@]%%:*}"
-# A knob changes GCM only, but the x512-* ones, XTS only.
-only() { case ${1##*/} in x86_vaes_test-x512-*) echo --xts-only ;; *) echo --gcm-only ;; esac; }
-for b in "${nat[@]}"; do run "${b%%:*}" "$(only "${b%%:*}")" "${b#*:}"; done
+build "${nat[@]}"
+# (the arguments split on purpose: an option and a kernel name)
+for i in "${!nat[@]}"; do run "${nat[$i]}" ${nat_a[$i]}; done
 
 # ---- emulated ----------------------------------------------------------------
 [ -n "$need" ] || exit 0
@@ -62,7 +62,7 @@ spawn() {
 rm -f "$D"/emu/run.*
 for k in $need; do spawn "$D/emu/x86_vaes_test" "$k"; done
 spawn "$D/emu/x86_vaes_ctr_test" $need
-for i in "${!emu[@]}"; do spawn "${emu[$i]}" "$(only "${emu[$i]}")" "${emu_k[$i]}"; done
+for i in "${!emu[@]}"; do spawn "${emu[$i]}" ${emu_a[$i]}; done
 wait
 failed=0
 for ((i = 0; i < n; i++)); do
